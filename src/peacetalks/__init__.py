@@ -1,0 +1,13 @@
+"""peacetalks: model multi-party peace negotiations and compute on them."""
+
+from peacetalks.errors import NotFoundError, ParameterError, PeacetalksError, ScenarioError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NotFoundError",
+    "ParameterError",
+    "PeacetalksError",
+    "ScenarioError",
+    "__version__",
+]

@@ -1,0 +1,62 @@
+"""Shared plumbing of the CLI commands: error handling, JSON output, loading."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from peacetalks.errors import PeacetalksError
+from peacetalks.scenario.load import load_scenario
+from peacetalks.scenario.models import Scenario
+
+__all__ = ["console", "emit_json", "handles_errors", "load", "state", "stderr"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console(highlight=False, soft_wrap=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+# Set by the root callback on every invocation.
+state = {"debug": False}
+
+
+def _debug() -> bool:
+    return state["debug"]
+
+
+def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print a :class:`PeacetalksError` as one message on stderr and exit with 1.
+
+    With the global ``--debug`` option the traceback is shown instead.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except PeacetalksError as e:
+            if _debug():
+                raise
+            stderr.print(f"[bold red]error:[/] {escape(str(e))}", markup=True, highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def emit_json(data: Any) -> None:
+    """Print one JSON document on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def load(name: str) -> Scenario:
+    """Load a scenario by built-in id or path (errors surface as PeacetalksError)."""
+    return load_scenario(name)

@@ -1,0 +1,284 @@
+"""The ``peacetalks`` command: list, show, validate and evaluate scenarios, and brief on them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from peacetalks import __version__
+from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
+from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state
+from peacetalks.cli.render import (
+    print_actors,
+    print_assessment,
+    print_issues,
+    print_positions,
+    print_sources,
+)
+from peacetalks.errors import ParameterError, Problem, ScenarioError
+from peacetalks.scenario.load import builtin_scenarios, load_scenario, scenario_to_data
+from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.yaml_nodes import read_yaml
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="peacetalks",
+    help="Model multi-party peace negotiations and compute on them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A built-in scenario id or a path to a YAML file.")
+]
+DEFAULT_SCENARIO = "ukraine-2025"
+MAX_DEAL_BYTES = 100_000
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"peacetalks {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Model multi-party peace negotiations and compute on them."""
+    state["debug"] = debug
+
+
+@app.command()
+@handles_errors
+def scenarios(json_output: JsonOption = False) -> None:
+    """List the built-in scenarios."""
+    rows = []
+    for scenario_id in builtin_scenarios():
+        scenario = load_scenario(scenario_id)
+        rows.append(
+            {"id": scenario.id, "title": scenario.title, "as_of": scenario.as_of.isoformat()}
+        )
+    if json_output:
+        emit_json({"scenarios": rows})
+        return
+    for row in rows:
+        console.print(f"{row['id']:<20} {row['as_of']}  {row['title']}", markup=False)
+
+
+@app.command()
+@handles_errors
+def show(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
+    """Show a scenario: sources, actors, issues and positions."""
+    model = load(scenario)
+    if json_output:
+        emit_json(scenario_to_data(model))
+        return
+    console.print(f"[bold]{model.title}[/] ({model.id}, as of {model.as_of.isoformat()})")
+    if model.description:
+        console.print(model.description.strip(), markup=False)
+    print_sources(console, model)
+    print_actors(console, model)
+    print_issues(console, model)
+    print_positions(console, model)
+
+
+@app.command()
+@handles_errors
+def validate(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
+    """Check a scenario file and report every problem, with file and line."""
+    try:
+        model = load(scenario)
+    except ScenarioError as e:
+        if not json_output:
+            raise
+        problems = [{"path": p.path, "line": p.line, "message": p.message} for p in e.problems]
+        emit_json({"valid": False, "source": e.source, "problems": problems})
+        raise typer.Exit(1) from None
+    if json_output:
+        emit_json({"valid": True, "id": model.id, "problems": []})
+    else:
+        counts = (
+            f"{len(model.actors)} actors, {len(model.issues)} issues, "
+            f"{len(model.positions)} positions, {len(model.proposals)} proposals"
+        )
+        console.print(f"{scenario}: valid ({counts})", markup=False)
+
+
+@app.command()
+@handles_errors
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format (for editors)."""
+    document = Scenario.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "peacetalks scenario"
+    if output is None:
+        emit_json(document)
+    else:
+        output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        console.print(f"wrote {output}", markup=False)
+
+
+def _read_deal(path: Path) -> dict[str, str]:
+    label = str(path)
+    if not path.is_file():
+        msg = f"no deal file {label!r}. Give a YAML or JSON file mapping issue ids to option ids."
+        raise ParameterError(msg, parameter="--deal", value=label)
+    if path.stat().st_size > MAX_DEAL_BYTES:
+        msg = f"the deal file is larger than {MAX_DEAL_BYTES:,} bytes."
+        raise ScenarioError([Problem("", msg)], label)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem("", "the file is not UTF-8 text.")], label) from None
+    document, problems = read_yaml(text)
+    if problems or document is None:
+        raise ScenarioError(problems, label)
+    data: Any = document.data
+    prefix = ""
+    if isinstance(data, dict) and set(data) == {"deal"}:
+        data, prefix = data["deal"], "deal"
+    if not isinstance(data, dict) or not data:
+        msg = (
+            "expected a mapping of issue ids to option ids (optionally under a 'deal' key), "
+            f"got {type(data).__name__ if data is not None else 'nothing'}."
+        )
+        raise ScenarioError([Problem(prefix, msg, 1)], label)
+    bad = [
+        Problem(
+            f"{prefix}.{k}" if prefix else str(k),
+            f"expected an option id (text), got {v!r}.",
+            document.lines.get((prefix, k) if prefix else (k,)),
+        )
+        for k, v in data.items()
+        if not isinstance(v, str)
+    ]
+    if bad:
+        raise ScenarioError(bad, label)
+    return {str(k): v for k, v in data.items()}
+
+
+@app.command()
+@handles_errors
+def evaluate(
+    scenario: ScenarioArg,
+    proposal: Annotated[
+        str | None, typer.Option("--proposal", "-p", help="Id of a proposal in the scenario.")
+    ] = None,
+    deal: Annotated[
+        Path | None,
+        typer.Option("--deal", "-d", help="YAML/JSON file mapping issue ids to option ids."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Evaluate a proposal or a deal: each actor's utility, who accepts, who blocks and why."""
+    if (proposal is None) == (deal is None):
+        msg = "Give exactly one of --proposal ID or --deal FILE. Got " + (
+            "both." if proposal is not None else "neither."
+        )
+        raise ParameterError(msg, parameter="--proposal/--deal", value=(proposal, deal))
+    model = load(scenario)
+    if proposal is not None:
+        result = assess_proposal(model, proposal)
+        kind = _source_kind(model, result.source)
+    else:
+        assert deal is not None  # narrowed by the check above
+        result = assess_deal(model, _read_deal(deal), proposal_id=None, title=str(deal))
+        kind = None
+    if json_output:
+        emit_json({"scenario": model.id, **result.to_dict(), "source_kind": kind})
+        return
+    print_assessment(console, result, kind=kind)
+
+
+def _source_kind(scenario: Scenario, source_id: str | None) -> str | None:
+    for source in scenario.sources:
+        if source.id == source_id:
+            return source.kind
+    return None
+
+
+def _briefing_data(model: Scenario) -> dict[str, Any]:
+    proposals = []
+    for assessment in assess_proposals(model):
+        entry = assessment.to_dict()
+        entry["source_kind"] = _source_kind(model, assessment.source)
+        proposals.append(entry)
+    return {
+        "scenario": {
+            "id": model.id,
+            "title": model.title,
+            "as_of": model.as_of.isoformat(),
+            "description": model.description,
+        },
+        "actors": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "capability": a.capability,
+                "veto": a.veto,
+                "reservation": a.reservation,
+                "groups": list(a.groups),
+            }
+            for a in model.actors
+        ],
+        "issues": [
+            {
+                "id": i.id,
+                "name": i.name,
+                "default": i.default,
+                "options": [o.id for o in i.options],
+            }
+            for i in model.issues
+        ],
+        "proposals": proposals,
+    }
+
+
+@app.command()
+@handles_errors
+def analyze(
+    scenario: Annotated[
+        str, typer.Argument(help="A built-in scenario id or a path to a YAML file.")
+    ] = DEFAULT_SCENARIO,
+    json_output: JsonOption = False,
+) -> None:
+    """Brief on a scenario: actors, issues, and for every proposal who accepts and who blocks."""
+    model = load(scenario)
+    if json_output:
+        emit_json(_briefing_data(model))
+        return
+    console.print(f"[bold]{model.title}[/] ({model.id}, as of {model.as_of.isoformat()})")
+    if model.description:
+        console.print(model.description.strip(), markup=False)
+    print_actors(console, model)
+    console.print(
+        "\nIssues: " + ", ".join(f"{i.id} ({len(i.options)} options)" for i in model.issues),
+        markup=False,
+    )
+    console.print(
+        "\n[bold]Proposals[/]: utility is the salience-weighted mean of option utilities (0-1); "
+        "an actor accepts when no red line is crossed and utility >= its reservation. "
+        "\\[analysis] marks an analyst's proposal, \\[stated]/\\[reported] a party's own."
+    )
+    for assessment in assess_proposals(model):
+        print_assessment(console, assessment, kind=_source_kind(model, assessment.source))
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,121 @@
+"""Readable terminal output of scenarios and assessments (rich tables)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from peacetalks.briefing.proposals import Assessment
+from peacetalks.scenario.models import Scenario
+
+__all__ = ["print_actors", "print_assessment", "print_issues", "print_positions", "print_sources"]
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def print_actors(console: Console, scenario: Scenario) -> None:
+    """Print the actors: capability, veto, reservation, groups, provenance."""
+    table = Table(title="Actors", title_justify="left")
+    for column in ("id", "name", "capability", "veto", "reservation", "groups", "basis"):
+        table.add_column(column)
+    for actor in scenario.actors:
+        basis = actor.source or ("judgement" if actor.judgement else "")
+        table.add_row(
+            actor.id,
+            escape(actor.name),
+            f"{actor.capability:g}",
+            _yes(actor.veto),
+            f"{actor.reservation:.2f}",
+            ", ".join(actor.groups),
+            basis,
+        )
+    console.print(table)
+
+
+def print_issues(console: Console, scenario: Scenario) -> None:
+    """Print the issues with their options on the 0-100 scale."""
+    for issue in scenario.issues:
+        unit = f" ({issue.unit})" if issue.unit else ""
+        table = Table(
+            title=f"Issue {issue.id}: {escape(issue.name)}{escape(unit)}",
+            title_justify="left",
+            caption=escape(f"0 = {issue.scale.low}; 100 = {issue.scale.high}"),
+            caption_justify="left",
+        )
+        for column in ("option", "label", "position", "value", "regions"):
+            table.add_column(column)
+        for option in issue.options:
+            marker = " (default)" if option.id == issue.default else ""
+            value = "" if option.value is None else f"{option.value:g}"
+            regions = ", ".join(
+                r.code if r.share == 1 else f"{r.code} ({r.share:.0%})" for r in option.regions
+            )
+            table.add_row(
+                option.id + marker, escape(option.label), f"{option.position:g}", value, regions
+            )
+        console.print(table)
+
+
+def print_positions(console: Console, scenario: Scenario) -> None:
+    """Print every position with its source or judgement flag."""
+    table = Table(title="Positions", title_justify="left")
+    for column in ("actor", "issue", "ideal", "salience", "red lines", "basis"):
+        table.add_column(column)
+    for p in scenario.positions:
+        basis = p.source or ""
+        if p.judgement:
+            basis = f"{basis} (judgement)" if basis else "judgement"
+        table.add_row(
+            p.actor, p.issue, f"{p.ideal:g}", f"{p.salience:.2f}", ", ".join(p.red_lines), basis
+        )
+    console.print(table)
+
+
+def print_sources(console: Console, scenario: Scenario) -> None:
+    """Print the sources: author, title, date, kind, address."""
+    table = Table(title="Sources", title_justify="left")
+    for column in ("id", "kind", "author", "title", "date"):
+        table.add_column(column)
+    for s in scenario.sources:
+        table.add_row(s.id, s.kind, escape(s.author), escape(s.title), s.date)
+    console.print(table)
+
+
+def print_assessment(console: Console, assessment: Assessment, *, kind: str | None = None) -> None:
+    """Print who accepts a deal, who blocks it and why."""
+    label = f"[{kind}] " if kind else ""
+    head = assessment.title or assessment.id or "deal"
+    ident = f" ({assessment.id})" if assessment.id and assessment.title else ""
+    console.print(f"\n[bold]{escape(label + head + ident)}[/]")
+    if assessment.source:
+        console.print(f"  source: {escape(assessment.source)}")
+    deal = ", ".join(f"{issue}={option}" for issue, option in assessment.deal.items())
+    console.print(f"  deal: {escape(deal)}")
+    if assessment.defaulted:
+        console.print(
+            "  not addressed, default option assumed: " + escape(", ".join(assessment.defaulted))
+        )
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("actor", "utility", "reservation", "accepts", "veto", "why not"):
+        table.add_column(column)
+    for verdict in assessment.actors:
+        why = verdict.reason
+        if not verdict.acceptable and verdict.worst_issues:
+            worst = ", ".join(f"{c.issue}={c.option} (-{c.loss:.2f})" for c in verdict.worst_issues)
+            why = f"{why}; hurt most by {worst}"
+        table.add_row(
+            verdict.id,
+            f"{verdict.utility:.2f}",
+            f"{verdict.reservation:.2f}",
+            _yes(verdict.acceptable),
+            _yes(verdict.veto),
+            escape(why),
+        )
+    console.print(table)
+    if assessment.passes:
+        console.print("  [green]every veto holder accepts[/]")
+    else:
+        console.print(f"  [red]blocked by: {escape(', '.join(assessment.blockers))}[/]")

@@ -1,0 +1,1 @@
+"""Built-in scenarios and data files shipped with peacetalks."""

@@ -1,0 +1,226 @@
+"""The scenario's records: immutable pydantic models that mirror the YAML format.
+
+The models check the shape of each record (types, required keys, unknown keys, ranges);
+the rules that need the whole scenario (ids that refer to other records, duplicates,
+red lines that exclude every option) live in :mod:`peacetalks.scenario.rules`.
+``docs/scenario-format.md`` describes every field with the built-in scenario as example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
+
+__all__ = [
+    "Actor",
+    "ActorUncertainty",
+    "Issue",
+    "Option",
+    "Position",
+    "PositionUncertainty",
+    "Proposal",
+    "Region",
+    "RegionShare",
+    "Scale",
+    "Scenario",
+    "Source",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+REGION_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+Id = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
+RegionCode = Annotated[StrictStr, Field(pattern=REGION_PATTERN)]
+Text = Annotated[StrictStr, Field(max_length=20_000)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=300)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Scale100 = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100)]
+Unit = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
+Range100 = tuple[Scale100, Scale100]
+RangeUnit = tuple[Unit, Unit]
+SourceKind = Literal["stated", "reported", "analysis"]
+Curve = Literal["linear", "quadratic"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+def _date_text(value: object) -> object:
+    # YAML reads 2025-02-12 as a date; a partial date ("2025-02") stays text.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+PartialDate = Annotated[StrictStr, Field(pattern=DATE_PATTERN)]
+
+
+class Source(_Record):
+    """Where a position, proposal or figure comes from.
+
+    ``kind`` is ``stated`` (by the party itself), ``reported`` (by media, not published by
+    the party) or ``analysis`` (an analyst's view or proposal).
+    """
+
+    id: Id
+    author: Name
+    title: Name
+    date: PartialDate
+    address: Name
+    kind: SourceKind
+    note: Text | None = None
+
+    _date = field_validator("date", mode="before")(_date_text)
+
+
+class ActorUncertainty(_Record):
+    """Range of an actor's capability, for Monte Carlo."""
+
+    capability: tuple[Number, Number] | None = None
+
+
+class Actor(_Record):
+    """A party or stakeholder."""
+
+    id: Id
+    name: Name
+    capability: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
+    veto: StrictBool = False
+    reservation: Unit = 0.0
+    groups: tuple[Id, ...] = ()
+    source: Id | None = None
+    judgement: StrictBool = False
+    note: Text | None = None
+    uncertainty: ActorUncertainty | None = None
+
+
+class Scale(_Record):
+    """What the two ends of an issue's 0-100 scale mean."""
+
+    low: Name
+    high: Name
+
+
+class RegionShare(_Record):
+    """A region an option concerns, and the share of its area it concerns."""
+
+    code: RegionCode
+    share: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1)] = 1.0
+    note: Text | None = None
+
+
+class Option(_Record):
+    """One option of an issue, placed on the issue's 0-100 scale."""
+
+    id: Id
+    label: Name
+    position: Scale100
+    value: Number | None = None
+    regions: tuple[RegionShare, ...] = ()
+    note: Text | None = None
+
+
+class Issue(_Record):
+    """A dimension of the deal: a finite set of options on a 0-100 scale."""
+
+    id: Id
+    name: Name
+    description: Text = ""
+    scale: Scale
+    unit: Name | None = None
+    default: Id | None = None
+    options: Annotated[tuple[Option, ...], Field(min_length=1, max_length=1000)]
+
+
+class Region(_Record):
+    """A first-level administrative unit (ISO 3166-2) with its area and population."""
+
+    code: RegionCode
+    name: Name
+    country: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+    area_km2: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
+    population: Annotated[int, Field(strict=True, ge=0)]
+    population_date: PartialDate
+    source: Id
+    note: Text | None = None
+
+    _date = field_validator("population_date", mode="before")(_date_text)
+
+
+class PositionUncertainty(_Record):
+    """Ranges of a position's ideal point and salience, for Monte Carlo."""
+
+    position: Range100 | None = None
+    salience: RangeUnit | None = None
+
+
+class Position(_Record):
+    """What one actor wants on one issue, and how much it cares."""
+
+    actor: Id
+    issue: Id
+    ideal: Scale100
+    salience: Unit
+    utilities: dict[Id, Unit] | None = None
+    curve: Curve = "linear"
+    red_lines: tuple[Id, ...] = ()
+    uncertainty: PositionUncertainty | None = None
+    source: Id | None = None
+    salience_source: Id | None = None
+    judgement: StrictBool = False
+    note: Text | None = None
+
+
+class Proposal(_Record):
+    """A deal attributed to a source: one option id per issue."""
+
+    id: Id
+    title: Name
+    source: Id
+    date: PartialDate | None = None
+    note: Text | None = None
+    deal: dict[Id, Id]
+
+    _date = field_validator("date", mode="before")(_date_text)
+
+
+class Scenario(_Record):
+    """One negotiation: who sits at the table, what is bargained over, who wants what."""
+
+    id: Id
+    title: Name
+    as_of: dt.date
+    description: Text = ""
+    sources: Annotated[tuple[Source, ...], Field(max_length=10_000)] = ()
+    regions: Annotated[tuple[Region, ...], Field(max_length=10_000)] = ()
+    actors: Annotated[tuple[Actor, ...], Field(min_length=1, max_length=1000)]
+    issues: Annotated[tuple[Issue, ...], Field(min_length=1, max_length=1000)]
+    positions: Annotated[tuple[Position, ...], Field(min_length=1, max_length=100_000)]
+    proposals: Annotated[tuple[Proposal, ...], Field(max_length=10_000)] = ()
+
+    def actor(self, actor_id: str) -> Actor:
+        """Return the actor with this id (raises ``KeyError`` if none)."""
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        """Return the issue with this id (raises ``KeyError`` if none)."""
+        for issue in self.issues:
+            if issue.id == issue_id:
+                return issue
+        raise KeyError(issue_id)
+
+    def proposal(self, proposal_id: str) -> Proposal:
+        """Return the proposal with this id (raises ``KeyError`` if none)."""
+        for proposal in self.proposals:
+            if proposal.id == proposal_id:
+                return proposal
+        raise KeyError(proposal_id)

@@ -1,0 +1,243 @@
+"""Rules that need the whole scenario: references between records, duplicates, red lines.
+
+:func:`check_scenario` returns every problem it finds, each with the path of the field;
+the loader adds the file's line numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from peacetalks.errors import Problem
+from peacetalks.scenario.models import Scenario
+
+__all__ = ["check_scenario"]
+
+
+def _duplicates(items: Iterable[tuple[str, str]], what: str) -> list[Problem]:
+    seen: dict[str, str] = {}
+    problems = []
+    for path, key in items:
+        if key in seen:
+            msg = (
+                f"duplicate {what} id {key!r} (first at {seen[key]}). Give each {what} its own id."
+            )
+            problems.append(Problem(path, msg))
+        else:
+            seen[key] = path
+    return problems
+
+
+def _unknown(path: str, what: str, value: str, known: Iterable[str]) -> Problem:
+    names = sorted(known)
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return Problem(path, f"unknown {what} {value!r}. Expected one of: {shown}.")
+
+
+def _check_source(path: str, source_id: str | None, sources: set[str]) -> list[Problem]:
+    if source_id is not None and source_id not in sources:
+        return [_unknown(path, "source", source_id, sources)]
+    return []
+
+
+def _check_provenance(
+    path: str, source: str | None, judgement: bool, note: str | None, what: str
+) -> list[Problem]:
+    if source is None and not judgement:
+        msg = (
+            f"this {what} names no source. Add 'source: <source id>', or mark it as a "
+            "modelling judgement with 'judgement: true' and a 'note' that gives the reasoning."
+        )
+        return [Problem(path, msg)]
+    if judgement and not note:
+        msg = f"this {what} is marked 'judgement: true' but has no 'note'. Add the reasoning."
+        return [Problem(f"{path}.note", msg)]
+    return []
+
+
+def _check_range(path: str, what: str, bounds: tuple[float, float], value: float) -> list[Problem]:
+    low, high = bounds
+    if low > high:
+        msg = f"range [{low:g}, {high:g}] has its low end above its high end. Swap them."
+        return [Problem(path, msg)]
+    if not low <= value <= high:
+        msg = f"range [{low:g}, {high:g}] does not contain the {what} {value:g}. Widen the range."
+        return [Problem(path, msg)]
+    return []
+
+
+def check_scenario(scenario: Scenario) -> list[Problem]:
+    """Return every cross-record problem of a structurally valid scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario whose records each passed their own validation.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the scenario is consistent.
+    """
+    problems: list[Problem] = []
+    problems += _duplicates(
+        ((f"sources[{k}].id", s.id) for k, s in enumerate(scenario.sources)), "source"
+    )
+    problems += _duplicates(
+        ((f"regions[{k}].code", r.code) for k, r in enumerate(scenario.regions)), "region"
+    )
+    problems += _duplicates(
+        ((f"actors[{k}].id", a.id) for k, a in enumerate(scenario.actors)), "actor"
+    )
+    problems += _duplicates(
+        ((f"issues[{k}].id", i.id) for k, i in enumerate(scenario.issues)), "issue"
+    )
+    problems += _duplicates(
+        ((f"proposals[{k}].id", p.id) for k, p in enumerate(scenario.proposals)), "proposal"
+    )
+    sources = {s.id for s in scenario.sources}
+    regions = {r.code for r in scenario.regions}
+    actors = {a.id for a in scenario.actors}
+    options = {issue.id: [o.id for o in issue.options] for issue in scenario.issues}
+
+    for k, region in enumerate(scenario.regions):
+        problems += _check_source(f"regions[{k}].source", region.source, sources)
+
+    for k, actor in enumerate(scenario.actors):
+        path = f"actors[{k}]"
+        problems += _check_source(f"{path}.source", actor.source, sources)
+        problems += _check_provenance(path, actor.source, actor.judgement, actor.note, "actor")
+        if actor.uncertainty is not None and actor.uncertainty.capability is not None:
+            low, high = actor.uncertainty.capability
+            problems += _check_range(
+                f"{path}.uncertainty.capability", "capability", (low, high), actor.capability
+            )
+            if low <= 0:
+                msg = f"capability range starts at {low:g}. Capabilities must stay above 0."
+                problems.append(Problem(f"{path}.uncertainty.capability", msg))
+
+    for k, issue in enumerate(scenario.issues):
+        path = f"issues[{k}]"
+        problems += _duplicates(
+            ((f"{path}.options[{j}].id", o.id) for j, o in enumerate(issue.options)), "option"
+        )
+        if issue.default is not None and issue.default not in options[issue.id]:
+            problems.append(
+                _unknown(
+                    f"{path}.default",
+                    f"option of issue {issue.id!r}",
+                    issue.default,
+                    options[issue.id],
+                )
+            )
+        for j, option in enumerate(issue.options):
+            for m, share in enumerate(option.regions):
+                if share.code not in regions:
+                    problems.append(
+                        _unknown(
+                            f"{path}.options[{j}].regions[{m}].code", "region", share.code, regions
+                        )
+                    )
+
+    salient: set[str] = set()
+    pairs: dict[tuple[str, str], int] = {}
+    for k, pos in enumerate(scenario.positions):
+        path = f"positions[{k}]"
+        if pos.actor not in actors:
+            problems.append(_unknown(f"{path}.actor", "actor", pos.actor, actors))
+        if pos.issue not in options:
+            problems.append(_unknown(f"{path}.issue", "issue", pos.issue, options))
+        problems += _check_source(f"{path}.source", pos.source, sources)
+        problems += _check_source(f"{path}.salience_source", pos.salience_source, sources)
+        problems += _check_provenance(path, pos.source, pos.judgement, pos.note, "position")
+        if (pos.actor, pos.issue) in pairs:
+            first = pairs[(pos.actor, pos.issue)]
+            msg = (
+                f"a second position of actor {pos.actor!r} on issue {pos.issue!r} "
+                f"(first at positions[{first}]). Keep one position per actor and issue."
+            )
+            problems.append(Problem(path, msg))
+        else:
+            pairs[(pos.actor, pos.issue)] = k
+        if pos.salience > 0:
+            salient.add(pos.actor)
+        if pos.uncertainty is not None:
+            if pos.uncertainty.position is not None:
+                problems += _check_range(
+                    f"{path}.uncertainty.position",
+                    "ideal point",
+                    pos.uncertainty.position,
+                    pos.ideal,
+                )
+            if pos.uncertainty.salience is not None:
+                problems += _check_range(
+                    f"{path}.uncertainty.salience",
+                    "salience",
+                    pos.uncertainty.salience,
+                    pos.salience,
+                )
+        if pos.issue not in options:
+            continue
+        known = options[pos.issue]
+        for m, red in enumerate(pos.red_lines):
+            if red not in known:
+                problems.append(
+                    _unknown(f"{path}.red_lines[{m}]", f"option of issue {pos.issue!r}", red, known)
+                )
+        if set(known) <= set(pos.red_lines):
+            msg = (
+                f"the red lines of actor {pos.actor!r} exclude every option of issue "
+                f"{pos.issue!r}, so no deal could ever be acceptable to it. Remove at least one."
+            )
+            problems.append(Problem(f"{path}.red_lines", msg))
+        if pos.utilities is not None:
+            for option_id in pos.utilities:
+                if option_id not in known:
+                    problems.append(
+                        _unknown(
+                            f"{path}.utilities.{option_id}",
+                            f"option of issue {pos.issue!r}",
+                            option_id,
+                            known,
+                        )
+                    )
+            missing = [o for o in known if o not in pos.utilities]
+            if missing:
+                msg = (
+                    f"utilities give no value for option(s) {', '.join(missing)} of issue "
+                    f"{pos.issue!r}. Give a utility for every option, or leave 'utilities' out "
+                    "to derive them from the ideal point."
+                )
+                problems.append(Problem(f"{path}.utilities", msg))
+
+    for k, actor in enumerate(scenario.actors):
+        if actor.id not in salient:
+            msg = (
+                f"actor {actor.id!r} has no position with a salience above 0, so its utility "
+                "of a deal is undefined. Add a position or remove the actor."
+            )
+            problems.append(Problem(f"actors[{k}]", msg))
+
+    for k, proposal in enumerate(scenario.proposals):
+        path = f"proposals[{k}]"
+        problems += _check_source(f"{path}.source", proposal.source, sources)
+        for issue_id, option_id in proposal.deal.items():
+            if issue_id not in options:
+                problems.append(_unknown(f"{path}.deal.{issue_id}", "issue", issue_id, options))
+            elif option_id not in options[issue_id]:
+                problems.append(
+                    _unknown(
+                        f"{path}.deal.{issue_id}",
+                        f"option of issue {issue_id!r}",
+                        option_id,
+                        options[issue_id],
+                    )
+                )
+        for issue in scenario.issues:
+            if issue.id not in proposal.deal and issue.default is None:
+                msg = (
+                    f"the deal does not address issue {issue.id!r}, which has no default option. "
+                    f"Add '{issue.id}: <option id>' to the deal, or set a 'default' on the issue."
+                )
+                problems.append(Problem(f"{path}.deal", msg))
+    return problems
