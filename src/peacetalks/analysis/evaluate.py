@@ -209,7 +209,8 @@ def blocking_issues(evaluation: DealEvaluation, actor: int, *, limit: int = 3) -
     """
     crossed = evaluation.red_lines[actor]
     losses = evaluation.issue_losses[actor]
-    order = np.lexsort((-losses, ~crossed))
+    # Rounded so that equal losses up to float noise keep the issues' order.
+    order = np.lexsort((-np.round(losses, 12), ~crossed))
     keep = order[crossed[order] | (losses[order] > 1e-12)]
     result: IntArray = keep[:limit].astype(np.int64)
     return result

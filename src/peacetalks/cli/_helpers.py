@@ -21,7 +21,7 @@ __all__ = ["console", "emit_json", "handles_errors", "load", "state", "stderr"]
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console(highlight=False, soft_wrap=False)
+console = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -28,10 +28,15 @@ def _duplicates(items: Iterable[tuple[str, str]], what: str) -> list[Problem]:
     return problems
 
 
-def _unknown(path: str, what: str, value: str, known: Iterable[str]) -> Problem:
+def _unknown(
+    path: str, what: str, value: str, known: Iterable[str], *, issue: str | None = None
+) -> Problem:
     names = sorted(known)
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-    return Problem(path, f"unknown {what} {value!r}. Expected one of: {shown}.")
+    of = f" of issue {issue!r}" if issue else ""
+    if not names:
+        return Problem(path, f"unknown {what} {value!r}{of}: the scenario defines none. Add it.")
+    return Problem(path, f"unknown {what} {value!r}{of}. Expected one of: {shown}.")
 
 
 def _check_source(path: str, source_id: str | None, sources: set[str]) -> list[Problem]:
@@ -124,10 +129,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
         if issue.default is not None and issue.default not in options[issue.id]:
             problems.append(
                 _unknown(
-                    f"{path}.default",
-                    f"option of issue {issue.id!r}",
-                    issue.default,
-                    options[issue.id],
+                    f"{path}.default", "option", issue.default, options[issue.id], issue=issue.id
                 )
             )
         for j, option in enumerate(issue.options):
@@ -182,7 +184,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
         for m, red in enumerate(pos.red_lines):
             if red not in known:
                 problems.append(
-                    _unknown(f"{path}.red_lines[{m}]", f"option of issue {pos.issue!r}", red, known)
+                    _unknown(f"{path}.red_lines[{m}]", "option", red, known, issue=pos.issue)
                 )
         if set(known) <= set(pos.red_lines):
             msg = (
@@ -196,9 +198,10 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
                     problems.append(
                         _unknown(
                             f"{path}.utilities.{option_id}",
-                            f"option of issue {pos.issue!r}",
+                            "option",
                             option_id,
                             known,
+                            issue=pos.issue,
                         )
                     )
             missing = [o for o in known if o not in pos.utilities]
@@ -228,9 +231,10 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
                 problems.append(
                     _unknown(
                         f"{path}.deal.{issue_id}",
-                        f"option of issue {issue_id!r}",
+                        "option",
                         option_id,
                         options[issue_id],
+                        issue=issue_id,
                     )
                 )
         for issue in scenario.issues:

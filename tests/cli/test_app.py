@@ -1,0 +1,185 @@
+"""The command line, through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peacetalks import __version__
+from peacetalks.cli import app
+from peacetalks.errors import NotFoundError
+from peacetalks.scenario import load_scenario, scenario_to_data
+
+runner = CliRunner()
+
+
+def _json(args: list[str]) -> dict:  # type: ignore[type-arg]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data: dict = json.loads(result.stdout)  # type: ignore[type-arg]
+    return data
+
+
+def test_version() -> None:
+    """Check that --version prints the package version."""
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"peacetalks {__version__}"
+
+
+def test_scenarios_lists_builtins() -> None:
+    """Check that the built-in scenarios are listed, in text and in JSON."""
+    data = _json(["scenarios", "--json"])
+    assert "ukraine-2025" in [row["id"] for row in data["scenarios"]]
+    result = runner.invoke(app, ["scenarios"])
+    assert "ukraine-2025" in result.stdout
+
+
+def test_show_json_is_the_yaml_structure(small_path: Path) -> None:
+    """Check that show --json prints the scenario in the structure of the YAML."""
+    data = _json(["show", str(small_path), "--json"])
+    assert data == scenario_to_data(load_scenario(small_path))
+    assert data["positions"][2]["red_lines"] == ["all"]
+
+
+def test_show_text(small_path: Path) -> None:
+    """Check that show prints the actors, issues and positions."""
+    result = runner.invoke(app, ["show", str(small_path)])
+    assert result.exit_code == 0
+    for word in ("Actors", "Issue border: Border", "Positions", "status-quo (default)"):
+        assert word in result.stdout
+
+
+def test_evaluate_proposal_json(small_path: Path) -> None:
+    """Check evaluate --proposal --json: utilities, acceptance, blockers."""
+    data = _json(["evaluate", str(small_path), "--proposal", "grab", "--json"])
+    assert data["id"] == "grab"
+    assert data["blockers"] == ["south"]
+    assert data["passes"] is False
+    assert data["utility"]["north"] == pytest.approx(0.75)
+    assert [a["acceptable"] for a in data["actors"]] == [True, False, True]
+
+
+def test_evaluate_deal_file(small_path: Path, tmp_path: Path) -> None:
+    """Check evaluate --deal with a YAML deal file under a 'deal' key."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text("deal:\n  border: half\n  trade: open\n", encoding="utf-8")
+    data = _json(["evaluate", str(small_path), "--deal", str(deal), "--json"])
+    assert data["passes"] is True
+    assert data["acceptable"] == {"north": True, "south": True, "broker": True}
+
+
+def test_evaluate_text_says_who_blocks(small_path: Path) -> None:
+    """Check that the readable output names the blocker and the reason."""
+    result = runner.invoke(app, ["evaluate", str(small_path), "-p", "grab"])
+    assert result.exit_code == 0
+    assert "blocked by: south" in result.stdout
+    assert "crosses its red line on" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-p", "nope"],
+            "error: scenario 'small' has no proposal 'nope'. Its proposals: split, grab, trade-only.\n",
+        ),
+        ([], "error: Give exactly one of --proposal ID or --deal FILE. Got neither.\n"),
+        (
+            ["-p", "grab", "-d", "x.yaml"],
+            "error: Give exactly one of --proposal ID or --deal FILE. Got both.\n",
+        ),
+        (
+            ["-d", "missing.yaml"],
+            "error: no deal file 'missing.yaml'. Give a YAML or JSON file mapping issue ids to option ids.\n",
+        ),
+    ],
+)
+def test_evaluate_errors(small_path: Path, args: list[str], message: str) -> None:
+    """Check that bad evaluate calls print one message on stderr and exit 1."""
+    result = runner.invoke(app, ["evaluate", str(small_path), *args])
+    assert result.exit_code == 1
+    assert result.stderr == message
+    assert result.stdout == ""
+
+
+def test_bad_deal_file_content(small_path: Path, tmp_path: Path) -> None:
+    """Check that a deal file with a non-text option names the file, line and key."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text("border: half\ntrade: 3\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(small_path), "--deal", str(deal)])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {deal}, line 2, trade: expected an option id (text), got 3.\n"
+
+
+def test_invalid_scenario_exits_1_without_traceback(tmp_path: Path, small_text: str) -> None:
+    """Check that an invalid file gives the message on stderr, exit 1, no traceback."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(small_text.replace("salience: 0.6", "salience: 1.4"), encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {path}, line 49, positions[0].salience: salience 1.4 is outside [0, 1]. "
+        "Use a weight between 0 and 1.\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_exception() -> None:
+    """Check that --debug lets the exception through."""
+    result = runner.invoke(app, ["--debug", "show", "nowhere.yaml"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, NotFoundError)
+
+
+def test_validate(small_path: Path, tmp_path: Path, small_text: str) -> None:
+    """Check validate in text and JSON, for a good and a broken file."""
+    ok = runner.invoke(app, ["validate", str(small_path)])
+    assert ok.exit_code == 0
+    assert "valid (3 actors, 2 issues, 5 positions, 3 proposals)" in ok.stdout
+    path = tmp_path / "bad.yaml"
+    path.write_text(small_text.replace("kind: stated", "kind: maybe"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    assert data["problems"] == [
+        {
+            "path": "sources[0].kind",
+            "line": 12,
+            "message": "expected one of 'stated', 'reported' or 'analysis', got 'maybe' (str).",
+        }
+    ]
+
+
+def test_schema(tmp_path: Path) -> None:
+    """Check that the JSON Schema names the format's sections and bounds."""
+    data = _json(["schema"])
+    assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(data["required"]) == {"id", "title", "as_of", "actors", "issues", "positions"}
+    salience = data["$defs"]["Position"]["properties"]["salience"]
+    assert (salience["minimum"], salience["maximum"]) == (0, 1)
+    out = tmp_path / "schema.json"
+    assert runner.invoke(app, ["schema", "-o", str(out)]).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["title"] == "peacetalks scenario"
+
+
+def test_analyze_json_small(small_path: Path) -> None:
+    """Check the analyze --json structure: proposals with id and per-actor results."""
+    data = _json(["analyze", str(small_path), "--json"])
+    assert data["scenario"]["id"] == "small"
+    assert [p["id"] for p in data["proposals"]] == ["split", "grab", "trade-only"]
+    for proposal in data["proposals"]:
+        assert {a["id"] for a in proposal["actors"]} == {"north", "south", "broker"}
+        for actor in proposal["actors"]:
+            assert isinstance(actor["utility"], float)
+            assert isinstance(actor["acceptable"], bool)
+
+
+def test_analyze_defaults_to_builtin() -> None:
+    """Check that analyze with no argument briefs on ukraine-2025."""
+    data = _json(["analyze", "--json"])
+    assert data["scenario"]["id"] == "ukraine-2025"
