@@ -1,0 +1,153 @@
+"""Amendments and logrolls, checked by brute force on small spaces."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peacetalks.analysis.amend import amendments
+from peacetalks.analysis.logroll import logrolls
+from peacetalks.errors import ParameterError
+
+Tables = list[npt.NDArray[np.float64]]
+
+
+@st.composite
+def small_spaces(
+    draw: st.DrawFn,
+) -> tuple[Tables, list[npt.NDArray[np.bool_]], np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    n_actors = draw(st.integers(2, 3))
+    n_issues = draw(st.integers(1, 4))
+    counts = [draw(st.integers(1, 4)) for _ in range(n_issues)]
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    tables = [rng.random((n_actors, c)) / n_issues for c in counts]
+    admissible = [rng.random((n_actors, c)) > 0.15 for c in counts]
+    reservations = rng.random(n_actors) * 0.8
+    veto = rng.random(n_actors) > 0.3
+    deal = np.array([rng.integers(c) for c in counts])
+    return tables, admissible, reservations, veto, deal
+
+
+def _acceptable_deals(tables: Tables, admissible: list, reservations: np.ndarray, veto: np.ndarray):  # type: ignore[no-untyped-def, type-arg]
+    for combo in itertools.product(*[range(t.shape[1]) for t in tables]):
+        utils = sum(t[:, o] for t, o in zip(tables, combo, strict=True))
+        red = any(
+            not m[a, o]
+            for m, o in zip(admissible, combo, strict=True)
+            for a in np.flatnonzero(veto)
+        )
+        if not red and (utils[veto] >= reservations[veto] - 1e-12).all():
+            yield np.array(combo), utils
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_spaces())
+def test_amendment_is_minimal(space) -> None:  # type: ignore[no-untyped-def]
+    """Check that an amendment is acceptable to every veto holder and no smaller one is."""
+    tables, admissible, reservations, veto, deal = space
+    result = amendments(tables, deal, reservations, veto=veto, admissible=admissible, limit=1000)
+    base_utils = sum(t[:, o] for t, o in zip(tables, deal, strict=True))
+    brute = [
+        (int((combo != deal).sum()), float(np.abs(utils - base_utils).sum()))
+        for combo, utils in _acceptable_deals(tables, admissible, reservations, veto)
+    ]
+    if not brute:
+        assert not result.possible
+        return
+    assert result.possible
+    fewest = min(k for k, _ in brute)
+    least = min(m for k, m in brute if k == fewest)
+    assert result.n_changes == fewest
+    assert abs(result.amendments[0].moved - least) < 1e-9
+    assert len(result.amendments) == sum(1 for k, _ in brute if k == fewest)
+    for amendment in result.amendments:
+        assert len(amendment.changed) == fewest
+        utils = sum(t[:, o] for t, o in zip(tables, amendment.deal, strict=True))
+        np.testing.assert_allclose(amendment.utilities, utils)
+        assert (utils[veto] >= reservations[veto] - 1e-12).all()
+
+
+def test_amendment_by_hand() -> None:
+    """Check one amendment worked out by hand: move issue 1 to option 1."""
+    tables = [np.array([[0.5, 0.0], [0.0, 0.5]]), np.array([[0.5, 0.3], [0.0, 0.2]])]
+    result = amendments(tables, [0, 0], [0.6, 0.15])
+    assert result.n_changes == 1
+    first = result.amendments[0]
+    np.testing.assert_array_equal(first.deal, [0, 1])
+    np.testing.assert_allclose(first.utilities, [0.8, 0.2])
+    assert first.moved == pytest.approx(0.4)
+
+
+def test_passing_deal_needs_no_amendment() -> None:
+    """Check that a deal every veto holder accepts needs zero changes."""
+    tables = [np.array([[0.5, 0.0], [0.5, 0.5]])]
+    result = amendments(tables, [0], [0.4, 0.4])
+    assert result.n_changes == 0
+    assert result.amendments[0].changed.size == 0
+
+
+def test_red_lines_that_exclude_every_option_are_named() -> None:
+    """Check that no amendment exists when the veto holders' red lines cover an issue."""
+    tables = [np.array([[0.5, 0.5], [0.5, 0.5]])]
+    admissible = [np.array([[True, False], [False, True]])]
+    result = amendments(tables, [0], [0.0, 0.0], admissible=admissible)
+    assert not result.possible
+    assert len(result.conflicts) == 1
+    assert result.conflicts[0].actors_by_option == ((1,), (0,))
+
+
+def test_unreachable_reservation_is_named() -> None:
+    """Check that an actor whose reservation no deal meets is named."""
+    tables = [np.array([[0.2, 0.1], [0.5, 0.5]])]
+    result = amendments(tables, [0], [0.9, 0.0])
+    assert not result.possible
+    np.testing.assert_array_equal(result.unreachable, [0])
+
+
+def test_bad_deal_for_amendments() -> None:
+    """Check the message for a deal with an index out of range."""
+    with pytest.raises(
+        ParameterError,
+        match=r"holds an option index outside its issue \(options per issue \[2\]\). Got \[5\] instead.",
+    ):
+        amendments([np.zeros((2, 2))], [5], [0.0, 0.0])
+
+
+def test_logroll_by_hand() -> None:
+    """Check the textbook logroll: each side wins the issue it cares more about."""
+    # Actor 0 cares about issue 0 (weight 0.8), actor 1 about issue 1 (weight 0.8).
+    tables = [
+        np.array([[0.0, 0.8], [0.2, 0.0]]),
+        np.array([[0.2, 0.0], [0.0, 0.8]]),
+    ]
+    found = logrolls(tables, [0, 0])
+    assert len(found) == 1
+    roll = found[0]
+    assert roll.actors == (0, 1)
+    assert roll.issues == (0, 1)
+    assert roll.options == (1, 1)
+    np.testing.assert_allclose(roll.gains, [0.6, 0.6])
+    assert roll.joint_gain == pytest.approx(1.2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_spaces())
+def test_logrolls_help_both_traders(space) -> None:  # type: ignore[no-untyped-def]
+    """Check that every logroll found leaves both traders better off, each winning one issue."""
+    tables, admissible, _, _, deal = space
+    for roll in logrolls(tables, deal, admissible=admissible, limit=100):
+        a, b = roll.actors
+        i, j = roll.issues
+        x, y = roll.options
+        assert roll.gains[a] > 0 and roll.gains[b] > 0
+        assert tables[i][a, x] > tables[i][a, deal[i]] and tables[i][b, x] < tables[i][b, deal[i]]
+        assert tables[j][b, y] > tables[j][b, deal[j]] and tables[j][a, y] < tables[j][a, deal[j]]
+        utils = sum(t[:, o] for t, o in zip(tables, roll.deal, strict=True))
+        base = sum(t[:, o] for t, o in zip(tables, deal, strict=True))
+        np.testing.assert_allclose(roll.gains, utils - base, atol=1e-12)
