@@ -145,9 +145,12 @@ def test_logrolls_help_both_traders(space) -> None:  # type: ignore[no-untyped-d
         a, b = roll.actors
         i, j = roll.issues
         x, y = roll.options
-        assert roll.gains[a] > 0 and roll.gains[b] > 0
-        assert tables[i][a, x] > tables[i][a, deal[i]] and tables[i][b, x] < tables[i][b, deal[i]]
-        assert tables[j][b, y] > tables[j][b, deal[j]] and tables[j][a, y] < tables[j][a, deal[j]]
+        assert roll.gains[a] > 0
+        assert roll.gains[b] > 0
+        assert tables[i][a, x] > tables[i][a, deal[i]]
+        assert tables[i][b, x] < tables[i][b, deal[i]]
+        assert tables[j][b, y] > tables[j][b, deal[j]]
+        assert tables[j][a, y] < tables[j][a, deal[j]]
         utils = sum(t[:, o] for t, o in zip(tables, roll.deal, strict=True))
         base = sum(t[:, o] for t, o in zip(tables, deal, strict=True))
         np.testing.assert_allclose(roll.gains, utils - base, atol=1e-12)
