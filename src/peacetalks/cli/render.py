@@ -99,22 +99,25 @@ def print_assessment(console: Console, assessment: Assessment, *, kind: str | No
             "  not addressed, default option assumed: " + escape(", ".join(assessment.defaulted))
         )
     table = Table(show_edge=False, pad_edge=False)
-    for column in ("actor", "utility", "reservation", "accepts", "veto", "why not"):
+    for column in ("actor", "utility", "reservation", "accepts", "veto"):
         table.add_column(column)
     for verdict in assessment.actors:
-        why = verdict.reason
-        if not verdict.acceptable and verdict.worst_issues:
-            worst = ", ".join(f"{c.issue}={c.option} (-{c.loss:.2f})" for c in verdict.worst_issues)
-            why = f"{why}; hurt most by {worst}"
         table.add_row(
             verdict.id,
             f"{verdict.utility:.2f}",
             f"{verdict.reservation:.2f}",
             _yes(verdict.acceptable),
             _yes(verdict.veto),
-            escape(why),
         )
     console.print(table)
+    for verdict in assessment.actors:
+        if verdict.acceptable:
+            continue
+        why = verdict.reason
+        if verdict.worst_issues:
+            worst = ", ".join(f"{c.issue}={c.option} (-{c.loss:.2f})" for c in verdict.worst_issues)
+            why = f"{why}; hurt most by {worst}"
+        console.print(f"  {escape(verdict.id)} rejects: {escape(why)}")
     if assessment.passes:
         console.print("  [green]every veto holder accepts[/]")
     else:
