@@ -1,0 +1,157 @@
+"""The built-in scenario ukraine-2025: coverage, provenance, neutrality, reference figures."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+
+from peacetalks.briefing import assess_proposals
+from peacetalks.scenario import Scenario, load_scenario
+from tests.conftest import SHARED
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    """Return the built-in scenario."""
+    return load_scenario("ukraine-2025")
+
+
+def _text() -> str:
+    path = resources.files("peacetalks.data") / "scenarios" / "ukraine-2025.yaml"
+    return path.read_text(encoding="utf-8")
+
+
+def test_issues_cover_the_articles_and_the_brief(scenario: Scenario) -> None:
+    """Check the five issues of Korybko's article plus neutrality, guarantees, elections, Kursk."""
+    ids = {issue.id for issue in scenario.issues}
+    assert {
+        "territory",
+        "dmz-peacekeepers",
+        "demilitarisation",
+        "sanctions",
+        "security-architecture",
+        "neutrality",
+        "security-guarantees",
+        "elections",
+        "kursk-sumy",
+    } <= ids
+    assert "domestic-law" in ids  # the demands Russia calls "denazification"
+
+
+def test_actors_and_vetoes(scenario: Scenario) -> None:
+    """Check the required actors and that both belligerents hold a veto."""
+    ids = {a.id for a in scenario.actors}
+    assert {"russia", "ukraine", "united-states", "eu", "china", "turkey"} <= ids
+    assert scenario.actor("russia").veto
+    assert scenario.actor("ukraine").veto
+
+
+def test_every_position_is_sourced_or_flagged(scenario: Scenario) -> None:
+    """Check that every position names a source or is a flagged judgement with a note."""
+    for position in scenario.positions:
+        assert position.source is not None or (position.judgement and position.note)
+    for actor in scenario.actors:
+        assert actor.source is not None or (actor.judgement and actor.note)
+
+
+def test_istanbul_force_figures(scenario: Scenario) -> None:
+    """Check the 2022 Istanbul troop figures of each side (85,000 and 250,000) are options."""
+    issue = scenario.issue("demilitarisation")
+    assert issue.unit == "troops"
+    values = {option.value for option in issue.options}
+    assert {85_000, 250_000} <= values
+
+
+def test_required_proposals_and_their_kinds(scenario: Scenario) -> None:
+    """Check that the articles' proposals are analysis and the parties' own are not."""
+    kinds = {s.id: s.kind for s in scenario.sources}
+    proposals = {p.id: kinds[p.source] for p in scenario.proposals}
+    assert proposals["roberts-2025"] == "analysis"
+    assert proposals["korybko-2025"] == "analysis"
+    for own in (
+        "russia-2024-06",
+        "ukraine-peace-formula",
+        "us-28-point",
+        "european-counter-proposal",
+        "framework-2025-12",
+    ):
+        assert proposals[own] in {"stated", "reported"}, own
+
+
+def test_analysts_proposals_shown_beside_parties(scenario: Scenario) -> None:
+    """Check that the briefing assesses both the articles' and the parties' proposals."""
+    ids = [a.id for a in assess_proposals(scenario)]
+    assert {"roberts-2025", "korybko-2025", "us-28-point", "russia-2024-06"} <= set(ids)
+    assert len(ids) == len(scenario.proposals)
+
+
+def test_territorial_options_name_regions(scenario: Scenario) -> None:
+    """Check that territorial options name ISO 3166-2 regions that the scenario defines."""
+    codes = {r.code for r in scenario.regions}
+    named = {
+        share.code
+        for issue in (scenario.issue("territory"), scenario.issue("kursk-sumy"))
+        for option in issue.options
+        for share in option.regions
+    }
+    assert {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43"} <= named
+    assert "RU-KRS" in named
+    assert named <= codes
+
+
+def _territory_table() -> dict[str, tuple[int, int | None]]:
+    """Read ISO code -> (area, population) from the research table in shared/sources."""
+    text = (SHARED / "sources" / "territory.md").read_text(encoding="utf-8")
+    rows: dict[str, tuple[int, int | None]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 5 and re.fullmatch(r"(UA|RU)-[A-Z0-9]+", cells[1]):
+            area = re.match(r"[\d,]+", cells[3])
+            population = re.match(r"\**([\d,]+)", cells[4])
+            if area:
+                rows[cells[1]] = (
+                    int(area.group(0).replace(",", "")),
+                    int(population.group(1).replace(",", "")) if population else None,
+                )
+    return rows
+
+
+def test_region_figures_match_the_research_table(scenario: Scenario) -> None:
+    """Check each region's area (and Ukrstat 2022 population) against shared/sources/territory.md."""
+    table = _territory_table()
+    assert len(table) >= 27
+    for region in scenario.regions:
+        area, population = table[region.code]
+        assert region.area_km2 == pytest.approx(area, rel=0.005), region.code
+        if population is not None and region.population_date.startswith("2022"):
+            assert region.population == population, region.code
+
+
+def test_articles_are_paraphrased_not_copied() -> None:
+    """Check that no run of ten words from either article appears in the scenario.
+
+    Titles are left out: citing a source by its title is not copying it.
+    """
+    cited = "\n".join(
+        line for line in _text().splitlines() if not line.strip().startswith("title:")
+    )
+    scenario_words = re.findall(r"[a-z']+", cited.lower())
+    grams = {" ".join(scenario_words[k : k + 10]) for k in range(len(scenario_words) - 9)}
+    for name in ("000_ae2f66c3d9985562.txt", "004_7a43525245254f90.txt"):
+        words = re.findall(r"[a-z']+", (SHARED / "sources" / name).read_text().lower())
+        copied = [
+            " ".join(words[k : k + 10])
+            for k in range(len(words) - 9)
+            if " ".join(words[k : k + 10]) in grams
+        ]
+        assert copied == [], name
+
+
+def test_contested_terms_are_quoted() -> None:
+    """Check that 'denazification' only appears in quotation marks, as Russia's term."""
+    text = _text()
+    for match in re.finditer(r"denazification", text, flags=re.IGNORECASE):
+        before = text[max(0, match.start() - 1) : match.start()]
+        assert before in {'"', "'", "“"}, text[match.start() - 60 : match.end() + 20]
