@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from peacetalks.errors import PeacetalksError
-from peacetalks.scenario.load import load_scenario
 from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.readers import read_scenario
 
 __all__ = ["console", "emit_json", "handles_errors", "load", "state", "stderr"]
 
@@ -58,5 +58,5 @@ def emit_json(data: Any) -> None:
 
 
 def load(name: str) -> Scenario:
-    """Load a scenario by built-in id or path (errors surface as PeacetalksError)."""
-    return load_scenario(name)
+    """Load a scenario by built-in id, YAML path or GENIUS folder (errors are PeacetalksError)."""
+    return read_scenario(name)

@@ -35,7 +35,7 @@ app = typer.Typer(
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 ScenarioArg = Annotated[
-    str, typer.Argument(help="A built-in scenario id or a path to a YAML file.")
+    str, typer.Argument(help="A built-in scenario id, a YAML file or a GENIUS domain folder.")
 ]
 DEFAULT_SCENARIO = "ukraine-2025"
 MAX_DEAL_BYTES = 100_000

@@ -1,6 +1,7 @@
 """Scenarios: the records, YAML load and dump, and compilation to arrays."""
 
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario, option_utilities
+from peacetalks.scenario.genius import dump_genius, load_genius
 from peacetalks.scenario.load import (
     builtin_scenarios,
     dump_scenario,
@@ -24,6 +25,7 @@ from peacetalks.scenario.models import (
     Scenario,
     Source,
 )
+from peacetalks.scenario.readers import read_scenario
 
 __all__ = [
     "Actor",
@@ -41,10 +43,13 @@ __all__ = [
     "Source",
     "builtin_scenarios",
     "compile_scenario",
+    "dump_genius",
     "dump_scenario",
+    "load_genius",
     "load_scenario",
     "option_utilities",
     "parse_scenario",
+    "read_scenario",
     "resolve_scenario_path",
     "scenario_from_data",
     "scenario_to_data",

@@ -1,0 +1,363 @@
+"""Bargaining solutions on the exact Pareto front of an additive deal space.
+
+Gains are measured from the reservations (the utility of no deal). Only deals where
+every actor's gain is at least zero (within ``tol``) and no actor's red line is crossed
+count; the optimum of each rule below is attained on the Pareto front of those deals, so
+the rules search that front (:func:`~peacetalks.analysis.pareto.pareto_front` with
+``individually_rational=True``). When no deal is acceptable to all, the result is empty
+rather than an error. Every rule reports all deals of the front whose value is within
+``tol`` of the best, in deal order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetalks.analysis._validation import (
+    FloatArray,
+    IntArray,
+    check_positive_int,
+    check_reservations,
+    check_tables,
+    check_tol,
+    freeze,
+)
+from peacetalks.analysis.pareto import (
+    FrontTooLargeError,
+    ParetoFront,
+    additive_utilities,
+    enumerate_deals,
+    pareto_front,
+)
+from peacetalks.errors import ParameterError
+
+__all__ = [
+    "BargainingSolution",
+    "egalitarian_deal",
+    "kalai_smorodinsky_deal",
+    "nash_deal",
+    "utilitarian_deal",
+]
+
+
+@dataclass(frozen=True)
+class BargainingSolution:
+    """The deal or deals a bargaining rule picks, with the rule's value.
+
+    Parameters
+    ----------
+    rule : str
+        ``"nash"``, ``"kalai_smorodinsky"``, ``"egalitarian"`` or ``"utilitarian"``.
+    deals : ndarray of shape (n_ties, n_issues)
+        Every optimal deal (ties within ``tol``), in deal order; no rows when no deal
+        is acceptable to all actors.
+    utilities : ndarray of shape (n_ties, n_actors)
+        Utility of each optimal deal for each actor.
+    value : float or None
+        The rule's optimal value (see each rule); None when there is no deal.
+    """
+
+    rule: str
+    deals: IntArray
+    utilities: FloatArray
+    value: float | None
+
+    def __len__(self) -> int:
+        return int(self.deals.shape[0])
+
+    @property
+    def is_empty(self) -> bool:
+        """Return whether no deal is acceptable to every actor."""
+        return bool(self.deals.shape[0] == 0)
+
+
+def nash_deal(
+    tables: Sequence[npt.ArrayLike],
+    reservations: npt.ArrayLike,
+    *,
+    admissible: Sequence[npt.ArrayLike] | None = None,
+    front: ParetoFront | None = None,
+    max_points: int = 1_000_000,
+    tol: float = 1e-12,
+) -> BargainingSolution:
+    """Return the deal(s) maximising the product of the actors' gains (Nash).
+
+    Parameters
+    ----------
+    tables : sequence of array-like of shape (n_actors, n_options_i)
+        Weighted utility contribution of each option for each actor, one per issue.
+    reservations : array-like of shape (n_actors,)
+        Utility of no deal; gains are measured from it.
+    admissible : sequence of bool array-like of shape (n_actors, n_options_i), optional
+        False where an option crosses an actor's red line.
+    front : ParetoFront, optional
+        A front from ``pareto_front(..., individually_rational=True)`` to reuse; it is
+        computed when omitted.
+    max_points : int, default=1_000_000
+        Memory bound passed to :func:`~peacetalks.analysis.pareto.pareto_front`.
+    tol : float, default=1e-12
+        Deals whose log-product is within ``tol`` of the best (a relative tolerance on
+        the product) tie.
+
+    Returns
+    -------
+    BargainingSolution
+        ``value`` is the Nash product. The product is compared as a sum of logarithms,
+        so it cannot overflow. If every acceptable deal leaves some actor with zero
+        gain, the product is 0 for all of them and all are reported.
+    """
+    deals, utilities, gains = _acceptable(
+        tables, reservations, admissible, front, max_points, tol, caller="nash_deal"
+    )
+    with np.errstate(divide="ignore"):
+        scores = np.log(gains).sum(axis=1)
+    return _best("nash", deals, utilities, scores, tol, value=math.exp)
+
+
+def kalai_smorodinsky_deal(
+    tables: Sequence[npt.ArrayLike],
+    reservations: npt.ArrayLike,
+    *,
+    admissible: Sequence[npt.ArrayLike] | None = None,
+    front: ParetoFront | None = None,
+    max_points: int = 1_000_000,
+    tol: float = 1e-12,
+) -> BargainingSolution:
+    """Return the deal(s) maximising the smallest share of its ideal gain any actor gets.
+
+    This is the discrete Kalai-Smorodinsky rule: an actor's ideal gain is the largest
+    gain it gets from any acceptable deal, and the rule maximises
+    ``min_a gain_a / ideal_a``. Actors whose ideal gain is zero (within ``tol``) get all
+    they can in every deal and are left out of the minimum.
+
+    Parameters
+    ----------
+    tables : sequence of array-like of shape (n_actors, n_options_i)
+        Weighted utility contribution of each option for each actor, one per issue.
+    reservations : array-like of shape (n_actors,)
+        Utility of no deal; gains are measured from it.
+    admissible : sequence of bool array-like of shape (n_actors, n_options_i), optional
+        False where an option crosses an actor's red line.
+    front : ParetoFront, optional
+        A front from ``pareto_front(..., individually_rational=True)`` to reuse.
+    max_points : int, default=1_000_000
+        Memory bound passed to :func:`~peacetalks.analysis.pareto.pareto_front`.
+    tol : float, default=1e-12
+        Tie tolerance on the ratio.
+
+    Returns
+    -------
+    BargainingSolution
+        ``value`` is the best smallest ratio, in [0, 1] (1 when no actor can gain).
+    """
+    deals, utilities, gains = _acceptable(
+        tables, reservations, admissible, front, max_points, tol, caller="kalai_smorodinsky_deal"
+    )
+    if deals.shape[0] == 0:
+        return _best("kalai_smorodinsky", deals, utilities, np.zeros(0), tol)
+    ideal = gains.max(axis=0)
+    counted = ideal > tol
+    if counted.any():
+        scores = (gains[:, counted] / ideal[counted]).min(axis=1)
+    else:
+        scores = np.ones(deals.shape[0])
+    return _best("kalai_smorodinsky", deals, utilities, scores, tol)
+
+
+def egalitarian_deal(
+    tables: Sequence[npt.ArrayLike],
+    reservations: npt.ArrayLike,
+    *,
+    admissible: Sequence[npt.ArrayLike] | None = None,
+    front: ParetoFront | None = None,
+    max_points: int = 1_000_000,
+    tol: float = 1e-12,
+) -> BargainingSolution:
+    """Return the deal(s) maximising the smallest gain of any actor (egalitarian).
+
+    Parameters
+    ----------
+    tables : sequence of array-like of shape (n_actors, n_options_i)
+        Weighted utility contribution of each option for each actor, one per issue.
+    reservations : array-like of shape (n_actors,)
+        Utility of no deal; gains are measured from it.
+    admissible : sequence of bool array-like of shape (n_actors, n_options_i), optional
+        False where an option crosses an actor's red line.
+    front : ParetoFront, optional
+        A front from ``pareto_front(..., individually_rational=True)`` to reuse.
+    max_points : int, default=1_000_000
+        Memory bound passed to :func:`~peacetalks.analysis.pareto.pareto_front`.
+    tol : float, default=1e-12
+        Tie tolerance on the smallest gain.
+
+    Returns
+    -------
+    BargainingSolution
+        ``value`` is the best smallest gain.
+    """
+    deals, utilities, gains = _acceptable(
+        tables, reservations, admissible, front, max_points, tol, caller="egalitarian_deal"
+    )
+    return _best("egalitarian", deals, utilities, gains.min(axis=1), tol)
+
+
+def utilitarian_deal(
+    tables: Sequence[npt.ArrayLike],
+    reservations: npt.ArrayLike | None = None,
+    *,
+    admissible: Sequence[npt.ArrayLike] | None = None,
+    individually_rational: bool = False,
+    front: ParetoFront | None = None,
+    max_points: int = 1_000_000,
+    tol: float = 1e-12,
+) -> BargainingSolution:
+    """Return the deal(s) maximising the sum of the actors' utilities (utilitarian).
+
+    Without individual rationality the sum decomposes by issue, so each issue takes the
+    option with the largest column sum and no front is built. With it, the sum is
+    maximised over the front of acceptable deals, like the other rules.
+
+    Parameters
+    ----------
+    tables : sequence of array-like of shape (n_actors, n_options_i)
+        Weighted utility contribution of each option for each actor, one per issue.
+    reservations : array-like of shape (n_actors,), optional
+        Utility of no deal; used only with ``individually_rational=True``.
+    admissible : sequence of bool array-like of shape (n_actors, n_options_i), optional
+        False where an option crosses an actor's red line; used only with
+        ``individually_rational=True``.
+    individually_rational : bool, default=False
+        If True, only deals crossing no red line and meeting every reservation count.
+    front : ParetoFront, optional
+        A front to search instead of computing one (then the per-issue shortcut is not
+        used); with ``individually_rational=True`` it is filtered by the reservations.
+    max_points : int, default=1_000_000
+        Memory bound on the front, and on the number of tied deals reported.
+    tol : float, default=1e-12
+        Tie tolerance; per issue on the shortcut, on the total otherwise.
+
+    Returns
+    -------
+    BargainingSolution
+        ``value`` is the best sum of utilities over actors.
+
+    Raises
+    ------
+    FrontTooLargeError
+        If more than ``max_points`` deals tie (for example when many options are worth
+        the same to everyone).
+    """
+    caller = "utilitarian_deal"
+    if individually_rational or front is not None:
+        deals, utilities, _ = _acceptable(
+            tables,
+            reservations,
+            admissible,
+            front,
+            max_points,
+            tol,
+            caller=caller,
+            require_reservations=False,
+            filter_gains=individually_rational,
+        )
+        return _best("utilitarian", deals, utilities, utilities.sum(axis=1), tol)
+    checked = check_tables(tables, caller=caller)
+    tol = check_tol(tol, caller=caller)
+    max_points = check_positive_int(max_points, "max_points", caller=caller)
+    check_reservations(reservations, checked[0].shape[0], caller=caller)
+    totals = [table.sum(axis=0) for table in checked]
+    tied = [np.flatnonzero(total >= total.max() - tol) for total in totals]
+    n_ties = math.prod(options.size for options in tied)
+    if n_ties > max_points:
+        msg = (
+            f"utilitarian_deal found {n_ties} tied optimal deals, above "
+            f"max_points={max_points}. Raise 'max_points' or break the ties in the tables."
+        )
+        raise FrontTooLargeError(msg, size=n_ties, max_points=max_points)
+    combos = enumerate_deals([options.size for options in tied])
+    deals = np.stack([options[combos[:, i]] for i, options in enumerate(tied)], axis=1)
+    utilities = additive_utilities(checked, deals)
+    value = float(sum(total.max() for total in totals))
+    return BargainingSolution(
+        rule="utilitarian", deals=freeze(deals), utilities=freeze(utilities), value=value
+    )
+
+
+def _acceptable(
+    tables: Sequence[npt.ArrayLike],
+    reservations: npt.ArrayLike | None,
+    admissible: Sequence[npt.ArrayLike] | None,
+    front: ParetoFront | None,
+    max_points: int,
+    tol: float,
+    *,
+    caller: str,
+    require_reservations: bool = True,
+    filter_gains: bool = True,
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Return deals, utilities and gains (clipped at 0) of the acceptable front deals."""
+    checked = check_tables(tables, caller=caller)
+    tol = check_tol(tol, caller=caller)
+    max_points = check_positive_int(max_points, "max_points", caller=caller)
+    n_actors = checked[0].shape[0]
+    if reservations is None and require_reservations:
+        msg = (
+            f"The 'reservations' parameter of {caller} must be an array of shape "
+            f"({n_actors},). Got None instead. Pass each actor's utility of no deal."
+        )
+        raise ParameterError(msg, parameter="reservations", value=None)
+    floor = check_reservations(reservations, n_actors, caller=caller)
+    if front is None:
+        front = pareto_front(
+            checked,
+            reservations=floor,
+            admissible=admissible,
+            individually_rational=True,
+            max_points=max_points,
+            tol=tol,
+        )
+    elif front.deals.shape[1] != len(checked) or front.utilities.shape[1] != n_actors:
+        msg = (
+            f"The 'front' parameter of {caller} must come from the same tables: "
+            f"{len(checked)} issues and {n_actors} actors. Got a front with "
+            f"{front.deals.shape[1]} issues and {front.utilities.shape[1]} actors instead."
+        )
+        raise ParameterError(msg, parameter="front", value=front)
+    deals, utilities = front.deals, front.utilities
+    if not filter_gains:
+        return deals, utilities, utilities
+    gains = utilities - floor
+    ok = np.all(gains >= -tol, axis=1)
+    return deals[ok], utilities[ok], np.maximum(gains[ok], 0.0)
+
+
+def _best(
+    rule: str,
+    deals: IntArray,
+    utilities: FloatArray,
+    scores: FloatArray,
+    tol: float,
+    *,
+    value: Callable[[float], float] | None = None,
+) -> BargainingSolution:
+    """Return the rows whose score is within ``tol`` of the best."""
+    if deals.shape[0] == 0:
+        return BargainingSolution(
+            rule=rule,
+            deals=freeze(np.array(deals, dtype=np.intp)),
+            utilities=freeze(np.array(utilities, dtype=np.float64)),
+            value=None,
+        )
+    best = float(scores.max())
+    ties = scores >= best - tol if np.isfinite(best) else np.ones(scores.size, dtype=np.bool_)
+    return BargainingSolution(
+        rule=rule,
+        deals=freeze(np.array(deals[ties], dtype=np.intp)),
+        utilities=freeze(np.array(utilities[ties], dtype=np.float64)),
+        value=value(best) if value is not None else best,
+    )

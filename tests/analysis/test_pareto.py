@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from peacetalks.analysis import pareto
+from peacetalks.analysis.pareto import (
+    FrontTooLargeError,
+    ParetoFront,
+    additive_utilities,
+    brute_force_front,
+    enumerate_deals,
+    pareto_front,
+    pareto_mask,
+)
+from peacetalks.errors import ParameterError, PeacetalksError
+from tests.strategies import DealSpace, deal_spaces, utility_points
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _naive_mask(points: FloatArray, tol: float) -> npt.NDArray[np.bool_]:
+    not_worse = np.all(points[None, :, :] >= points[:, None, :] - tol, axis=2)
+    better = np.any(points[None, :, :] > points[:, None, :] + tol, axis=2)
+    return np.asarray(~np.any(not_worse & better, axis=1))
+
+
+def _assert_same_front(got: ParetoFront, expected: ParetoFront) -> None:
+    np.testing.assert_array_equal(got.deals, expected.deals)
+    np.testing.assert_allclose(got.utilities, expected.utilities, rtol=0, atol=1e-12)
+
+
+def test_pareto_mask_by_hand() -> None:
+    """Check that a small 2-actor set keeps its front, duplicates included."""
+    points = np.array([[1.0, 0.0], [0.5, 0.5], [0.5, 0.5], [0.4, 0.5], [0.0, 1.0], [0.0, 0.2]])
+    np.testing.assert_array_equal(pareto_mask(points), [True, True, True, False, True, False])
+
+
+def test_pareto_mask_three_actors_by_hand() -> None:
+    """Check that a 3-actor point equal on two coordinates and worse on one is dominated."""
+    points = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.5], [0.0, 0.0, 2.0], [0.0, 0.0, 2.0]])
+    np.testing.assert_array_equal(pareto_mask(points), [False, True, True, True])
+
+
+def test_pareto_mask_tol_merges_near_ties() -> None:
+    """Check that differences below tol count as ties and above it as dominance."""
+    points = np.array([[1.0, 1.0], [1.0, 1.0 + 1e-13]])
+    np.testing.assert_array_equal(pareto_mask(points), [True, True])
+    np.testing.assert_array_equal(pareto_mask(points, tol=0.0), [False, True])
+
+
+def test_pareto_mask_empty() -> None:
+    """Check that no points give an empty mask."""
+    assert pareto_mask(np.zeros((0, 3))).shape == (0,)
+
+
+@given(utility_points())
+@settings(max_examples=150, deadline=None)
+@example(np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))
+def test_pareto_mask_matches_definition(points: FloatArray) -> None:
+    """Check that the mask equals the pairwise definition of dominance."""
+    for tol in (0.0, 1e-12):
+        np.testing.assert_array_equal(pareto_mask(points, tol=tol), _naive_mask(points, tol))
+
+
+@pytest.fixture
+def small_blocks() -> Iterator[None]:
+    """Shrink the sweep blocks so that small inputs go through every block path."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pareto, "_SWEEP_BLOCK", 3)
+        patch.setattr(pareto, "_STAIR_BLOCK", 3)
+        patch.setattr(pareto, "_FIRST_CHUNK", 1)
+        patch.setattr(pareto, "_BLOCK_ELEMENTS", 7)
+        yield
+
+
+@pytest.mark.usefixtures("small_blocks")
+@given(utility_points())
+@settings(max_examples=200, deadline=None)
+@example(np.array([[1.0, 1.0, 0.0]] * 3 + [[0.5, 1.0, 0.0], [0.5, 0.5, 0.5]]))
+# The dominator of the 3rd row has a smaller sum (by less than tol), in the next block.
+@example(
+    np.array(
+        [
+            [5.0, 0, 0, 0],
+            [0, 5.0, 0, 0],
+            [1.0, 1, 1, 1],
+            [1 + 2e-12, 1 - 9e-13, 1 - 9e-13, 1 - 9e-13],
+        ]
+    )
+)
+def test_pareto_mask_in_small_blocks_matches_definition(points: FloatArray) -> None:
+    """Check the mask against the definition when the sweep runs in blocks of three."""
+    for tol in (0.0, 1e-12):
+        np.testing.assert_array_equal(pareto_mask(points, tol=tol), _naive_mask(points, tol))
+
+
+@pytest.mark.usefixtures("small_blocks")
+@given(deal_spaces())
+@settings(max_examples=100, deadline=None)
+def test_front_in_small_blocks_matches_brute_force(space: DealSpace) -> None:
+    """Check the issue-by-issue front when every mask runs in blocks of three."""
+    options = {
+        "reservations": space.reservations,
+        "admissible": space.admissible,
+        "individually_rational": True,
+    }
+    got = pareto_front(space.tables, **options)  # type: ignore[arg-type]
+    _assert_same_front(got, brute_force_front(space.tables, **options))  # type: ignore[arg-type]
+
+
+@given(utility_points())
+@settings(max_examples=100, deadline=None)
+def test_pareto_mask_is_idempotent(points: FloatArray) -> None:
+    """Check that the front of a front is the whole front."""
+    front = points[pareto_mask(points)]
+    assert pareto_mask(front).all()
+
+
+@pytest.mark.parametrize("n_actors", [3, 4, 5])
+def test_pareto_mask_constant_column_reduces_dimension(
+    n_actors: int, rng: np.random.Generator
+) -> None:
+    """Check that a constant extra objective leaves the front unchanged on 20,000 points."""
+    points = rng.random((20_000, n_actors - 1)).round(3)
+    padded = np.concatenate((points, np.full((points.shape[0], 1), 0.5)), axis=1)
+    np.testing.assert_array_equal(pareto_mask(padded), pareto_mask(points))
+
+
+def test_pareto_mask_large_five_actors(rng: np.random.Generator) -> None:
+    """Check that 100,000 points in 5-d agree with the definition on a sample of rows."""
+    points = rng.random((100_000, 5))
+    mask = pareto_mask(points)
+    rows = np.concatenate((np.flatnonzero(mask)[:40], rng.choice(points.shape[0], 60)))
+    for row in rows:
+        dominated = np.any(
+            np.all(points >= points[row], axis=1) & np.any(points > points[row], axis=1)
+        )
+        assert mask[row] == (not dominated)
+
+
+def test_enumerate_deals_order_and_blocks() -> None:
+    """Check that deals come in lexicographic order and blocks cut the same sequence."""
+    deals = enumerate_deals([2, 3])
+    np.testing.assert_array_equal(deals, [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]])
+    np.testing.assert_array_equal(enumerate_deals([2, 3], start=2, stop=4), deals[2:4])
+    assert enumerate_deals([]).shape == (1, 0)
+
+
+def test_additive_utilities_by_hand() -> None:
+    """Check that a deal's utility is the sum of its options' contributions."""
+    tables = [np.array([[0.1, 0.2], [0.3, 0.0]]), np.array([[0.5, 0.0, 0.25], [0.0, 0.5, 0.5]])]
+    utilities = additive_utilities(tables, np.array([[1, 2], [0, 1]]))
+    np.testing.assert_allclose(utilities, [[0.45, 0.5], [0.1, 0.8]])
+
+
+def test_pareto_front_by_hand() -> None:
+    """Check the front of a 2-issue, 2-actor trade by hand."""
+    # Option 2 of issue 0 is dominated by option 0 within the issue, so never on the front.
+    tables = [np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.0]]), np.array([[0.2, 0.0], [0.0, 0.4]])]
+    front = pareto_front(tables)
+    np.testing.assert_array_equal(front.deals, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_allclose(front.utilities, [[1.2, 0.0], [1.0, 0.4], [0.2, 1.0], [0.0, 1.4]])
+    assert len(front) == 4
+
+
+def test_pareto_front_individually_rational_by_hand() -> None:
+    """Check that reservations and red lines cut the front, and that nothing left is empty."""
+    tables = [np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.4]]), np.array([[0.2, 0.0], [0.0, 0.4]])]
+    admissible = [np.array([[True, True, True], [False, True, True]]), np.ones((2, 2), bool)]
+    front = pareto_front(
+        tables,
+        reservations=np.array([0.5, 0.3]),
+        admissible=admissible,
+        individually_rational=True,
+    )
+    # Actor 1 red-lines option 0 of issue 0; deals with option 1 leave actor 0 short.
+    np.testing.assert_array_equal(front.deals, [[2, 0], [2, 1]])
+    np.testing.assert_allclose(front.utilities, [[0.7, 0.4], [0.5, 0.8]])
+    none = pareto_front(tables, reservations=np.array([2.0, 2.0]), individually_rational=True)
+    assert none.deals.shape == (0, 2)
+    assert none.utilities.shape == (0, 2)
+
+
+@given(deal_spaces())
+@settings(max_examples=150, deadline=None)
+def test_pareto_front_matches_brute_force(space: DealSpace) -> None:
+    """Check that the issue-by-issue front equals the enumerated front, deals included."""
+    _assert_same_front(pareto_front(space.tables), brute_force_front(space.tables))
+
+
+@given(deal_spaces())
+@settings(max_examples=150, deadline=None)
+def test_individually_rational_front_matches_brute_force(space: DealSpace) -> None:
+    """Check the pruned front against enumeration with reservations and red lines."""
+    options = {
+        "reservations": space.reservations,
+        "admissible": space.admissible,
+        "individually_rational": True,
+    }
+    got = pareto_front(space.tables, **options)  # type: ignore[arg-type]
+    _assert_same_front(got, brute_force_front(space.tables, **options))  # type: ignore[arg-type]
+
+
+@given(deal_spaces(min_actors=2, max_issues=5, max_options=5))
+@settings(max_examples=60, deadline=None)
+def test_front_points_are_not_dominated_by_any_deal(space: DealSpace) -> None:
+    """Check that no deal of the space dominates a front deal and none is missing."""
+    front = pareto_front(space.tables)
+    everything = additive_utilities(space.tables, enumerate_deals(space.option_counts))
+    tol = 1e-12
+    for point in front.utilities:
+        not_worse = np.all(everything >= point - tol, axis=1)
+        assert not np.any(not_worse & np.any(everything > point + tol, axis=1))
+    mask = _naive_mask(everything, 1e-12)
+    assert len(front) == int(mask.sum())
+
+
+def test_front_too_large_error() -> None:
+    """Check that a front past max_points raises a MemoryError that says what to do."""
+    tables = [np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])] * 4
+    with pytest.raises(FrontTooLargeError, match="above max_points=5") as info:
+        pareto_front(tables, max_points=5)
+    assert isinstance(info.value, MemoryError)
+    assert isinstance(info.value, PeacetalksError)
+    assert info.value.max_points == 5
+    assert info.value.size > 5
+    assert "individually_rational=True" in str(info.value)
+
+
+def test_brute_force_refuses_large_spaces() -> None:
+    """Check that brute force refuses a space above max_deals and names pareto_front."""
+    tables = [np.zeros((2, 10))] * 4
+    with pytest.raises(ParameterError, match="10000 deals, above max_deals=100"):
+        brute_force_front(tables, max_deals=100)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: pareto_front([np.zeros((2, 2)), np.zeros((3, 2))]),
+            "The 'tables' parameter of pareto_front must have the same number of actors (rows) "
+            "in every issue. Got 2 rows for issue 0 and 3 for issue 1 instead.",
+        ),
+        (
+            lambda: pareto_front([]),
+            "The 'tables' parameter of pareto_front must hold at least one issue. "
+            "Got an empty sequence instead.",
+        ),
+        (
+            lambda: pareto_front([np.array([[np.nan]])]),
+            "The 'tables' parameter of pareto_front must hold finite utilities. "
+            "Got NaN or infinity in issue 0 instead.",
+        ),
+        (
+            lambda: pareto_front([np.zeros((2, 2))], max_points=0),
+            "The 'max_points' parameter of pareto_front must be an int >= 1. Got 0 instead.",
+        ),
+        (
+            lambda: pareto_front(
+                [np.zeros((2, 2))], reservations=np.zeros(3), individually_rational=True
+            ),
+            "The 'reservations' parameter of pareto_front must have shape (2,), one value per "
+            "actor. Got shape (3,) instead.",
+        ),
+        (
+            lambda: pareto_front(
+                [np.zeros((2, 2))], admissible=[np.ones((2, 3), bool)], individually_rational=True
+            ),
+            "The 'admissible' parameter of pareto_front must hold bool arrays shaped like the "
+            "tables. Got dtype bool and shape (2, 3) for issue 0 instead of bool and (2, 2).",
+        ),
+        (
+            lambda: pareto_mask(np.zeros(3)),
+            "The 'points' parameter of pareto_mask must be a 2-d array of shape "
+            "(n_points, n_actors) with n_actors >= 1. Got shape (3,) instead.",
+        ),
+        (
+            lambda: pareto_mask(np.zeros((2, 2)), tol=-1.0),
+            "The 'tol' parameter of pareto_mask must be a finite float >= 0. Got -1.0 instead.",
+        ),
+    ],
+)
+def test_validation_messages(call: object, message: str) -> None:
+    """Check that bad arguments raise ParameterError with the exact message."""
+    with pytest.raises(ParameterError) as info:
+        call()  # type: ignore[operator]
+    assert str(info.value) == message
+
+
+@given(st.integers(1, 4), st.integers(1, 4))
+@settings(max_examples=20, deadline=None)
+def test_front_result_is_read_only(n_issues: int, n_options: int) -> None:
+    """Check that the arrays of a front cannot be changed in place."""
+    front = pareto_front([np.eye(2, n_options)] * n_issues)
+    with pytest.raises(ValueError, match="read-only"):
+        front.deals[...] = 0
