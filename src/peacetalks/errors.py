@@ -5,7 +5,8 @@ Hierarchy::
     PeacetalksError(Exception)
     ├── ScenarioError(PeacetalksError, ValueError)   a scenario file or model is invalid
     ├── ParameterError(PeacetalksError, ValueError)  a function or command got a bad argument
-    └── NotFoundError(PeacetalksError, LookupError)  an id (scenario, proposal, actor) is unknown
+    ├── NotFoundError(PeacetalksError, LookupError)  an id (scenario, proposal, actor) is unknown
+    └── FrontTooLargeError(PeacetalksError, MemoryError)  a Pareto front outgrew its memory bound
 
 Every error carries the data it speaks of as fields, and its message says what, where,
 what was expected, what was got and, when known, how to fix it.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "FrontTooLargeError",
     "NotFoundError",
     "ParameterError",
     "PeacetalksError",
@@ -130,3 +132,22 @@ class NotFoundError(PeacetalksError, LookupError):
     def __str__(self) -> str:
         # LookupError would repr() the message; print it as written.
         return str(self.args[0])
+
+
+class FrontTooLargeError(PeacetalksError, MemoryError):
+    """The Pareto front outgrew the memory bound given by ``max_points``.
+
+    Parameters
+    ----------
+    message : str
+        The full message.
+    size : int
+        Number of (partial) deals the front reached.
+    max_points : int
+        The bound that was exceeded.
+    """
+
+    def __init__(self, message: str, *, size: int, max_points: int):
+        self.size = size
+        self.max_points = max_points
+        super().__init__(message)

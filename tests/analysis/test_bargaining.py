@@ -15,13 +15,12 @@ from peacetalks.analysis.bargaining import (
     utilitarian_deal,
 )
 from peacetalks.analysis.pareto import (
-    FrontTooLargeError,
     additive_utilities,
     brute_force_front,
     enumerate_deals,
     pareto_front,
 )
-from peacetalks.errors import ParameterError
+from peacetalks.errors import FrontTooLargeError, ParameterError
 from tests.strategies import DealSpace, deal_spaces
 
 FloatArray = npt.NDArray[np.float64]

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from peacetalks.analysis import pareto
 from peacetalks.analysis.pareto import (
-    FrontTooLargeError,
     ParetoFront,
     additive_utilities,
     brute_force_front,
@@ -18,7 +17,7 @@ from peacetalks.analysis.pareto import (
     pareto_front,
     pareto_mask,
 )
-from peacetalks.errors import ParameterError, PeacetalksError
+from peacetalks.errors import FrontTooLargeError, ParameterError, PeacetalksError
 from tests.strategies import DealSpace, deal_spaces, utility_points
 
 FloatArray = npt.NDArray[np.float64]

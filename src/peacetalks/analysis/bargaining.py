@@ -28,13 +28,12 @@ from peacetalks.analysis._validation import (
     freeze,
 )
 from peacetalks.analysis.pareto import (
-    FrontTooLargeError,
     ParetoFront,
     additive_utilities,
     enumerate_deals,
     pareto_front,
 )
-from peacetalks.errors import ParameterError
+from peacetalks.errors import FrontTooLargeError, ParameterError
 
 __all__ = [
     "BargainingSolution",

@@ -31,10 +31,9 @@ from peacetalks.analysis._validation import (
     check_tol,
     freeze,
 )
-from peacetalks.errors import ParameterError, PeacetalksError
+from peacetalks.errors import FrontTooLargeError, ParameterError
 
 __all__ = [
-    "FrontTooLargeError",
     "ParetoFront",
     "additive_utilities",
     "brute_force_front",
@@ -50,25 +49,6 @@ _SWEEP_BLOCK = 2048
 _FIRST_CHUNK = 4
 _STAIR_BLOCK = 256
 _MAX_BRUTE_FORCE_DEALS = 2_000_000
-
-
-class FrontTooLargeError(PeacetalksError, MemoryError):
-    """The Pareto front outgrew the memory bound given by ``max_points``.
-
-    Parameters
-    ----------
-    message : str
-        The full message.
-    size : int
-        Number of (partial) deals the front reached.
-    max_points : int
-        The bound that was exceeded.
-    """
-
-    def __init__(self, message: str, *, size: int, max_points: int):
-        self.size = size
-        self.max_points = max_points
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
