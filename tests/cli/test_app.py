@@ -183,3 +183,71 @@ def test_analyze_defaults_to_builtin() -> None:
     """Check that analyze with no argument briefs on ukraine-2025."""
     data = _json(["analyze", "--json"])
     assert data["scenario"]["id"] == "ukraine-2025"
+
+
+GENIUS = Path(__file__).parents[1] / "data" / "genius"
+
+
+def test_deals_json_keys(small_path: Path) -> None:
+    """Check the deals --json interface: pareto list, one deal per rule, zopa count."""
+    data = _json(["deals", str(small_path), "--json", "--base", "split"])
+    assert data["actors"] == ["north", "south", "broker"]
+    assert len(data["pareto"]) == 6
+    for entry in data["pareto"]:
+        assert len(entry["utilities"]) == 3
+        assert set(entry["deal"]) == {"border", "trade"}
+    for rule in ("nash", "ks", "egalitarian", "utilitarian"):
+        assert data[rule]["deal"] == {"border": "half", "trade": "open"}
+    assert data["zopa"]["count"] == 1
+    assert data["logrolls"] == []
+    assert "amend" not in data
+
+
+def test_deals_selected_parts_only(small_path: Path) -> None:
+    """Check that flags select what is computed, and --amend names the smallest change."""
+    data = _json(["deals", str(small_path), "--nash", "--amend", "grab", "--json"])
+    assert set(data) == {"scenario", "actors", "bargaining_actors", "nash", "amend"}
+    assert data["amend"]["n_changes"] == 2
+
+
+@pytest.mark.parametrize("domain", ["fruit", "holiday", "merger", "water-treaty"])
+def test_deals_on_genius_folder_match_negmas(domain: str) -> None:
+    """Check that deals on a GENIUS folder gives NegMAS's rational front and Nash point."""
+    reference = json.loads((GENIUS / domain / "negmas_reference.json").read_text())
+    data = _json(["deals", str(GENIUS / domain), "--pareto", "--rational", "--nash", "--json"])
+    got = sorted(tuple(round(u, 9) for u in d["utilities"]) for d in data["pareto"])
+    want = sorted(
+        tuple(round(u, 9) for u in point)
+        for point in reference["rational_pareto_front"]["utilities"]
+    )
+    assert got == want
+    nash = [tuple(round(u, 9) for u in p["utilities"]) for p in reference["nash_points"]]
+    assert tuple(round(u, 9) for u in data["nash"]["utilities"]) in nash
+
+
+def test_deals_text(small_path: Path) -> None:
+    """Check the readable deals output names the front, the compromises and the ZOPA."""
+    result = runner.invoke(app, ["deals", str(small_path), "--base", "split"])
+    assert result.exit_code == 0, result.output
+    for words in ("Pareto front (exact): 6 deals", "Nash (max product of gains)", "1 of 6 deals"):
+        assert words in result.stdout
+
+
+def test_deals_errors(small_path: Path) -> None:
+    """Check that deals without a base on a scenario with no defaults explains what to do."""
+    result = runner.invoke(app, ["deals", str(small_path), "--logrolls"])
+    assert result.exit_code == 1
+    assert "Name a proposal to start from (--base ID)." in result.stderr
+
+
+def test_analyze_json_has_deal_space() -> None:
+    """Check that analyze --json adds amendments per proposal and the deal space."""
+    data = _json(["analyze", "ukraine-2025", "--json"])
+    by_id = {p["id"]: p for p in data["proposals"]}
+    assert by_id["us-28-point"]["amendment"]["n_changes"] == 1
+    space = data["deal_space"]
+    assert space["pareto_info"]["rational"] is True
+    assert space["zopa"]["exact"] is True
+    assert space["zopa"]["count"] > 0
+    for rule in ("nash", "ks", "egalitarian", "utilitarian"):
+        assert len(space[rule]["utilities"]) == 8

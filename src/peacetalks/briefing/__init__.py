@@ -4,6 +4,16 @@ This layer joins the scenario records with the analysis kernels and names everyt
 by id, for the faces (CLI, web, report) to show. It does no I/O.
 """
 
+from peacetalks.briefing.deals import (
+    Among,
+    amendment_data,
+    bargaining_data,
+    deal_data,
+    logroll_data,
+    pareto_data,
+    rational_front,
+    zopa_data,
+)
 from peacetalks.briefing.proposals import (
     ActorVerdict,
     Assessment,
@@ -11,13 +21,23 @@ from peacetalks.briefing.proposals import (
     assess_deal,
     assess_proposal,
     assess_proposals,
+    find_proposal,
 )
 
 __all__ = [
     "ActorVerdict",
+    "Among",
     "Assessment",
     "IssueCost",
+    "amendment_data",
     "assess_deal",
     "assess_proposal",
     "assess_proposals",
+    "bargaining_data",
+    "deal_data",
+    "find_proposal",
+    "logroll_data",
+    "pareto_data",
+    "rational_front",
+    "zopa_data",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from peacetalks.analysis.evaluate import blocking_issues, evaluate_deal
 from peacetalks.errors import NotFoundError, ScenarioError
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
-from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.models import Proposal, Scenario
 
 __all__ = [
     "ActorVerdict",
@@ -198,6 +198,22 @@ def assess_deal(
     )
 
 
+def find_proposal(scenario: Scenario, proposal_id: str) -> Proposal:
+    """Return the scenario's proposal with this id.
+
+    Raises
+    ------
+    NotFoundError
+        If there is none; the message lists the scenario's proposals.
+    """
+    try:
+        return scenario.proposal(proposal_id)
+    except KeyError:
+        known = ", ".join(p.id for p in scenario.proposals) or "(none)"
+        msg = f"scenario {scenario.id!r} has no proposal {proposal_id!r}. Its proposals: {known}."
+        raise NotFoundError(msg, kind="proposal", value=proposal_id) from None
+
+
 def assess_proposal(
     scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
 ) -> Assessment:
@@ -208,12 +224,7 @@ def assess_proposal(
     NotFoundError
         If the scenario has no proposal with this id.
     """
-    try:
-        proposal = scenario.proposal(proposal_id)
-    except KeyError:
-        known = ", ".join(p.id for p in scenario.proposals) or "(none)"
-        msg = f"scenario {scenario.id!r} has no proposal {proposal_id!r}. Its proposals: {known}."
-        raise NotFoundError(msg, kind="proposal", value=proposal_id) from None
+    proposal = find_proposal(scenario, proposal_id)
     try:
         return assess_deal(
             scenario,

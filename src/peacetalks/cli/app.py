@@ -9,8 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from peacetalks import __version__
+from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state
+from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state, stderr
+from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -19,6 +21,7 @@ from peacetalks.cli.render import (
     print_sources,
 )
 from peacetalks.errors import ParameterError, Problem, ScenarioError
+from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.load import builtin_scenarios, load_scenario, scenario_to_data
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
@@ -213,11 +216,25 @@ def _source_kind(scenario: Scenario, source_id: str | None) -> str | None:
 
 
 def _briefing_data(model: Scenario) -> dict[str, Any]:
+    compiled = compile_scenario(model)
     proposals = []
     for assessment in assess_proposals(model):
         entry = assessment.to_dict()
         entry["source_kind"] = _source_kind(model, assessment.source)
+        entry["amendment"] = amendment_data(model, compiled, str(assessment.id), limit=3)
         proposals.append(entry)
+    # Logrolls start from the default options; skip them when an issue has none.
+    space = deal_space(
+        model,
+        compiled=compiled,
+        rational=True,
+        limit=20,
+        logrolls=bool((compiled.default_options >= 0).all()),
+        traders="veto",
+        seed=0,
+    )
+    space.pop("scenario")
+    space.pop("actors")
     return {
         "scenario": {
             "id": model.id,
@@ -246,6 +263,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
             for i in model.issues
         ],
         "proposals": proposals,
+        "deal_space": space,
     }
 
 
@@ -257,10 +275,17 @@ def analyze(
     ] = DEFAULT_SCENARIO,
     json_output: JsonOption = False,
 ) -> None:
-    """Brief on a scenario: actors, issues, and for every proposal who accepts and who blocks."""
+    """Brief on a scenario: actors, issues, proposals, amendments and the deal space.
+
+    For every proposal: who accepts, who blocks and why, and the smallest amendment every
+    veto holder would accept. Then the Pareto front of deals every actor prefers to no
+    deal, the fair compromises on it, the zone of possible agreement and logrolls.
+    """
     model = load(scenario)
+    with stderr.status("analysing..."):
+        data = _briefing_data(model)
     if json_output:
-        emit_json(_briefing_data(model))
+        emit_json(data)
         return
     console.print(f"[bold]{model.title}[/] ({model.id}, as of {model.as_of.isoformat()})")
     if model.description:
@@ -275,8 +300,20 @@ def analyze(
         "an actor accepts when no red line is crossed and utility >= its reservation. "
         "\\[analysis] marks an analyst's proposal, \\[stated]/\\[reported] a party's own."
     )
-    for assessment in assess_proposals(model):
+    for assessment, entry in zip(assess_proposals(model), data["proposals"], strict=True):
         print_assessment(console, assessment, kind=_source_kind(model, assessment.source))
+        print_amendment_line(console, entry["amendment"])
+    console.print(
+        "\n[bold]Deal space[/]: the Pareto front of the deals every actor prefers to no deal, "
+        "the fair compromises on it, the zone of possible agreement of the veto holders, and "
+        "trades between veto holders from each issue's default option."
+    )
+    print_deal_space(
+        console, {"actors": data["deal_space"]["bargaining_actors"], **data["deal_space"]}, shown=10
+    )
+
+
+app.command(name="deals")(deals)
 
 
 def main() -> None:

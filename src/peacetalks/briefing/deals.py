@@ -1,0 +1,383 @@
+"""The deal space of a scenario: Pareto front, fair compromises, ZOPA, amendments, logrolls.
+
+Joins the scenario with the analysis kernels and names everything by id. Every function
+returns JSON-ready data; deals are given as ``deal`` (issue id to option id), ``options``
+(option ids in issue order) and ``utilities`` (one number per actor, in the scenario's
+actor order, or in the order of ``actors`` when the analysis is among veto holders only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetalks.analysis.amend import amendments
+from peacetalks.analysis.bargaining import (
+    BargainingSolution,
+    egalitarian_deal,
+    kalai_smorodinsky_deal,
+    nash_deal,
+    utilitarian_deal,
+)
+from peacetalks.analysis.logroll import logrolls
+from peacetalks.analysis.pareto import (
+    ParetoFront,
+    additive_utilities,
+    pareto_front,
+    pareto_mask,
+)
+from peacetalks.analysis.zopa import zopa_count, zopa_option_presence, zopa_sample
+from peacetalks.briefing.proposals import find_proposal
+from peacetalks.errors import FrontTooLargeError, ParameterError
+from peacetalks.scenario.compile import CompiledScenario
+from peacetalks.scenario.models import Scenario
+
+__all__ = [
+    "Among",
+    "amendment_data",
+    "bargaining_data",
+    "deal_data",
+    "logroll_data",
+    "pareto_data",
+    "rational_front",
+    "zopa_data",
+]
+
+Among = Literal["all", "veto"]
+RULES = {
+    "nash": nash_deal,
+    "ks": kalai_smorodinsky_deal,
+    "egalitarian": egalitarian_deal,
+    "utilitarian": utilitarian_deal,
+}
+
+
+class _Space:
+    """The tables of a scenario, restricted to the actors an analysis is among."""
+
+    def __init__(self, compiled: CompiledScenario, among: Among):
+        if among not in ("all", "veto"):
+            msg = f"The 'among' parameter must be 'all' or 'veto'. Got {among!r} instead."
+            raise ParameterError(msg, parameter="among", value=among)
+        rows = np.arange(compiled.n_actors) if among == "all" else np.flatnonzero(compiled.veto)
+        if rows.size == 0:
+            msg = "The scenario has no veto holder, so an analysis among veto holders is empty."
+            raise ParameterError(msg, parameter="among", value=among)
+        self.compiled = compiled
+        self.rows = rows
+        self.actor_ids = [compiled.actor_ids[r] for r in rows]
+        self.tables = [t[rows] for t in compiled.tables()]
+        self.admissible = [a[rows] for a in compiled.admissible()]
+        self.reservations = compiled.reservations[rows]
+
+
+def deal_data(
+    compiled: CompiledScenario, deal: npt.ArrayLike, utilities: npt.ArrayLike
+) -> dict[str, Any]:
+    """Return one deal as JSON-ready data: ``deal``, ``options`` and ``utilities``."""
+    indices = [int(o) for o in np.asarray(deal)]
+    options = [compiled.option_ids[i][o] for i, o in enumerate(indices)]
+    return {
+        "deal": dict(zip(compiled.issue_ids, options, strict=True)),
+        "options": options,
+        "utilities": [float(u) for u in np.asarray(utilities, dtype=np.float64)],
+    }
+
+
+def _sampled_front(space: _Space, n: int, rng: np.random.Generator) -> ParetoFront:
+    counts = [t.shape[1] for t in space.tables]
+    deals = np.stack([rng.integers(c, size=n) for c in counts], axis=1).astype(np.intp)
+    deals = np.unique(deals, axis=0)
+    utilities = additive_utilities(space.tables, deals)
+    keep = pareto_mask(utilities)
+    return ParetoFront(deals=deals[keep], utilities=utilities[keep])
+
+
+def pareto_data(
+    compiled: CompiledScenario,
+    *,
+    among: Among = "all",
+    rational: bool = False,
+    limit: int | None = 1000,
+    max_points: int = 1_000_000,
+    sample: int = 1_000_000,
+    rng: np.random.Generator | int | None = None,
+    front: ParetoFront | None = None,
+) -> dict[str, Any]:
+    """Return the Pareto-optimal deals (exact), or a sampled front when it is too large.
+
+    Parameters
+    ----------
+    compiled : CompiledScenario
+    among : {"all", "veto"}
+        Whose utilities count.
+    rational : bool
+        Keep only deals above every reservation that cross no red line.
+    limit : int or None
+        List at most this many deals (the count is always exact).
+    max_points : int
+        Memory bound of the exact front; past it a front of ``sample`` random deals is
+        returned instead, marked ``exact: false``.
+    sample : int
+        Number of random deals for the sampled front.
+    rng : numpy.random.Generator, int or None
+        Seed of the sample.
+    front : ParetoFront, optional
+        The exact front, when already computed (see :func:`rational_front`).
+
+    Returns
+    -------
+    dict
+        ``actors``, ``exact``, ``count``, ``deals`` (at most ``limit``) and, when the
+        exact front did not fit, ``reason``.
+    """
+    space = _Space(compiled, among)
+    result: dict[str, Any] = {"actors": space.actor_ids, "rational": rational, "exact": True}
+    try:
+        if front is None:
+            front = pareto_front(
+                space.tables,
+                reservations=space.reservations,
+                admissible=space.admissible,
+                individually_rational=rational,
+                max_points=max_points,
+            )
+    except FrontTooLargeError as e:
+        front = _sampled_front(space, sample, np.random.default_rng(rng))
+        result["exact"] = False
+        result["reason"] = (
+            f"{e} The deals listed are the non-dominated deals of a uniform sample of "
+            f"{sample:,} deals, not the exact front."
+        )
+    shown = len(front) if limit is None else min(limit, len(front))
+    result["count"] = len(front)
+    result["deals"] = [
+        deal_data(compiled, front.deals[k], front.utilities[k]) for k in range(shown)
+    ]
+    return result
+
+
+def rational_front(
+    compiled: CompiledScenario, *, among: Among = "all", max_points: int = 1_000_000
+) -> ParetoFront:
+    """Return the exact front of the deals above every reservation that cross no red line."""
+    space = _Space(compiled, among)
+    return pareto_front(
+        space.tables,
+        reservations=space.reservations,
+        admissible=space.admissible,
+        individually_rational=True,
+        max_points=max_points,
+    )
+
+
+def bargaining_data(
+    compiled: CompiledScenario,
+    rules: Sequence[str] = ("nash", "ks", "egalitarian", "utilitarian"),
+    *,
+    among: Among = "all",
+    max_points: int = 1_000_000,
+    front: ParetoFront | None = None,
+) -> dict[str, Any]:
+    """Return the fair compromises (Nash, Kalai-Smorodinsky, egalitarian, utilitarian).
+
+    Each is computed exactly on the front of the deals above every reservation (among the
+    chosen actors; pass ``front`` from :func:`rational_front` to reuse it). An entry is
+    None, with a ``reason``, when no deal gives every actor at least its reservation; ties
+    are listed under ``ties``.
+    """
+    space = _Space(compiled, among)
+    if front is None:
+        front = rational_front(compiled, among=among, max_points=max_points)
+    result: dict[str, Any] = {"actors": space.actor_ids}
+    for rule in rules:
+        if rule not in RULES:
+            msg = f"Unknown bargaining rule {rule!r}. Expected one of: {', '.join(RULES)}."
+            raise ParameterError(msg, parameter="rules", value=rule)
+        kwargs: dict[str, Any] = {"admissible": space.admissible, "front": front}
+        if rule == "utilitarian":
+            kwargs["individually_rational"] = True
+        solution: BargainingSolution = RULES[rule](space.tables, space.reservations, **kwargs)
+        if solution.is_empty:
+            result[rule] = None
+            result[f"{rule}_reason"] = (
+                "no deal gives every actor at least its reservation and crosses no red line"
+            )
+            continue
+        entry = deal_data(compiled, solution.deals[0], solution.utilities[0])
+        entry["value"] = solution.value
+        entry["ties"] = [
+            deal_data(compiled, solution.deals[k], solution.utilities[k])
+            for k in range(1, len(solution))
+        ]
+        result[rule] = entry
+    return result
+
+
+def zopa_data(
+    compiled: CompiledScenario,
+    *,
+    sample: int = 5,
+    rng: np.random.Generator | int | None = None,
+) -> dict[str, Any]:
+    """Return the zone of possible agreement: deals every veto holder accepts.
+
+    ``count`` is exact when ``exact`` is true (else None, with ``estimate`` and its 95%
+    ``interval``); ``options`` lists per issue the options that occur in the zone;
+    ``sample`` holds deals drawn uniformly from it.
+    """
+    generator = np.random.default_rng(rng)
+    tables, admissible = compiled.tables(), compiled.admissible()
+    kwargs: dict[str, Any] = {"veto": compiled.veto, "admissible": admissible}
+    counted = zopa_count(tables, compiled.reservations, rng=generator, **kwargs)
+    presence = zopa_option_presence(tables, compiled.reservations, **kwargs)
+    found = (counted.count or 0) > 0 or counted.estimate > 0
+    drawn = (
+        zopa_sample(tables, compiled.reservations, sample, rng=generator, **kwargs)
+        if found and sample > 0
+        else np.empty((0, compiled.n_issues), dtype=np.intp)
+    )
+    all_utilities = additive_utilities(tables, drawn) if len(drawn) else np.empty((0, 0))
+    return {
+        "veto_holders": [a for a, v in zip(compiled.actor_ids, compiled.veto, strict=True) if v],
+        "count": counted.count,
+        "estimate": counted.estimate,
+        "interval": list(counted.interval),
+        "total": counted.total,
+        "fraction": counted.estimate / counted.total if counted.total else 0.0,
+        "exact": counted.exact,
+        "options": {
+            issue: [compiled.option_ids[i][o] for o in np.flatnonzero(presence.present[i])]
+            for i, issue in enumerate(compiled.issue_ids)
+        },
+        "options_exact": presence.exact,
+        "sample": [deal_data(compiled, d, u) for d, u in zip(drawn, all_utilities, strict=True)],
+    }
+
+
+def _proposal_indices(
+    scenario: Scenario, compiled: CompiledScenario, proposal_id: str
+) -> npt.NDArray[np.int64]:
+    indices, _ = compiled.deal_indices(find_proposal(scenario, proposal_id).deal)
+    return indices
+
+
+def amendment_data(
+    scenario: Scenario,
+    compiled: CompiledScenario,
+    proposal_id: str,
+    *,
+    limit: int = 5,
+    max_changes: int | None = None,
+) -> dict[str, Any]:
+    """Return the smallest changes to a proposal that every veto holder would accept.
+
+    Fewest issues changed first, then least utility moved. When none exists, ``possible``
+    is false and ``conflicts`` names the issues whose veto holders' red lines exclude
+    every option, ``unreachable`` the veto holders no deal can satisfy.
+    """
+    base = _proposal_indices(scenario, compiled, proposal_id)
+    search = amendments(
+        compiled.tables(),
+        base,
+        compiled.reservations,
+        veto=compiled.veto,
+        admissible=compiled.admissible(),
+        limit=limit,
+        max_changes=max_changes,
+    )
+    found = []
+    for amendment in search.amendments:
+        entry = deal_data(compiled, amendment.deal, amendment.utilities)
+        entry["changed"] = [compiled.issue_ids[i] for i in amendment.changed]
+        entry["changes"] = {
+            compiled.issue_ids[i]: {
+                "from": compiled.option_ids[i][int(base[i])],
+                "to": compiled.option_ids[i][int(amendment.deal[i])],
+            }
+            for i in amendment.changed
+        }
+        entry["moved"] = amendment.moved
+        found.append(entry)
+    return {
+        "proposal": proposal_id,
+        "possible": search.possible,
+        "n_changes": search.n_changes,
+        "complete": search.complete,
+        "amendments": found,
+        "conflicts": [
+            {
+                "issue": compiled.issue_ids[c.issue],
+                "red_lines": {
+                    compiled.option_ids[c.issue][o]: [compiled.actor_ids[a] for a in actors]
+                    for o, actors in enumerate(c.actors_by_option)
+                },
+            }
+            for c in search.conflicts
+        ],
+        "unreachable": [compiled.actor_ids[a] for a in search.unreachable],
+    }
+
+
+def logroll_data(
+    scenario: Scenario,
+    compiled: CompiledScenario,
+    *,
+    base: str | None = None,
+    among: Among = "all",
+    limit: int = 10,
+) -> dict[str, Any]:
+    """Return two-issue logrolls from a base deal, best joint gain first.
+
+    The base is a proposal (by id) or, when None, every issue's default option. Trades are
+    between any two actors, or between veto holders only. Each trade lists every actor's
+    gain, and ``hurts`` names the veto holders it leaves worse off.
+    """
+    if base is not None:
+        indices = _proposal_indices(scenario, compiled, base)
+    else:
+        missing = [
+            issue
+            for issue, d in zip(compiled.issue_ids, compiled.default_options, strict=True)
+            if d < 0
+        ]
+        if missing:
+            msg = (
+                "Logrolls start from each issue's default option, but issue(s) "
+                f"{', '.join(missing)} have none. Name a proposal to start from (--base ID)."
+            )
+            raise ParameterError(msg, parameter="base", value=None)
+        indices, _ = compiled.deal_indices({})
+    traders = _Space(compiled, among).rows.tolist()
+    found = logrolls(
+        compiled.tables(), indices, admissible=compiled.admissible(), actors=traders, limit=limit
+    )
+    trades = []
+    for roll in found:
+        (a, b), (i, j), (x, y) = roll.actors, roll.issues, roll.options
+        utilities = additive_utilities(compiled.tables(), roll.deal[None, :])[0]
+        entry = deal_data(compiled, roll.deal, utilities)
+        entry.update(
+            {
+                "actors": [compiled.actor_ids[a], compiled.actor_ids[b]],
+                "issues": [compiled.issue_ids[i], compiled.issue_ids[j]],
+                "trade": {
+                    compiled.issue_ids[i]: compiled.option_ids[i][x],
+                    compiled.issue_ids[j]: compiled.option_ids[j][y],
+                },
+                "gains": dict(zip(compiled.actor_ids, map(float, roll.gains), strict=True)),
+                "joint_gain": roll.joint_gain,
+                "hurts": [
+                    compiled.actor_ids[k]
+                    for k in np.flatnonzero(compiled.veto & (roll.gains < -1e-12))
+                ],
+            }
+        )
+        trades.append(entry)
+    base_deal = {
+        issue: compiled.option_ids[i][int(indices[i])] for i, issue in enumerate(compiled.issue_ids)
+    }
+    return {"base": base or "defaults", "base_deal": base_deal, "trades": trades}

@@ -1,0 +1,126 @@
+"""Deal-space answers for a scenario, checked by hand on the small scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peacetalks.briefing import (
+    amendment_data,
+    bargaining_data,
+    logroll_data,
+    pareto_data,
+    zopa_data,
+)
+from peacetalks.errors import NotFoundError, ParameterError
+from peacetalks.scenario import Scenario, compile_scenario, load_scenario
+
+
+@pytest.fixture
+def small(small_path: Path) -> Scenario:
+    """Return the small hand-checked scenario."""
+    return load_scenario(small_path)
+
+
+def test_full_front_of_small_is_every_deal(small: Scenario) -> None:
+    """Check that all six deals of the small scenario are Pareto-optimal (worked by hand)."""
+    data = pareto_data(compile_scenario(small))
+    assert data["exact"] is True
+    assert data["count"] == 6
+    assert {tuple(d["options"]) for d in data["deals"]} == {
+        (b, t) for b in ("status-quo", "half", "all") for t in ("open", "closed")
+    }
+
+
+def test_rational_front_and_limit(small: Scenario) -> None:
+    """Check that only the split is above every reservation, and that limit cuts the list."""
+    compiled = compile_scenario(small)
+    data = pareto_data(compiled, rational=True)
+    assert data["count"] == 1
+    assert data["deals"][0]["deal"] == {"border": "half", "trade": "open"}
+    assert data["deals"][0]["utilities"] == pytest.approx([0.625, 0.4, 1.0])
+    assert pareto_data(compiled, limit=2)["count"] == 6
+    assert len(pareto_data(compiled, limit=2)["deals"]) == 2
+
+
+def test_bargaining_on_small(small: Scenario) -> None:
+    """Check that every rule picks the only individually rational deal."""
+    data = bargaining_data(compile_scenario(small))
+    for rule in ("nash", "ks", "egalitarian", "utilitarian"):
+        assert data[rule]["deal"] == {"border": "half", "trade": "open"}, rule
+        assert data[rule]["ties"] == []
+
+
+def test_bargaining_among_veto_holders(small: Scenario) -> None:
+    """Check that among veto holders the utilities have one number per veto holder."""
+    data = bargaining_data(compile_scenario(small), ["nash"], among="veto")
+    assert data["actors"] == ["north", "south"]
+    assert len(data["nash"]["utilities"]) == 2
+
+
+def test_no_rational_deal_gives_none_with_reason(small: Scenario) -> None:
+    """Check that a rule with no individually rational deal is None with a reason."""
+    data = small.model_dump()
+    data["actors"][2]["reservation"] = 1.0  # the broker now wants more than any deal gives
+    data["actors"][0]["reservation"] = 0.9
+    harsh = Scenario.model_validate(data)
+    result = bargaining_data(compile_scenario(harsh), ["nash"])
+    assert result["nash"] is None
+    assert "no deal gives every actor" in result["nash_reason"]
+
+
+def test_zopa_of_small(small: Scenario) -> None:
+    """Check that exactly one of six deals is acceptable to both veto holders."""
+    data = zopa_data(compile_scenario(small), rng=1)
+    assert (data["count"], data["total"], data["exact"]) == (1, 6, True)
+    assert data["veto_holders"] == ["north", "south"]
+    assert data["options"] == {"border": ["half"], "trade": ["open"]}
+    assert all(d["deal"] == {"border": "half", "trade": "open"} for d in data["sample"])
+
+
+def test_amend_grab(small: Scenario) -> None:
+    """Check that the grab needs both issues changed, to the split (worked by hand)."""
+    data = amendment_data(small, compile_scenario(small), "grab")
+    assert data["possible"] is True
+    assert data["n_changes"] == 2
+    assert data["amendments"][0]["changes"] == {
+        "border": {"from": "all", "to": "half"},
+        "trade": {"from": "closed", "to": "open"},
+    }
+
+
+def test_amend_passing_proposal(small: Scenario) -> None:
+    """Check that a proposal that already passes needs no change."""
+    data = amendment_data(small, compile_scenario(small), "split")
+    assert data["n_changes"] == 0
+    assert data["amendments"][0]["changed"] == []
+
+
+def test_amend_unknown_proposal(small: Scenario) -> None:
+    """Check that amending an unknown proposal names the known ones."""
+    with pytest.raises(NotFoundError, match="Its proposals: split, grab, trade-only"):
+        amendment_data(small, compile_scenario(small), "nope")
+
+
+def test_logrolls_need_a_base_without_defaults(small: Scenario) -> None:
+    """Check that logrolls say to name a base when an issue has no default option."""
+    with pytest.raises(ParameterError) as info:
+        logroll_data(small, compile_scenario(small))
+    assert str(info.value) == (
+        "Logrolls start from each issue's default option, but issue(s) trade have none. "
+        "Name a proposal to start from (--base ID)."
+    )
+    assert logroll_data(small, compile_scenario(small), base="split")["trades"] == []
+
+
+def test_logrolls_on_builtin_help_both_traders() -> None:
+    """Check that every logroll between veto holders of ukraine-2025 helps both traders."""
+    scenario = load_scenario("ukraine-2025")
+    data = logroll_data(scenario, compile_scenario(scenario), among="veto", limit=20)
+    assert data["trades"]
+    for trade in data["trades"]:
+        a, b = trade["actors"]
+        assert trade["gains"][a] > 0
+        assert trade["gains"][b] > 0
+        assert set(trade["actors"]) <= {"russia", "ukraine", "united-states", "eu"}
