@@ -124,3 +124,12 @@ def test_logrolls_on_builtin_help_both_traders() -> None:
         assert trade["gains"][a] > 0
         assert trade["gains"][b] > 0
         assert set(trade["actors"]) <= {"russia", "ukraine", "united-states", "eu"}
+
+
+def test_front_too_large_falls_back_to_a_sample(small: Scenario) -> None:
+    """Check that a front above the memory bound is replaced by a sampled front, said so."""
+    data = pareto_data(compile_scenario(small), max_points=2, sample=50, rng=3)
+    assert data["exact"] is False
+    assert "not the exact front" in data["reason"]
+    assert "max_points=2" in data["reason"]
+    assert 1 <= data["count"] <= 6
