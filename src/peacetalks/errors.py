@@ -6,7 +6,8 @@ Hierarchy::
     ├── ScenarioError(PeacetalksError, ValueError)   a scenario file or model is invalid
     ├── ParameterError(PeacetalksError, ValueError)  a function or command got a bad argument
     ├── NotFoundError(PeacetalksError, LookupError)  an id (scenario, proposal, actor) is unknown
-    └── FrontTooLargeError(PeacetalksError, MemoryError)  a Pareto front outgrew its memory bound
+    ├── FrontTooLargeError(PeacetalksError, MemoryError)  a Pareto front outgrew its memory bound
+    └── NotFittedError(PeacetalksError, ValueError, AttributeError)  a model was used before fit
 
 Every error carries the data it speaks of as fields, and its message says what, where,
 what was expected, what was got and, when known, how to fix it.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "FrontTooLargeError",
+    "NotFittedError",
     "NotFoundError",
     "ParameterError",
     "PeacetalksError",
@@ -151,3 +153,7 @@ class FrontTooLargeError(PeacetalksError, MemoryError):
         self.size = size
         self.max_points = max_points
         super().__init__(message)
+
+
+class NotFittedError(PeacetalksError, ValueError, AttributeError):
+    """A model was asked for a prediction before it was fitted."""
