@@ -13,6 +13,7 @@ from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state, stderr
 from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
+from peacetalks.cli.forecast import forecast, forecast_data, print_forecast
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -21,6 +22,7 @@ from peacetalks.cli.render import (
     print_sources,
 )
 from peacetalks.errors import ParameterError, Problem, ScenarioError
+from peacetalks.forecasting.compromise import CompromiseModel
 from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.load import builtin_scenarios, load_scenario, scenario_to_data
 from peacetalks.scenario.models import Scenario
@@ -235,6 +237,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
     )
     space.pop("scenario")
     space.pop("actors")
+    outlook = forecast_data(CompromiseModel().fit(model), scenario=model, runs=2000, seed=0)
     return {
         "scenario": {
             "id": model.id,
@@ -263,6 +266,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
             for i in model.issues
         ],
         "proposals": proposals,
+        "forecast": outlook,
         "deal_space": space,
     }
 
@@ -304,6 +308,12 @@ def analyze(
         print_assessment(console, assessment, kind=_source_kind(model, assessment.source))
         print_amendment_line(console, entry["amendment"])
     console.print(
+        "\n[bold]Forecast[/]: where each issue would settle by the compromise model (capability "
+        "x salience weighted mean of positions), with the 5-95% band of 2,000 Monte Carlo runs "
+        "over the stated uncertainty ranges, and the option nearest to it."
+    )
+    print_forecast(data["forecast"])
+    console.print(
         "\n[bold]Deal space[/]: the Pareto front of the deals every actor prefers to no deal, "
         "the fair compromises on it, the zone of possible agreement of the veto holders, and "
         "trades between veto holders from each issue's default option."
@@ -314,6 +324,7 @@ def analyze(
 
 
 app.command(name="deals")(deals)
+app.command(name="forecast")(forecast)
 
 
 def main() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 from peacetalks.scenario.genius import load_genius
 from peacetalks.scenario.load import load_scenario
 from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
-__all__ = ["read_scenario"]
+__all__ = ["read_forecast_input", "read_scenario"]
 
 
 def read_scenario(name: str | Path) -> Scenario:
@@ -31,3 +32,15 @@ def read_scenario(name: str | Path) -> Scenario:
     if path.is_dir() or (path.is_file() and path.suffix.lower() == ".xml"):
         return load_genius(path)
     return load_scenario(name)
+
+
+def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | None]:
+    """Return the stakeholder table named by a scenario id or path, and the scenario if any.
+
+    Parameters
+    ----------
+    name : str or Path
+        A built-in id, a scenario YAML file or a GENIUS domain.
+    """
+    scenario = read_scenario(name)
+    return stakeholders_from_scenario(scenario), scenario
