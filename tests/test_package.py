@@ -21,6 +21,7 @@ PACKAGES = [
     "peacetalks.analysis",
     "peacetalks.briefing",
     "peacetalks.cli",
+    "peacetalks.forecasting",
     "peacetalks.scenario",
 ]
 

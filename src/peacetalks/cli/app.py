@@ -12,6 +12,7 @@ from peacetalks import __version__
 from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state, stderr
+from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
 from peacetalks.cli.forecast import forecast, forecast_data, print_forecast
 from peacetalks.cli.render import (
@@ -325,6 +326,7 @@ def analyze(
 
 app.command(name="deals")(deals)
 app.command(name="forecast")(forecast)
+app.command(name="backtest")(backtest_command)
 
 
 def main() -> None:

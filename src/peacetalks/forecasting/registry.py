@@ -8,7 +8,9 @@ from typing import Any
 from peacetalks.errors import ParameterError
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.forecasting.compromise import CompromiseModel, MedianModel
+from peacetalks.forecasting.expected_utility import BdmScholzModel, ExpectedUtilityModel
 from peacetalks.forecasting.nash_point import NashPointModel
+from peacetalks.forecasting.procedural import ProceduralModel
 
 __all__ = ["MODELS", "make_model"]
 
@@ -17,6 +19,9 @@ MODELS: dict[str, tuple[Callable[..., ForecastModel], tuple[str, ...]]] = {
     "compromise": (CompromiseModel, ()),
     "median": (MedianModel, ()),
     "nash": (NashPointModel, ()),
+    "bdm": (ExpectedUtilityModel, ("rounds", "q")),
+    "bdm-scholz": (BdmScholzModel, ("rounds", "q")),
+    "procedural": (ProceduralModel, ()),
 }
 
 

@@ -1,6 +1,8 @@
 """Scenarios: the records, YAML load and dump, and compilation to arrays."""
 
+from peacetalks.scenario.bdm_csv import read_bdm_csv
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario, option_utilities
+from peacetalks.scenario.deu import DeuData, read_deu
 from peacetalks.scenario.genius import dump_genius, load_genius
 from peacetalks.scenario.load import (
     builtin_scenarios,
@@ -25,12 +27,15 @@ from peacetalks.scenario.models import (
     Scenario,
     Source,
 )
-from peacetalks.scenario.readers import read_scenario
+from peacetalks.scenario.readers import read_forecast_input, read_scenario, table_kind
+from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
 __all__ = [
     "Actor",
     "ActorUncertainty",
     "CompiledScenario",
+    "DeuData",
     "Issue",
     "Option",
     "Position",
@@ -41,6 +46,7 @@ __all__ = [
     "Scale",
     "Scenario",
     "Source",
+    "StakeholderTable",
     "builtin_scenarios",
     "compile_scenario",
     "dump_genius",
@@ -49,8 +55,14 @@ __all__ = [
     "load_scenario",
     "option_utilities",
     "parse_scenario",
+    "read_bdm_csv",
+    "read_deu",
+    "read_forecast_input",
     "read_scenario",
+    "read_smp_csv",
     "resolve_scenario_path",
     "scenario_from_data",
     "scenario_to_data",
+    "stakeholders_from_scenario",
+    "table_kind",
 ]

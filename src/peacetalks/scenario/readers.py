@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario.bdm_csv import read_bdm_csv
+from peacetalks.scenario.deu import read_deu
 from peacetalks.scenario.genius import load_genius
 from peacetalks.scenario.load import load_scenario
 from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.smp_csv import read_smp_csv
 from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
-__all__ = ["read_forecast_input", "read_scenario"]
+__all__ = ["read_forecast_input", "read_scenario", "table_kind"]
 
 
 def read_scenario(name: str | Path) -> Scenario:
@@ -34,13 +38,62 @@ def read_scenario(name: str | Path) -> Scenario:
     return load_scenario(name)
 
 
+def _first_lines(path: Path, count: int) -> list[str]:
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    return head.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:count]
+
+
+def table_kind(path: Path) -> str:
+    """Return the kind of a table file: ``"deu"``, ``"smp"``, ``"bdm"`` or ``""`` (not a table).
+
+    DEU files are tab-separated with a ``prnrnmc`` column; KTAB SMP CSVs have a second
+    line starting ``Actor,Description``; BDM CSVs start ``Actor,Capability`` (or
+    ``Stakeholder,Resources``).
+    """
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return ""
+    lines = _first_lines(path, 2)
+    first = lines[0].strip().lower() if lines else ""
+    second = lines[1].strip().lower() if len(lines) > 1 else ""
+    if "\t" in first and "prnrnmc" in first:
+        return "deu"
+    if second.replace('"', "").startswith("actor,description"):
+        return "smp"
+    if first.replace('"', "").startswith(("actor,capability", "stakeholder,resources")):
+        return "bdm"
+    return ""
+
+
 def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | None]:
-    """Return the stakeholder table named by a scenario id or path, and the scenario if any.
+    """Return the stakeholder table named by a scenario, a table file or a DEU file.
 
     Parameters
     ----------
     name : str or Path
-        A built-in id, a scenario YAML file or a GENIUS domain.
+        A built-in id, a scenario YAML file, a GENIUS domain, a BDM CSV
+        (``Actor,Capability,Position,Salience``), a KTAB SMP CSV, or the DEU data file.
+
+    Returns
+    -------
+    table : StakeholderTable
+    scenario : Scenario or None
+        The scenario, when the input was one.
     """
+    path = Path(name)
+    kind = table_kind(path)
+    if kind == "deu":
+        return read_deu(path).table, None
+    if kind == "smp":
+        return read_smp_csv(path), None
+    if kind == "bdm":
+        return read_bdm_csv(path), None
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
+        msg = (
+            "the file is not a table peacetalks reads: expected a BDM CSV (header "
+            "'Actor,Capability,Position,Salience'), a KTAB SMP CSV (second line "
+            "'Actor,Description,...') or the DEU data (tab-separated, with 'prnrnmc')."
+        )
+        raise ScenarioError([Problem("", msg, 1)], str(path))
     scenario = read_scenario(name)
     return stakeholders_from_scenario(scenario), scenario

@@ -1,0 +1,45 @@
+"""Forecasting models: where each issue will settle, how sure that is, and what moves it.
+
+Every model has one shape: ``fit(table_or_scenario)`` returns the model, ``predict()``
+one value per issue on the issue's scale, ``forecast()`` the value with its rounds, and a
+batched kernel ``simulate`` that Monte Carlo and sensitivity call once on all variants.
+"""
+
+from peacetalks.forecasting.backtest import BacktestResult, ModelScore, Tuned, backtest
+from peacetalks.forecasting.base import Forecast, ForecastModel, Round, as_table
+from peacetalks.forecasting.compromise import CompromiseModel, MedianModel
+from peacetalks.forecasting.expected_utility import BdmScholzModel, ExpectedUtilityModel
+from peacetalks.forecasting.montecarlo import MonteCarloResult, draw_inputs, monte_carlo
+from peacetalks.forecasting.nash_point import NashPointModel
+from peacetalks.forecasting.procedural import ProceduralModel, Procedure, eu_procedures
+from peacetalks.forecasting.registry import make_model
+from peacetalks.forecasting.sensitivity import Sensitivity, one_at_a_time, what_if
+from peacetalks.forecasting.weighted import weighted_mean, weighted_median
+
+__all__ = [
+    "BacktestResult",
+    "BdmScholzModel",
+    "CompromiseModel",
+    "ExpectedUtilityModel",
+    "Forecast",
+    "ForecastModel",
+    "MedianModel",
+    "ModelScore",
+    "MonteCarloResult",
+    "NashPointModel",
+    "ProceduralModel",
+    "Procedure",
+    "Round",
+    "Sensitivity",
+    "Tuned",
+    "as_table",
+    "backtest",
+    "draw_inputs",
+    "eu_procedures",
+    "make_model",
+    "monte_carlo",
+    "one_at_a_time",
+    "weighted_mean",
+    "weighted_median",
+    "what_if",
+]

@@ -1,0 +1,305 @@
+"""Backtests: each model's mean absolute error against actual outcomes, cross-validated.
+
+A model without parameters is scored once on every issue with an outcome. A model with
+parameters to choose (a :class:`Tuned` family with a grid) is scored out of sample by
+K-fold cross-validation: the issues are split at random into K folds; for each fold,
+every point of the grid is fitted on the other K-1 folds, the one with the smallest
+error there is kept, and it forecasts the held-out fold. Every model is scored on the
+same folds, so per-fold and per-issue errors can be compared pairwise.
+
+Errors are on the 0-100 scale: an issue's error is divided by the width of its scale
+and multiplied by 100. The standard error is that of the mean of the per-issue errors,
+``std(errors, ddof=1) / sqrt(n)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetalks.errors import ParameterError
+from peacetalks.forecasting.base import ForecastModel
+from peacetalks.scenario.stakeholders import StakeholderTable
+
+__all__ = ["BacktestResult", "ModelScore", "Tuned", "backtest", "take_issues"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Tuned:
+    """A family of models with parameters that cross-validation chooses.
+
+    Attributes
+    ----------
+    name : str
+        Label in the results.
+    factory : callable
+        Called with one point of the grid as keyword arguments; returns an unfitted model.
+    grid : mapping from parameter name to sequence of values
+        The candidates; every combination is tried, in order, and the first of equally
+        good ones is kept.
+    """
+
+    name: str
+    factory: Callable[..., ForecastModel]
+    grid: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+
+    def points(self) -> list[dict[str, Any]]:
+        """Return every combination of the grid, in order."""
+        names = list(self.grid)
+        return [
+            dict(zip(names, values, strict=True))
+            for values in itertools.product(*(self.grid[n] for n in names))
+        ]
+
+
+@dataclass(frozen=True, eq=False)
+class ModelScore:
+    """One model's backtest.
+
+    Attributes
+    ----------
+    name : str
+    mae : float
+        Mean absolute error on the 0-100 scale: over every issue for a model without
+        parameters; over the out-of-fold forecasts for a tuned model.
+    se : float
+        Standard error of ``mae``.
+    n_issues : int
+        Issues scored: those with an outcome and a forecast.
+    fold_mae : tuple of float
+        Mean absolute error on each held-out fold.
+    errors : ndarray of shape (n_issues_with_outcome,)
+        Absolute error per issue, in the table's issue order; NaN where there is no
+        forecast.
+    in_sample_mae : float
+        For a tuned model, the error of the best grid point fitted on every issue (the
+        optimistic number); equal to ``mae`` otherwise.
+    params : tuple of dict
+        The grid point chosen in each fold; empty for a model without parameters.
+    best_params : dict
+        The grid point chosen on every issue; empty for a model without parameters.
+    """
+
+    name: str
+    mae: float
+    se: float
+    n_issues: int
+    fold_mae: tuple[float, ...]
+    errors: FloatArray
+    in_sample_mae: float
+    params: tuple[dict[str, Any], ...] = ()
+    best_params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_tuned(self) -> bool:
+        """Return whether the score is cross-validated over a grid."""
+        return bool(self.params)
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestResult:
+    """Every model's backtest, on shared folds.
+
+    Attributes
+    ----------
+    scores : tuple of ModelScore
+    folds : tuple of ndarray of int
+        Issue indices (into the table) of each held-out fold; they partition the issues
+        with an outcome.
+    """
+
+    scores: tuple[ModelScore, ...]
+    folds: tuple[IntArray, ...]
+
+    def __getitem__(self, name: str) -> ModelScore:
+        for score in self.scores:
+            if score.name == name:
+                return score
+        known = ", ".join(repr(score.name) for score in self.scores)
+        msg = f"No model is named {name!r} in this backtest. Known models: {known}."
+        raise KeyError(msg)
+
+    def difference(self, first: str, second: str) -> tuple[float, float]:
+        """Return the mean and standard error of ``first``'s minus ``second``'s error per issue.
+
+        Negative means ``first`` is better. The pairing removes the issue-to-issue
+        variation that both models share.
+        """
+        diff = self[first].errors - self[second].errors
+        diff = diff[~np.isnan(diff)]
+        se = float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan")
+        return float(diff.mean()), se
+
+    def to_text(self) -> str:
+        """Return the scores as a fixed-width table, best first."""
+        width = max([5, *(len(score.name) for score in self.scores)])
+        lines = [f"{'model':<{width}} {'MAE':>7} {'SE':>6} {'in-sample':>9} {'n':>5}  params"]
+        for score in sorted(self.scores, key=lambda s: s.mae):
+            params = ", ".join(f"{k}={v}" for k, v in score.best_params.items())
+            lines.append(
+                f"{score.name:<{width}} {score.mae:7.3f} {score.se:6.3f} "
+                f"{score.in_sample_mae:9.3f} {score.n_issues:5d}  {params}"
+            )
+        return "\n".join(lines)
+
+
+def take_issues(table: StakeholderTable, issues: npt.ArrayLike) -> StakeholderTable:
+    """Return the table restricted to some issues, in the order given.
+
+    Parameters
+    ----------
+    table : StakeholderTable
+    issues : array of int
+        Issue indices.
+    """
+    idx = np.asarray(issues, dtype=np.int64)
+    return replace(
+        table,
+        issue_ids=tuple(table.issue_ids[i] for i in idx),
+        positions=table.positions[:, idx],
+        saliences=table.saliences[:, idx],
+        scale=table.scale[idx],
+        reference=table.reference[idx],
+        outcome=table.outcome[idx],
+        position_ranges=table.position_ranges[:, idx],
+        salience_ranges=table.salience_ranges[:, idx],
+    )
+
+
+def _errors(model: ForecastModel, table: StakeholderTable) -> FloatArray:
+    """Return the absolute error per issue on the 0-100 scale; NaN where no forecast."""
+    forecast = model.fit(table).predict()
+    width = table.scale[:, 1] - table.scale[:, 0]
+    errors: FloatArray = np.abs(forecast - table.outcome) * 100.0 / width
+    return errors
+
+
+def _mean(errors: FloatArray) -> float:
+    scored = errors[~np.isnan(errors)]
+    return float(scored.mean()) if scored.size else float("nan")
+
+
+def _score(
+    name: str,
+    errors: FloatArray,
+    folds: tuple[IntArray, ...],
+    in_sample: float | None = None,
+    params: tuple[dict[str, Any], ...] = (),
+    best: dict[str, Any] | None = None,
+) -> ModelScore:
+    scored = errors[~np.isnan(errors)]
+    n = int(scored.size)
+    mae = float(scored.mean()) if n else float("nan")
+    se = float(scored.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+    return ModelScore(
+        name=name,
+        mae=mae,
+        se=se,
+        n_issues=n,
+        fold_mae=tuple(_mean(errors[fold]) for fold in folds),
+        errors=errors,
+        in_sample_mae=mae if in_sample is None else in_sample,
+        params=params,
+        best_params=best or {},
+    )
+
+
+def _best(tuned: Tuned, table: StakeholderTable) -> tuple[dict[str, Any], float]:
+    """Return the grid point with the smallest error on ``table``, and that error."""
+    best: tuple[dict[str, Any], float] | None = None
+    for point in tuned.points():
+        error = _mean(_errors(tuned.factory(**point), table))
+        if best is None or error < best[1]:
+            best = (point, error)
+    if best is None:
+        msg = f"The grid of {tuned.name!r} is empty. Give every parameter at least one value."
+        raise ParameterError(msg, parameter="models", value=tuned.name)
+    return best
+
+
+def backtest(
+    data: StakeholderTable,
+    models: Sequence[ForecastModel | Tuned],
+    *,
+    folds: int = 10,
+    rng: np.random.Generator | int | None = None,
+) -> BacktestResult:
+    """Return each model's mean absolute error against the outcomes of ``data``.
+
+    Parameters
+    ----------
+    data : StakeholderTable
+        Issues with an ``outcome``; issues without one are left out.
+    models : sequence of ForecastModel or Tuned
+        Models without parameters to choose, scored on every issue, and tuned families,
+        scored by cross-validation. Names must be unique.
+    folds : int
+        Number of folds K, in [2, number of issues with an outcome].
+    rng : numpy.random.Generator, int or None
+        Randomness of the split into folds; an int gives the same folds every time.
+
+    Returns
+    -------
+    BacktestResult
+
+    Raises
+    ------
+    ParameterError
+        If ``folds`` is out of range, two models share a name, or a grid is empty.
+
+    Examples
+    --------
+    >>> from peacetalks.forecasting.compromise import CompromiseModel
+    >>> from peacetalks.forecasting.procedural import ProceduralModel
+    >>> result = backtest(table, [CompromiseModel(), Tuned("procedural", ProceduralModel,
+    ...     {"exponent": [0.5, 1.0]})], folds=10, rng=0)  # doctest: +SKIP
+    """
+    names = [m.name if isinstance(m, Tuned) else type(m).name or type(m).__name__ for m in models]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        msg = (
+            f"The 'models' parameter of backtest must have unique names. Got "
+            f"{', '.join(map(repr, repeated))} more than once; wrap a model in Tuned with "
+            "its own name and an empty grid to rename it."
+        )
+        raise ParameterError(msg, parameter="models", value=repeated)
+    has_outcome = np.flatnonzero(~np.isnan(data.outcome))
+    n = has_outcome.size
+    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or not 2 <= folds <= n:
+        msg = (
+            f"The 'folds' parameter of backtest must be an int in [2, {n}] (the issues "
+            f"with an outcome). Got {folds!r} instead."
+        )
+        raise ParameterError(msg, parameter="folds", value=folds)
+    table = take_issues(data, has_outcome)
+    generator = np.random.default_rng(rng)
+    split = np.array_split(generator.permutation(n), int(folds))
+    fold_index = tuple(np.sort(fold).astype(np.int64) for fold in split)
+
+    scores = []
+    for name, model in zip(names, models, strict=True):
+        if isinstance(model, Tuned) and model.grid:
+            errors = np.full(n, np.nan)
+            chosen = []
+            for fold in fold_index:
+                train = np.setdiff1d(np.arange(n), fold)
+                point, _ = _best(model, take_issues(table, train))
+                chosen.append(point)
+                errors[fold] = _errors(model.factory(**point), take_issues(table, fold))
+            best, in_sample = _best(model, table)
+            scores.append(_score(name, errors, fold_index, in_sample, tuple(chosen), best))
+        else:
+            plain = model.factory() if isinstance(model, Tuned) else model
+            scores.append(_score(name, _errors(plain, table), fold_index))
+    return BacktestResult(
+        scores=tuple(scores),
+        folds=tuple(has_outcome[fold] for fold in fold_index),
+    )

@@ -1,0 +1,469 @@
+"""Bueno de Mesquita's expected-utility model: equations by hand, Table 2, batching, JSON."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from peacetalks.errors import ParameterError
+from peacetalks.forecasting import expected_utility as eu_module
+from peacetalks.forecasting.expected_utility import (
+    BdmScholzModel,
+    ExpectedUtilityModel,
+    OfferKind,
+    challenge_utilities,
+    expected_utilities,
+    make_offers,
+    risk_exponents,
+    success_probabilities,
+    take_offers,
+)
+from peacetalks.scenario.bdm_csv import read_bdm_csv
+from peacetalks.scenario.stakeholders import StakeholderTable
+
+CONFLICT, COMPROMISE, CAPITULATION, STALEMATE = OfferKind
+
+BDM = Path(__file__).resolve().parents[3] / "shared" / "data" / "bdm"
+EMISSION = ["emission_standards_BDM1994_dmasad.csv", "emission_standards_BDM1994_jmckib.csv"]
+
+
+def _table2() -> list[tuple[int, float, float]]:
+    with (BDM / "scholz2011_table2_expected.csv").open(encoding="utf-8") as file:
+        return [
+            (
+                int(row["round"]),
+                float(row["median_voter_position"]),
+                float(row["mean_voter_position"]),
+            )
+            for row in csv.DictReader(file)
+        ]
+
+
+TABLE2 = _table2()
+
+# Round 5: the table's median is 9.9; the model gives 7.0 (Belgium is at 5.8 and
+# Luxembourg and Ireland have followed it down to 4, where in the paper they stay at 9.9
+# one round longer). The means, and the medians of rounds 4 and 6, agree.
+MEDIAN_MISMATCH = {5}
+
+
+def _scholz_rounds(name: str) -> tuple[Any, ...]:
+    table = read_bdm_csv(BDM / name)
+    model = BdmScholzModel().fit(table)
+    return model.simulate_rounds(table.positions, table.saliences, table.capabilities)
+
+
+@pytest.mark.parametrize("name", EMISSION)
+@pytest.mark.parametrize(("k", "median", "mean"), TABLE2)
+def test_scholz_mean_matches_table2(name: str, k: int, median: float, mean: float) -> None:
+    """Check that bdm-scholz gives Scholz et al.'s Table 2 mean within 0.1 in every round."""
+    rounds = _scholz_rounds(name)
+    assert abs(rounds[k].mean[0] - mean) <= 0.1
+
+
+@pytest.mark.parametrize("name", EMISSION)
+@pytest.mark.parametrize(
+    ("k", "median"),
+    [
+        pytest.param(
+            k,
+            median,
+            marks=pytest.mark.xfail(
+                k in MEDIAN_MISMATCH, reason="known mismatch with Table 2", strict=True
+            ),
+        )
+        for k, median, _ in TABLE2
+    ],
+)
+def test_scholz_median_matches_table2(name: str, k: int, median: float) -> None:
+    """Check that bdm-scholz gives Table 2's median voter position within 0.35 per round."""
+    rounds = _scholz_rounds(name)
+    assert abs(rounds[k].median[0] - median) <= 0.35
+
+
+def test_scholz_rounds_as_computed() -> None:
+    """Check the bdm-scholz medians and means of every round, pinned against regressions."""
+    rounds = _scholz_rounds(EMISSION[0])
+    medians = [r.median[0] for r in rounds]
+    means = [r.mean[0] for r in rounds]
+    np.testing.assert_allclose(
+        medians, [7.0, 8.338, 9.635, 9.996, 9.996, 7.0, 7.223, 8.498, 9.494], atol=1e-3
+    )
+    np.testing.assert_allclose(
+        means, [7.390, 7.458, 7.563, 7.601, 7.323, 7.307, 7.406, 7.491, 7.559], atol=1e-3
+    )
+
+
+def test_printed_variant_on_emission() -> None:
+    """Check that the printed equations keep the median at 7 and do not reproduce Table 2."""
+    table = read_bdm_csv(BDM / EMISSION[1])
+    model = ExpectedUtilityModel().fit(table)
+    rounds = model.simulate_rounds(table.positions, table.saliences, table.capabilities)
+    assert [r.median[0] for r in rounds] == [7.0] * 9
+    np.testing.assert_allclose(
+        [r.mean[0] for r in rounds],
+        [7.390, 7.044, 7.266, 7.456, 7.630, 7.691, 7.728, 7.760, 7.658],
+        atol=1e-3,
+    )
+    assert model.predict()[0] == 7.0
+
+
+# The hand-worked case: three actors on a scale of width 10,
+#   A at 0 (c 1, s 1), B at 10 (c 1, s 0.5), C at 4 (c 1, s 0.25); weights w = c s.
+# Normalised distances: d_AB = 1, d_AC = 0.4, d_BC = 0.6.
+X = np.array([[0.0, 10.0, 4.0]])
+S = np.array([[1.0, 0.5, 0.25]])
+C = np.ones((1, 3))
+PRESENT = np.ones((1, 3), dtype=bool)
+WIDTH = np.array([10.0])
+
+
+def test_probability_printed() -> None:
+    """Check the printed probability of success: positive votes over all |votes| of the pair."""
+    # v_k(i, j) = w_k (d_kj - d_ki).
+    # A vs B: A 1*(1 - 0) = 1, B 0.5*(0 - 1) = -0.5, C 0.25*(0.6 - 0.4) = 0.05
+    #   P_AB = 1.05 / 1.55 = 0.677419, P_BA = 0.5 / 1.55 = 0.322581
+    # A vs C: A 1*0.4 = 0.4, B 0.5*(0.6 - 1) = -0.2, C 0.25*(0 - 0.4) = -0.1
+    #   P_AC = 0.4 / 0.7 = 0.571429, P_CA = 0.3 / 0.7 = 0.428571
+    # B vs C: A 1*(0.4 - 1) = -0.6, B 0.5*0.6 = 0.3, C 0.25*(0 - 0.6) = -0.15
+    #   P_BC = 0.3 / 1.05 = 0.285714, P_CB = 0.75 / 1.05 = 0.714286
+    p = success_probabilities(X, C * S, PRESENT, WIDTH, np.ones((1, 3)))
+    expected = [
+        [0, 1.05 / 1.55, 0.4 / 0.7],
+        [0.5 / 1.55, 0, 0.3 / 1.05],
+        [0.3 / 0.7, 0.75 / 1.05, 0],
+    ]
+    np.testing.assert_allclose(p[0], expected, atol=1e-12)
+
+
+def test_probability_scholz_code() -> None:
+    """Check the code's probability: third parties' positive votes over the challenger's row sum."""
+    # Denominator of i: sum over voters k and positions m of |v_k(i, m)|:
+    #   A: 1.55 + 0.7 = 2.25, B: 1.55 + 1.05 = 2.6, C: 0.7 + 1.05 = 1.75.
+    # Numerators, third parties only: P_AB: C votes 0.05 -> 0.05 / 2.25 = 0.022222;
+    #   P_CA: B votes 0.5*(1 - 0.6) = 0.2 -> 0.2 / 1.75 = 0.114286;
+    #   P_CB: A votes 1*(1 - 0.4) = 0.6 -> 0.6 / 1.75 = 0.342857; the others vote against.
+    p = success_probabilities(X, C * S, PRESENT, WIDTH, np.ones((1, 3)), variant="scholz-code")
+    expected = [[0.0, 0.05 / 2.25, 0.0], [0.0, 0.0, 0.0], [0.2 / 1.75, 0.6 / 1.75, 0.0]]
+    np.testing.assert_allclose(p[0], expected, atol=1e-12)
+
+
+def test_probability_scholz_code_risk_votes() -> None:
+    """Check that the code's votes use the voter's risk exponent on normalised distances."""
+    # r = (2, 0.5, 1): v_k(i, j) = w_k (d_kj^r_k - d_ki^r_k).
+    # P_CA: only B is a third party: 0.5 (1^0.5 - 0.6^0.5) = 0.5 (1 - 0.774597) = 0.112702.
+    # Row sum of C: against A: A 1*|0.4^2 - 0| = 0.16, B 0.112702, C 0.25*0.4 = 0.1;
+    #   against B: A 1*|1 - 0.16| = 0.84, B 0.5*0.6^0.5 = 0.387298, C 0.25*0.6 = 0.15;
+    #   total 1.75. P_CA = 0.112702 / 1.75 = 0.064401; P_CB = 0.84 / 1.75 = 0.48.
+    r = np.array([[2.0, 0.5, 1.0]])
+    p = success_probabilities(X, C * S, PRESENT, WIDTH, r, variant="scholz-code")
+    assert p[0, 2, 0] == pytest.approx(0.5 * (1 - 0.6**0.5) / 1.75, abs=1e-12)
+    assert p[0, 2, 1] == pytest.approx(0.48, abs=1e-12)
+
+
+def test_challenge_utility_risk_neutral() -> None:
+    """Check the expected utility of a challenge with r = 1: 2 d (1 - 2 s_j (1 - P))."""
+    # With r = 1: U_s = 2d, U_f = -2d, U_sq = 0, so with Q = 1
+    # E_ij = s_j (P 2d - (1 - P) 2d) + (1 - s_j) 2d = 2d (1 - 2 s_j (1 - P)).
+    # E_AB = 2 (1 - 2*0.5*(1 - 0.677419)) = 1.354839; E_BA = 2 (1 - 2*(1 - 0.322581)) = -0.709677
+    # E_AC = 0.8 (1 - 0.5*0.428571) = 0.628571; E_CA = 0.8 (1 - 2*0.571429) = -0.114286
+    # E_BC = 1.2 (1 - 0.5*0.714286) = 0.771429; E_CB = 1.2 (1 - 0.285714) = 0.857143
+    p = success_probabilities(X, C * S, PRESENT, WIDTH, np.ones((1, 3)))
+    e = challenge_utilities(X, S, PRESENT, WIDTH, np.array([4.0]), p, 1.0)
+    expected = [
+        [0, 2 * (1 - (1 - 1.05 / 1.55)), 0.8 * (1 - 0.5 * (1 - 0.4 / 0.7))],
+        [2 * (1 - 2 * (1 - 0.5 / 1.55)), 0, 1.2 * (1 - 0.5 * (1 - 0.3 / 1.05))],
+        [0.8 * (1 - 2 * (1 - 0.3 / 0.7)), 1.2 * (1 - (1 - 0.75 / 1.05)), 0],
+    ]
+    np.testing.assert_allclose(e[0], expected, atol=1e-12)
+
+
+def test_challenge_utility_with_risk_and_q() -> None:
+    """Check U_s, U_f, U_sq with an exponent, and the Q < 1 term with T, U_b and U_w."""
+    # One dyad, d = 0.5, s_j = 0.5, P = 0.25, r = 2:
+    # U_s = 2 - 4 (0.25)^2 = 1.75, U_f = 2 - 4 (0.75)^2 = -0.25, U_sq = 2 - 4 (0.5)^2 = 1.
+    # Q = 1: 0.5 (0.25*1.75 + 0.75*(-0.25)) + 0.5*1.75 - 1 = 0.125 - 0.125 = 0.0
+    # Q = 0.5, median at 10 so |x_i - μ| = 1 >= d: T = 1, U_b = 2 - 4 (0.5 - 0.25*1.5)^2
+    #   = 2 - 4*0.015625 = 1.9375; 0.125 + 0.875 - 0.5*1 - 0.5*1.9375 = -0.46875.
+    # Median at 2 (|x_i - μ| = 0.2 < d): T = 0, U_w = 2 - 4 (0.5 + 0.25*0.7)^2 = 0.1775;
+    #   0.125 + 0.875 - 0.5 - 0.5*0.1775 = 0.41125.
+    x = np.array([[0.0, 5.0]])
+    s = np.array([[1.0, 0.5]])
+    both = np.ones((1, 2), dtype=bool)
+    p = np.array([[[0.0, 0.25], [0.0, 0.0]]])
+    width = np.array([10.0])
+    for median, q, expected in [(10.0, 1.0, 0.0), (10.0, 0.5, -0.46875), (2.0, 0.5, 0.41125)]:
+        e = challenge_utilities(x, s, both, width, np.array([median]), p, 2.0, q=q)
+        assert e[0, 0, 1] == pytest.approx(expected, abs=1e-12)
+
+
+def test_risk_exponents() -> None:
+    """Check r = (1 - R/3) / (1 + R/3) with R from the security sums, absent actors ignored."""
+    # S = (0, 1, 2): R = (2S - 2 - 0) / 2 = (-1, 0, 1) -> r = (2, 1, 0.5).
+    security = np.array([[0.0, 1.0, 2.0, 99.0], [3.0, 3.0, 3.0, 3.0]])
+    present = np.array([[True, True, True, False], [True, True, True, True]])
+    r = risk_exponents(security, present)
+    np.testing.assert_allclose(r, [[2.0, 1.0, 0.5, 1.0], [1.0, 1.0, 1.0, 1.0]])
+
+
+# The hand-worked round of the printed model (Q = 1).
+# Risk: security S_i = sum of the others' risk-neutral E_ai: S_A = -0.709677 - 0.114286
+#   = -0.823963, S_B = 1.354839 + 0.857143 = 2.211982, S_C = 0.628571 + 0.771429 = 1.4.
+#   R_A = -1 -> r_A = 2; R_B = 1 -> r_B = 0.5;
+#   R_C = (2.8 - 2.211982 + 0.823963) / 3.035945 = 0.465088 -> r_C = 0.731558.
+# Printed expected utilities use the challenger's exponent:
+#   E_AB (r 2, d 1): U_s 2, U_f -2, U_sq 1: 0.5 (0.677419*2 - 0.322581*2) + 0.5*2 - 1 = 0.354839
+#   E_BA (r 0.5): U_sq = 2 - 4*0.707107 = -0.828427: (0.645161 - 1.354839) + 0.828427 = 0.118750
+#   E_AC (r 2, d 0.4): U_s = 2 - 4*0.09 = 1.64, U_f = 2 - 4*0.49 = 0.04:
+#     0.25 (0.571429*1.64 + 0.428571*0.04) + 0.75*1.64 - 1 = 0.468571
+#   E_CA (r 0.731558): U_s = 2 - 4*0.3^r = 0.342155, U_f = 2 - 4*0.7^r = -1.081345,
+#     U_sq = 2 - 4*0.5^r = -0.409013: 0.428571*0.342155 + 0.571429*(-1.081345) + 0.409013
+#     = -0.062260
+#   E_BC (r 0.5, d 0.6): U_s = 2 - 4*0.2^0.5 = 0.211146, U_f = 2 - 4*0.8^0.5 = -1.577709:
+#     0.25 (0.285714*0.211146 - 0.714286*1.577709) + 0.75*0.211146 + 0.828427 = 0.720134
+#   E_CB (r 0.731558): 0.867377
+R_C = (1 - 0.465088 / 3) / (1 + 0.465088 / 3)
+EU_PRINTED = [[0.0, 0.354839, 0.468571], [0.118750, 0.0, 0.720134], [-0.062260, 0.867377, 0.0]]
+
+
+def test_expected_utilities_printed() -> None:
+    """Check the printed round's risk exponents and expected utilities worked by hand."""
+    eu_i, eu_j, r = expected_utilities(X, S, C, PRESENT, WIDTH)
+    np.testing.assert_allclose(r[0], [2.0, 0.5, R_C], atol=1e-6)
+    np.testing.assert_allclose(eu_i[0], EU_PRINTED, atol=1e-6)
+    # i's estimate of j's expected utility of challenging i is E_ji.
+    np.testing.assert_allclose(eu_j[0], np.transpose(EU_PRINTED), atol=1e-6)
+
+
+def test_expected_utilities_scholz_use_the_challenged_exponent() -> None:
+    """Check that in the code variant both utilities of a dyad use the challenged actor's r."""
+    eu_i, eu_j, r = expected_utilities(X, S, C, PRESENT, WIDTH, variant="scholz-code")
+    p = success_probabilities(X, C * S, PRESENT, WIDTH, r, variant="scholz-code")
+    # E_AB with B's exponent: d = 1, so U_s = 2, U_f = -2 whatever r; only U_sq differs.
+    u_sq = 2 - 4 * 0.5 ** r[0, 1]
+    assert eu_i[0, 0, 1] == pytest.approx(0.5 * (2 * p[0, 0, 1] - 2 * (1 - p[0, 0, 1])) + 1 - u_sq)
+    # eu_j of (A, B) is B's challenge of A, computed with A's exponent.
+    u_sq_a = 2 - 4 * 0.5 ** r[0, 0]
+    assert eu_j[0, 0, 1] == pytest.approx(2 * p[0, 1, 0] - 2 * (1 - p[0, 1, 0]) - u_sq_a)
+
+
+@pytest.mark.parametrize(
+    ("eu_i", "eu_j", "kind", "proposal"),
+    [
+        (0.5, 0.2, CONFLICT, 0.0),  # both expect to gain, i more: j is to move to x_i
+        (0.5, -0.2, COMPROMISE, 6.0),  # j concedes |eu_j / eu_i| = 0.4 of the way: 10 - 4
+        (0.2, -0.5, CAPITULATION, 0.0),  # j's loss outweighs i's gain: j moves to x_i
+        (0.2, 0.5, STALEMATE, 0.0),  # j gains more: no offer from i
+        (-0.1, -0.2, STALEMATE, 0.0),  # neither gains
+        (-0.1, 0.3, STALEMATE, 0.0),  # i would lose: no offer from i
+    ],
+)
+def test_offer_kinds(eu_i: float, eu_j: float, kind: int, proposal: float) -> None:
+    """Check each region of the (eu_i, eu_j) plane gives its offer, i at 0 and j at 10."""
+    x = np.array([[0.0, 10.0]])
+    e_i = np.array([[[0.0, eu_i], [0.0, 0.0]]])
+    e_j = np.array([[[0.0, eu_j], [0.0, 0.0]]])
+    kinds, proposals = make_offers(x, e_i, e_j, np.ones((1, 2), dtype=bool))
+    assert kinds[0, 0, 1] == kind
+    assert kinds[0, 1, 0] == STALEMATE
+    if kind != STALEMATE:
+        assert proposals[0, 0, 1] == pytest.approx(proposal)
+
+
+def test_take_offers_by_variant() -> None:
+    """Check printed takes the closest offer, the code conflicts first then the largest eu_i."""
+    # Actor 3 at 10 gets a conflict from 0 (to 0, eu 0.3), a conflict from 1 (to 2, eu 0.6)
+    # and a compromise from 2 (to 9, eu 0.9); actor 0 gets nothing.
+    x = np.array([[0.0, 2.0, 5.0, 10.0]])
+    kind = np.full((1, 4, 4), STALEMATE)
+    proposal = np.zeros((1, 4, 4))
+    eu_i = np.zeros((1, 4, 4))
+    for i, (k, p, e) in enumerate(
+        [(CONFLICT, 0.0, 0.3), (CONFLICT, 2.0, 0.6), (COMPROMISE, 9.0, 0.9)]
+    ):
+        kind[0, i, 3], proposal[0, i, 3], eu_i[0, i, 3] = k, p, e
+    printed = take_offers(x, kind, proposal, eu_i)
+    code = take_offers(x, kind, proposal, eu_i, variant="scholz-code")
+    np.testing.assert_array_equal(printed, [[0.0, 2.0, 5.0, 9.0]])
+    np.testing.assert_array_equal(code, [[0.0, 2.0, 5.0, 2.0]])
+
+
+def test_one_printed_round_by_hand() -> None:
+    """Check the printed update of the hand-worked case: each actor takes its closest offer."""
+    # Offers: A -> B conflict (0.354839 > 0.118750 > 0): B to 0.
+    #   C -> B conflict (0.867377 > 0.720134 > 0): B to 4; B takes 4, the closer.
+    #   A -> C compromise (0.468571 > 0 > -0.062260): C to 4 - 4*0.062260/0.468571 = 3.468510.
+    #   B -> A, C -> A, B -> C: stalemates; A stays at 0.
+    table = StakeholderTable.build(
+        actor_ids=["A", "B", "C"],
+        issue_ids=["x"],
+        positions=X.T,
+        saliences=S.T,
+        capabilities=C[0],
+        scale=[[0.0, 10.0]],
+    )
+    rounds = ExpectedUtilityModel(rounds=1).fit(table).forecast().rounds
+    assert rounds is not None
+    np.testing.assert_allclose(rounds[1].positions[:, 0], [0.0, 4.0, 3.468510], atol=1e-6)
+
+
+def _random_inputs(
+    rng: np.random.Generator, n_runs: int, n_actors: int, n_issues: int
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], ...]:
+    positions = rng.uniform(0, 100, (n_runs, n_actors, n_issues))
+    positions[:, 0, 1] = np.nan  # actor 0 takes no part in issue 1
+    saliences = rng.uniform(0.05, 1, (n_runs, n_actors, n_issues))
+    saliences[:, 0, 1] = 0.0
+    capabilities = rng.uniform(0.1, 2, (n_runs, n_actors))
+    return positions, saliences, capabilities
+
+
+@pytest.mark.parametrize("model_type", [ExpectedUtilityModel, BdmScholzModel])
+def test_batched_equals_loop(
+    rng: np.random.Generator,
+    model_type: type[ExpectedUtilityModel],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Check that simulate on a batch equals it run by run, and across chunks of runs."""
+    positions, saliences, capabilities = _random_inputs(rng, 12, 6, 2)
+    model = model_type(rounds=5)
+    batched = model.simulate(positions, saliences, capabilities)
+    looped = np.concatenate(
+        [
+            model.simulate(positions[b : b + 1], saliences[b : b + 1], capabilities[b : b + 1])
+            for b in range(12)
+        ]
+    )
+    np.testing.assert_allclose(batched, looped, rtol=0, atol=1e-12)
+    monkeypatch.setattr(eu_module, "_CHUNK_ELEMENTS", 2 * 6**3)
+    np.testing.assert_allclose(
+        model.simulate(positions, saliences, capabilities), batched, atol=1e-12
+    )
+    assert batched.shape == (12, 2)
+    assert np.isfinite(batched).all()
+
+
+@pytest.mark.parametrize("model_type", [ExpectedUtilityModel, BdmScholzModel])
+def test_rounds_agree_with_simulate(
+    rng: np.random.Generator, model_type: type[ExpectedUtilityModel]
+) -> None:
+    """Check that the last round's median is the forecast, and absent actors stay NaN."""
+    positions, saliences, capabilities = _random_inputs(rng, 1, 5, 2)
+    model = model_type(rounds=4)
+    rounds = model.simulate_rounds(positions[0], saliences[0], capabilities[0])
+    assert len(rounds) == 5
+    np.testing.assert_allclose(
+        rounds[-1].median, model.simulate(positions, saliences, capabilities)[0]
+    )
+    assert all(np.isnan(r.positions[0, 1]) for r in rounds)
+    np.testing.assert_array_equal(rounds[0].positions, positions[0])
+
+
+def test_json_has_eu_per_ordered_pair() -> None:
+    """Check each round's JSON lists eu_i and eu_j for every ordered pair of actors per issue."""
+    table = StakeholderTable.build(
+        actor_ids=["a", "b", "c", "d"],
+        issue_ids=["one", "two"],
+        positions=[[0.0, np.nan], [40.0, 10.0], [70.0, 90.0], [100.0, 50.0]],
+        saliences=[[0.5, 0], [0.8, 0.3], [0.4, 0.9], [1.0, 0.6]],
+        capabilities=[1, 2, 1, 3],
+    )
+    data = BdmScholzModel(rounds=3).fit(table).forecast().to_dict()
+    assert data["model"] == "bdm-scholz"
+    assert len(data["rounds"]) == 4
+    for entry in data["rounds"]:
+        eu = entry["eu"]
+        assert all(set(e) == {"issue", "i", "j", "eu_i", "eu_j"} for e in eu)
+        assert sum(e["issue"] == "one" for e in eu) == 4 * 3
+        assert sum(e["issue"] == "two" for e in eu) == 3 * 2
+        assert all(e["i"] != "a" and e["j"] != "a" for e in eu if e["issue"] == "two")
+        pairs = {(e["issue"], e["i"], e["j"]): (e["eu_i"], e["eu_j"]) for e in eu}
+        # i's estimate of j's utility of challenging i is what j expects from challenging i.
+        assert all(pairs[(k, j, i)][0] == v[1] for (k, i, j), v in pairs.items())
+
+
+def test_json_emission_counts() -> None:
+    """Check the emission forecast's JSON: 9 rounds of 90 entries, actor names as ids."""
+    table = read_bdm_csv(BDM / EMISSION[0])
+    data = ExpectedUtilityModel().fit(table).forecast().to_dict()
+    assert data["model"] == "bdm"
+    assert [len(r["eu"]) for r in data["rounds"]] == [90] * 9
+    assert data["rounds"][0]["eu"][0]["i"] == "Netherlands"
+
+
+def test_monte_carlo_scale_runs() -> None:
+    """Check that 1000 runs of the emission case run in one batched call."""
+    table = read_bdm_csv(BDM / EMISSION[0])
+    model = BdmScholzModel().fit(table)
+    n = 1000
+    values = model.simulate(
+        np.repeat(table.positions[None], n, axis=0),
+        np.repeat(table.saliences[None], n, axis=0),
+        np.repeat(table.capabilities[None], n, axis=0),
+    )
+    assert values.shape == (n, 1)
+    np.testing.assert_allclose(values[:, 0], model.predict()[0])
+
+
+def test_names() -> None:
+    """Check the model names and that both have rounds."""
+    assert (ExpectedUtilityModel.name, BdmScholzModel.name) == ("bdm", "bdm-scholz")
+    assert ExpectedUtilityModel.has_rounds
+    assert BdmScholzModel.has_rounds
+    model = BdmScholzModel()
+    assert (model.rounds, model.q) == (8, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"rounds": 0},
+            "The 'rounds' parameter of ExpectedUtilityModel must be an int in [1, 1000]. Got 0 instead.",
+        ),
+        (
+            {"rounds": 1001},
+            "The 'rounds' parameter of ExpectedUtilityModel must be an int in [1, 1000]. Got 1001 instead.",
+        ),
+        (
+            {"rounds": 2.5},
+            "The 'rounds' parameter of ExpectedUtilityModel must be an int in [1, 1000]. Got 2.5 instead.",
+        ),
+        (
+            {"rounds": True},
+            "The 'rounds' parameter of ExpectedUtilityModel must be an int in [1, 1000]. Got True instead.",
+        ),
+        (
+            {"q": -0.1},
+            "The 'q' parameter of ExpectedUtilityModel must be a float in [0, 1]. Got -0.1 instead.",
+        ),
+        (
+            {"q": 1.5},
+            "The 'q' parameter of ExpectedUtilityModel must be a float in [0, 1]. Got 1.5 instead.",
+        ),
+        (
+            {"q": "1"},
+            "The 'q' parameter of ExpectedUtilityModel must be a float in [0, 1]. Got '1' instead.",
+        ),
+        (
+            {"q": float("nan")},
+            "The 'q' parameter of ExpectedUtilityModel must be a float in [0, 1]. Got nan instead.",
+        ),
+    ],
+)
+def test_parameter_errors(kwargs: dict[str, Any], message: str) -> None:
+    """Check that bad parameters raise ParameterError with the exact message."""
+    with pytest.raises(ParameterError) as info:
+        ExpectedUtilityModel(**kwargs)
+    assert str(info.value) == message
+    assert info.value.parameter == next(iter(kwargs))
+
+
+def test_parameter_errors_name_the_subclass() -> None:
+    """Check that the message names the class the user built."""
+    with pytest.raises(ParameterError, match=r"^The 'rounds' parameter of BdmScholzModel "):
+        BdmScholzModel(rounds=0)
