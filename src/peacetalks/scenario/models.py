@@ -9,13 +9,34 @@ red lines that exclude every option) live in :mod:`peacetalks.scenario.rules`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictStr, field_validator
+
+from peacetalks.scenario._fields import (
+    Curve,
+    Id,
+    Name,
+    Number,
+    PartialDate,
+    Range100,
+    RangeUnit,
+    Record,
+    RegionCode,
+    Scale100,
+    SourceKind,
+    Text,
+    Unit,
+    date_text,
+)
+from peacetalks.scenario.agreements import Agreement
+from peacetalks.scenario.bodies import Body
 
 __all__ = [
     "Actor",
     "ActorUncertainty",
+    "Agreement",
+    "Body",
     "Issue",
     "Option",
     "Position",
@@ -28,40 +49,8 @@ __all__ = [
     "Source",
 ]
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
-REGION_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
-Id = Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=64)]
-RegionCode = Annotated[StrictStr, Field(pattern=REGION_PATTERN)]
-Text = Annotated[StrictStr, Field(max_length=20_000)]
-Name = Annotated[StrictStr, Field(min_length=1, max_length=300)]
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-Scale100 = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100)]
-Unit = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
-Range100 = tuple[Scale100, Scale100]
-RangeUnit = tuple[Unit, Unit]
-SourceKind = Literal["stated", "reported", "analysis"]
-Curve = Literal["linear", "quadratic"]
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
-
-
-def _date_text(value: object) -> object:
-    # YAML reads 2025-02-12 as a date; a partial date ("2025-02") stays text.
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-PartialDate = Annotated[StrictStr, Field(pattern=DATE_PATTERN)]
-
-
-class Source(_Record):
+class Source(Record):
     """Where a position, proposal or figure comes from.
 
     ``kind`` is ``stated`` (by the party itself), ``reported`` (by media, not published by
@@ -76,16 +65,16 @@ class Source(_Record):
     kind: SourceKind
     note: Text | None = None
 
-    _date = field_validator("date", mode="before")(_date_text)
+    _date = field_validator("date", mode="before")(date_text)
 
 
-class ActorUncertainty(_Record):
+class ActorUncertainty(Record):
     """Range of an actor's capability, for Monte Carlo."""
 
     capability: tuple[Number, Number] | None = None
 
 
-class Actor(_Record):
+class Actor(Record):
     """A party or stakeholder."""
 
     id: Id
@@ -100,14 +89,14 @@ class Actor(_Record):
     uncertainty: ActorUncertainty | None = None
 
 
-class Scale(_Record):
+class Scale(Record):
     """What the two ends of an issue's 0-100 scale mean."""
 
     low: Name
     high: Name
 
 
-class RegionShare(_Record):
+class RegionShare(Record):
     """A region an option concerns, and the share of its area it concerns."""
 
     code: RegionCode
@@ -115,7 +104,7 @@ class RegionShare(_Record):
     note: Text | None = None
 
 
-class Option(_Record):
+class Option(Record):
     """One option of an issue, placed on the issue's 0-100 scale."""
 
     id: Id
@@ -123,10 +112,11 @@ class Option(_Record):
     position: Scale100
     value: Number | None = None
     regions: tuple[RegionShare, ...] = ()
+    requires: tuple[Id, ...] = ()
     note: Text | None = None
 
 
-class Issue(_Record):
+class Issue(Record):
     """A dimension of the deal: a finite set of options on a 0-100 scale."""
 
     id: Id
@@ -138,7 +128,7 @@ class Issue(_Record):
     options: Annotated[tuple[Option, ...], Field(min_length=1, max_length=1000)]
 
 
-class Region(_Record):
+class Region(Record):
     """A first-level administrative unit (ISO 3166-2) with its area and population."""
 
     code: RegionCode
@@ -150,17 +140,17 @@ class Region(_Record):
     source: Id
     note: Text | None = None
 
-    _date = field_validator("population_date", mode="before")(_date_text)
+    _date = field_validator("population_date", mode="before")(date_text)
 
 
-class PositionUncertainty(_Record):
+class PositionUncertainty(Record):
     """Ranges of a position's ideal point and salience, for Monte Carlo."""
 
     position: Range100 | None = None
     salience: RangeUnit | None = None
 
 
-class Position(_Record):
+class Position(Record):
     """What one actor wants on one issue, and how much it cares."""
 
     actor: Id
@@ -177,7 +167,7 @@ class Position(_Record):
     note: Text | None = None
 
 
-class Proposal(_Record):
+class Proposal(Record):
     """A deal attributed to a source: one option id per issue."""
 
     id: Id
@@ -187,10 +177,10 @@ class Proposal(_Record):
     note: Text | None = None
     deal: dict[Id, Id]
 
-    _date = field_validator("date", mode="before")(_date_text)
+    _date = field_validator("date", mode="before")(date_text)
 
 
-class Scenario(_Record):
+class Scenario(Record):
     """One negotiation: who sits at the table, what is bargained over, who wants what."""
 
     id: Id
@@ -203,6 +193,8 @@ class Scenario(_Record):
     issues: Annotated[tuple[Issue, ...], Field(min_length=1, max_length=1000)]
     positions: Annotated[tuple[Position, ...], Field(min_length=1, max_length=100_000)]
     proposals: Annotated[tuple[Proposal, ...], Field(max_length=10_000)] = ()
+    bodies: Annotated[tuple[Body, ...], Field(max_length=1000)] = ()
+    agreements: Annotated[tuple[Agreement, ...], Field(max_length=1000)] = ()
 
     def actor(self, actor_id: str) -> Actor:
         """Return the actor with this id (raises ``KeyError`` if none)."""

@@ -100,9 +100,16 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     problems += _duplicates(
         ((f"proposals[{k}].id", p.id) for k, p in enumerate(scenario.proposals)), "proposal"
     )
+    problems += _duplicates(
+        ((f"bodies[{k}].id", b.id) for k, b in enumerate(scenario.bodies)), "body"
+    )
+    problems += _duplicates(
+        ((f"agreements[{k}].id", a.id) for k, a in enumerate(scenario.agreements)), "agreement"
+    )
     sources = {s.id for s in scenario.sources}
     regions = {r.code for r in scenario.regions}
     actors = {a.id for a in scenario.actors}
+    bodies = {b.id for b in scenario.bodies}
     options = {issue.id: [o.id for o in issue.options] for issue in scenario.issues}
 
     for k, region in enumerate(scenario.regions):
@@ -133,6 +140,11 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
                 )
             )
         for j, option in enumerate(issue.options):
+            for m, body in enumerate(option.requires):
+                if body not in bodies:
+                    problems.append(
+                        _unknown(f"{path}.options[{j}].requires[{m}]", "body", body, bodies)
+                    )
             for m, share in enumerate(option.regions):
                 if share.code not in regions:
                     problems.append(
