@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 from defusedxml.ElementTree import DefusedXMLParser
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario._files import read_bounded
 
 __all__: list[str] = []
 
@@ -70,22 +71,8 @@ def _fail(label: str, message: str, line: int | None = None) -> ScenarioError:
 def _read_xml(path: Path) -> _Xml:
     """Parse one file safely, refusing large files, entities and external references."""
     label = path.name
-    try:
-        size = path.stat().st_size
-        data = b""
-        if size <= MAX_FILE_BYTES:
-            with path.open("rb") as file:
-                data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        msg = f"cannot read the file: {e.strerror}."
-        raise _fail(label, msg) from None
-    size = max(size, len(data))  # a file may grow between the two looks
-    if size > MAX_FILE_BYTES:
-        msg = (
-            f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}. GENIUS domains "
-            "are a few kilobytes: check that this is the right file."
-        )
-        raise _fail(label, msg)
+    hint = "GENIUS domains are a few kilobytes: check that this is the right file."
+    data = read_bounded(path, limit=MAX_FILE_BYTES, label=label, hint=hint)
     tracker = _LineTracker()
     parser = DefusedXMLParser(target=tracker)
     tracker.expat = parser.parser

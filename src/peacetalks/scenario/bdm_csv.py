@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["MAX_FILE_BYTES", "read_bdm_csv"]
@@ -58,27 +59,8 @@ def _fail(label: str, message: str, line: int | None = None, path: str = "") -> 
 
 
 def _read_text(path: Path, label: str) -> str:
-    try:
-        size = path.stat().st_size
-        data = b""
-        if size <= MAX_FILE_BYTES:
-            with path.open("rb") as file:
-                data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        msg = f"cannot read the file: {e.strerror}."
-        raise _fail(label, msg) from None
-    size = max(size, len(data))
-    if size > MAX_FILE_BYTES:
-        msg = (
-            f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}. BDM tables are a "
-            "few kilobytes: check that this is the right file."
-        )
-        raise _fail(label, msg)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        msg = f"the file is not UTF-8 text (byte {e.start}). Save it as UTF-8."
-        raise _fail(label, msg) from None
+    hint = "BDM tables are a few kilobytes: check that this is the right file."
+    return read_bounded_text(path, limit=MAX_FILE_BYTES, label=label, hint=hint)
 
 
 def _rows(text: str) -> list[tuple[int, list[str]]]:

@@ -24,6 +24,7 @@ capability 23.7, capability x salience weighted median 27.6; all three reproduce
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,13 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["INSTITUTIONS", "VOTING_RULES", "DeuData", "read_deu"]
+
+MAX_FILE_BYTES = 20_000_000
+"""Largest file read, in bytes."""
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -189,8 +194,13 @@ def read_deu(
     """
     path = Path(path)
     source = path.name
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quotechar='"'))
+    text = read_bounded_text(
+        path,
+        limit=MAX_FILE_BYTES,
+        label=source,
+        hint="The DEU III file is about 90 kilobytes: check that this is the right file.",
+    )
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"'))
     if len(rows) < 2:
         msg = (
             f"the file has {len(rows)} line(s). A DEU file needs a header, a capability "

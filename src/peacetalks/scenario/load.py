@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from peacetalks.errors import NotFoundError, Problem, ScenarioError
+from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.rules import check_scenario
@@ -165,21 +166,13 @@ def load_scenario(name: str | Path) -> Scenario:
     """
     path = resolve_scenario_path(name)
     label = path.name if str(name) in builtin_scenarios() else str(name)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        msg = (
-            f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}. "
-            "Split it into smaller scenarios."
-        )
-        raise ScenarioError([Problem("", msg)], label)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        msg = f"the file is not UTF-8 text (byte {e.start}). Save it as UTF-8."
-        raise ScenarioError([Problem("", msg)], label) from None
-    except OSError as e:
-        msg = f"cannot read the file: {e.strerror}."
-        raise ScenarioError([Problem("", msg)], label) from None
+    text = read_bounded_text(
+        path,
+        limit=MAX_BYTES,
+        label=label,
+        hint="Split it into smaller scenarios.",
+        encoding="utf-8",
+    )
     return parse_scenario(text, source=label)
 
 

@@ -21,15 +21,20 @@ table's ``notes``. An issue id is the position column's name with a trailing
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
 import numpy as np
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["read_smp_csv"]
+
+MAX_FILE_BYTES = 10_000_000
+"""Largest file read, in bytes."""
 
 _SALIENCE_TOLERANCE = 1e-6  # sums such as 33.33 + 33.33 + 33.34 land a hair above 100
 
@@ -90,8 +95,14 @@ def read_smp_csv(path: str | Path) -> StakeholderTable:
     """
     path = Path(path)
     source = path.name
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = [_trim(row) for row in csv.reader(handle, skipinitialspace=True)]
+    text = read_bounded_text(
+        path,
+        limit=MAX_FILE_BYTES,
+        label=source,
+        hint="KTAB SMP files are a few kilobytes: check that this is the right file.",
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+    rows = [_trim(row) for row in reader]
     while rows and not rows[-1]:
         rows.pop()
     problems: list[Problem] = []
