@@ -245,36 +245,23 @@ def deals(
         pareto, zopa, logrolls = True, True, True
         rules = ("nash", "ks", "egalitarian", "utilitarian")
     among: Among = "veto" if veto_only else "all"
+    options: dict[str, Any] = {
+        "pareto": pareto,
+        "rules": rules,
+        "zopa": zopa,
+        "amend": amend,
+        "logrolls": logrolls,
+        "base": base,
+        "rational": rational,
+        "among": among,
+        "limit": limit,
+        "seed": seed,
+    }
     if json_output:
-        data = deal_space(
-            model,
-            pareto=pareto,
-            rules=rules,
-            zopa=zopa,
-            amend=amend,
-            logrolls=logrolls,
-            base=base,
-            rational=rational,
-            among=among,
-            limit=limit,
-            seed=seed,
-        )
-        emit_json(data)
+        emit_json(deal_space(model, **options))
         return
     with stderr.status("computing the deal space..."):
-        data = deal_space(
-            model,
-            pareto=pareto,
-            rules=rules,
-            zopa=zopa,
-            amend=amend,
-            logrolls=logrolls,
-            base=base,
-            rational=rational,
-            among=among,
-            limit=limit,
-            seed=seed,
-        )
+        data = deal_space(model, **options)
     console.print(
         f"[bold]{escape(model.title)}[/] ({model.id}): actors {', '.join(data['actors'])}"
     )
