@@ -51,6 +51,7 @@ def test_backtest_all_models() -> None:
         "bdm",
         "bdm-scholz",
         "procedural",
+        "smp",
     }
     assert first == _json(args)
     procedural = next(m for m in first["models"] if m["name"] == "procedural")

@@ -14,6 +14,7 @@ from peacetalks.forecasting.nash_point import NashPointModel
 from peacetalks.forecasting.procedural import ProceduralModel, Procedure, eu_procedures
 from peacetalks.forecasting.registry import make_model
 from peacetalks.forecasting.sensitivity import Sensitivity, one_at_a_time, what_if
+from peacetalks.forecasting.smp import SmpModel, smp_data
 from peacetalks.forecasting.weighted import weighted_mean, weighted_median
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Procedure",
     "Round",
     "Sensitivity",
+    "SmpModel",
     "Tuned",
     "as_table",
     "backtest",
@@ -39,6 +41,7 @@ __all__ = [
     "make_model",
     "monte_carlo",
     "one_at_a_time",
+    "smp_data",
     "weighted_mean",
     "weighted_median",
     "what_if",

@@ -11,6 +11,7 @@ from peacetalks.forecasting.compromise import CompromiseModel, MedianModel
 from peacetalks.forecasting.expected_utility import BdmScholzModel, ExpectedUtilityModel
 from peacetalks.forecasting.nash_point import NashPointModel
 from peacetalks.forecasting.procedural import ProceduralModel
+from peacetalks.forecasting.smp import SmpModel
 
 __all__ = ["MODELS", "make_model"]
 
@@ -22,6 +23,7 @@ MODELS: dict[str, tuple[Callable[..., ForecastModel], tuple[str, ...]]] = {
     "bdm": (ExpectedUtilityModel, ("rounds", "q")),
     "bdm-scholz": (BdmScholzModel, ("rounds", "q")),
     "procedural": (ProceduralModel, ()),
+    "smp": (SmpModel, ("seed",)),
 }
 
 
