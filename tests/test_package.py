@@ -18,10 +18,12 @@ from peacetalks.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = [
     "peacetalks",
+    "peacetalks.agreements",
     "peacetalks.analysis",
     "peacetalks.briefing",
     "peacetalks.cli",
     "peacetalks.forecasting",
+    "peacetalks.institutions",
     "peacetalks.scenario",
 ]
 

@@ -23,6 +23,7 @@ from peacetalks.briefing.proposals import (
     assess_proposals,
     find_proposal,
 )
+from peacetalks.briefing.ratification import ratification_data, ratification_summary, ratify
 
 __all__ = [
     "ActorVerdict",
@@ -38,6 +39,9 @@ __all__ = [
     "find_proposal",
     "logroll_data",
     "pareto_data",
+    "ratification_data",
+    "ratification_summary",
+    "ratify",
     "rational_front",
     "zopa_data",
 ]

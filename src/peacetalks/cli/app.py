@@ -11,10 +11,13 @@ import typer
 from peacetalks import __version__
 from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
+from peacetalks.briefing.ratification import ratification_data, ratification_summary
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state, stderr
+from peacetalks.cli.agreements import stress, track
 from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
 from peacetalks.cli.forecast import forecast, forecast_data, print_forecast
+from peacetalks.cli.institutions import power, ratify
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -225,6 +228,8 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
         entry = assessment.to_dict()
         entry["source_kind"] = _source_kind(model, assessment.source)
         entry["amendment"] = amendment_data(model, compiled, str(assessment.id), limit=3)
+        # Institutions: which bodies must approve the proposal, and do they.
+        entry["ratification"] = ratification_data(model, str(assessment.id), compiled=compiled)
         proposals.append(entry)
     # Logrolls start from the default options; skip them when an issue has none.
     space = deal_space(
@@ -308,6 +313,7 @@ def analyze(
     for assessment, entry in zip(assess_proposals(model), data["proposals"], strict=True):
         print_assessment(console, assessment, kind=_source_kind(model, assessment.source))
         print_amendment_line(console, entry["amendment"])
+        console.print("  " + ratification_summary(entry["ratification"]), markup=False)
     console.print(
         "\n[bold]Forecast[/]: where each issue would settle by the compromise model (capability "
         "x salience weighted mean of positions), with the 5-95% band of 2,000 Monte Carlo runs "
@@ -327,6 +333,10 @@ def analyze(
 app.command(name="deals")(deals)
 app.command(name="forecast")(forecast)
 app.command(name="backtest")(backtest_command)
+app.command(name="stress")(stress)
+app.command(name="track")(track)
+app.command(name="power")(power)
+app.command(name="ratify")(ratify)
 
 
 def main() -> None:

@@ -30,6 +30,48 @@ _RANGES: dict[str, tuple[str, str, str]] = {
     "share": ("share", "(0, 1]", "Give the fraction of the region's area, above 0 and at most 1."),
     "area_km2": ("area", "(0, inf)", "Give the area in square kilometres."),
     "population": ("population", "[0, inf)", "Give a whole number of people."),
+    # Bodies (institutions).
+    "weight": ("weight", "[0, inf)", "Give a weight of 0 or more, such as a number of seats."),
+    "members_share": (
+        "members_share",
+        "[0, 1]",
+        "Give the share of members needed as a fraction, such as 0.55.",
+    ),
+    "weight_share": (
+        "weight_share",
+        "[0, 1]",
+        "Give the share of the total weight needed as a fraction, such as 0.5.",
+    ),
+    "population_share": (
+        "population_share",
+        "[0, 1]",
+        "Give the share of the population needed as a fraction, such as 0.65.",
+    ),
+    "count": ("count", "[1, inf)", "Give the number of members in favour needed, at least 1."),
+    "blocking_minority": (
+        "blocking_minority",
+        "[1, inf)",
+        "Give the smallest number of members that can block, at least 1.",
+    ),
+    "detection": (
+        "detection probability",
+        "[0, 1]",
+        "Give the chance that a violation in a period is detected, between 0 and 1.",
+    ),
+    "temptation": (
+        "temptation",
+        "[0, 1]",
+        "Give the gain from a period's violation on the 0-1 utility scale.",
+    ),
+    "rewards": ("reward", "[0, 1]", "Give what moving on is worth on the 0-1 utility scale."),
+    "cost": ("cost", "[0, 1]", "Give what the consequence costs on the 0-1 utility scale."),
+    "days": ("duration", "[1, 3650] days", "Give the phase's length in whole days."),
+    "quiet_days": ("quiet period", "[0, 3650] days", "Give a whole number of days."),
+    "level": (
+        "level",
+        "[0, 3]",
+        "Give a Peace Accords Matrix level: 0 not initiated, 1 minimal, 2 intermediate, 3 full.",
+    ),
 }
 
 _PATTERN_HINTS = {

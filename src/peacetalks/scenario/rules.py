@@ -6,12 +6,16 @@ the loader adds the file's line numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from peacetalks.errors import Problem
+from peacetalks.scenario.agreements import check_agreements
+from peacetalks.scenario.bodies import Body, Member, Rule, builtin_body_ids, builtin_body_text
 from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.yaml_nodes import read_yaml
 
-__all__ = ["check_scenario"]
+__all__ = ["check_body", "check_scenario"]
 
 
 def _duplicates(items: Iterable[tuple[str, str]], what: str) -> list[Problem]:
@@ -32,7 +36,7 @@ def _unknown(
     path: str, what: str, value: str, known: Iterable[str], *, issue: str | None = None
 ) -> Problem:
     names = sorted(known)
-    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
     of = f" of issue {issue!r}" if issue else ""
     if not names:
         return Problem(path, f"unknown {what} {value!r}{of}: the scenario defines none. Add it.")
@@ -109,11 +113,17 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     sources = {s.id for s in scenario.sources}
     regions = {r.code for r in scenario.regions}
     actors = {a.id for a in scenario.actors}
-    bodies = {b.id for b in scenario.bodies}
+    bodies = {b.id for b in scenario.bodies} | set(builtin_body_ids())
     options = {issue.id: [o.id for o in issue.options] for issue in scenario.issues}
 
     for k, region in enumerate(scenario.regions):
         problems += _check_source(f"regions[{k}].source", region.source, sources)
+
+    proposals = {p.id for p in scenario.proposals}
+    for k, record in enumerate(scenario.bodies):
+        problems += check_body(
+            record, f"bodies[{k}]", actors=actors, sources=sources, proposals=proposals
+        )
 
     for k, actor in enumerate(scenario.actors):
         path = f"actors[{k}]"
@@ -256,4 +266,167 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
                     f"Add '{issue.id}: <option id>' to the deal, or set a 'default' on the issue."
                 )
                 problems.append(Problem(f"{path}.deal", msg))
+    problems += check_agreements(scenario.agreements, scenario)
+    return problems
+
+
+# --- Bodies ---------------------------------------------------------------------------
+
+_SHARES = ("members_share", "weight_share", "population_share")
+
+
+@functools.lru_cache(maxsize=32)
+def _builtin_members(body_id: str) -> tuple[Member, ...]:
+    # The built-in files are valid (tests check them); only their members are needed here.
+    document, _ = read_yaml(builtin_body_text(body_id))
+    data = document.data if document is not None else None
+    if not isinstance(data, dict):
+        return ()
+    return Body.model_validate(data["body"]).members
+
+
+def _check_rule(body_path: str, rule: Rule, body: Body) -> list[Problem]:
+    path = f"{body_path}.rule"
+    problems: list[Problem] = []
+    shares = [name for name in _SHARES if getattr(rule, name) is not None]
+    if rule.kind == "unanimity":
+        extra = [*shares, *(n for n in ("count", "blocking_minority") if getattr(rule, n))]
+        if extra:
+            msg = f"a unanimity rule takes no thresholds. Remove {', '.join(map(repr, extra))}."
+            problems.append(Problem(f"{path}.{extra[0]}", msg))
+        return problems
+    if rule.kind != "qualified-majority":
+        for name in [*shares, *(["blocking_minority"] if rule.blocking_minority else [])]:
+            msg = (
+                f"{name!r} applies to a qualified-majority rule only. "
+                f"Use 'kind: qualified-majority', or remove {name!r}."
+            )
+            problems.append(Problem(f"{path}.{name}", msg))
+    elif not shares and rule.count is None:
+        msg = (
+            "a qualified-majority rule needs a threshold. Add 'members_share', 'weight_share', "
+            "'population_share' or 'count'."
+        )
+        problems.append(Problem(path, msg))
+    n = len(body.members)
+    for name in ("count", "blocking_minority"):
+        value = getattr(rule, name)
+        if value is not None and n and value > n:
+            msg = (
+                f"{name} {value} is more than the body's {n} members. "
+                f"Give at most {n}, or add the missing members."
+            )
+            problems.append(Problem(f"{path}.{name}", msg))
+    # What the rule counts: its shares, and for the other kinds its basis.
+    counted = set(shares)
+    if rule.kind != "qualified-majority":
+        counted.add(f"{rule.basis}_share")
+    if "population_share" in counted:
+        for j, member in enumerate(body.members):
+            if member.population is None:
+                msg = (
+                    f"member {member.id!r} has no 'population', which the rule counts. "
+                    "Add its population."
+                )
+                problems.append(Problem(f"{body_path}.members[{j}]", msg))
+    if "weight_share" in counted and n and not any(m.weight > 0 for m in body.members):
+        msg = (
+            "the members' weights sum to 0, which the rule counts. Give a member a weight above 0."
+        )
+        problems.append(Problem(f"{body_path}.members", msg))
+    return problems
+
+
+def check_body(
+    body: Body,
+    path: str,
+    *,
+    actors: set[str] | None = None,
+    sources: set[str] | None = None,
+    proposals: set[str] | None = None,
+) -> list[Problem]:
+    """Return every problem of one body record.
+
+    Parameters
+    ----------
+    body : Body
+        A body that passed its own validation.
+    path : str
+        Path of the body, as ``bodies[2]``, prefixed to every problem's path.
+    actors, sources, proposals : set of str or None
+        The ids the body may refer to; ``None`` skips that check (a body file has no
+        scenario).
+
+    Returns
+    -------
+    list of Problem
+        Empty when the body is consistent.
+    """
+    problems: list[Problem] = []
+    members: list[str]
+    if body.builtin is not None:
+        known = builtin_body_ids()
+        builtin_members = _builtin_members(body.builtin) if body.builtin in known else ()
+        members = [m.id for m in builtin_members]
+        if body.builtin not in known:
+            problems.append(_unknown(f"{path}.builtin", "built-in body", body.builtin, known))
+        if body.members:
+            msg = (
+                f"a body with 'builtin' takes its members from the built-in body "
+                f"{body.builtin!r}. Remove 'members' (re-link them with 'actors'), or remove "
+                "'builtin'."
+            )
+            problems.append(Problem(f"{path}.members", msg))
+        if body.rule is not None and builtin_members:
+            merged = body.model_copy(update={"members": builtin_members})
+            problems += _check_rule(path, body.rule, merged)
+    else:
+        members = [m.id for m in body.members]
+        if body.name is None:
+            msg = "the required key 'name' is missing. Add it, or use 'builtin: <id>'."
+            problems.append(Problem(f"{path}.name", msg))
+        if not body.members:
+            msg = (
+                "the body has no members. Add at least one, or use a built-in body with "
+                "'builtin: <id>'."
+            )
+            problems.append(Problem(f"{path}.members", msg))
+        if body.rule is None:
+            msg = (
+                "the body has no rule. Add one, such as 'rule: unanimity' or "
+                "'rule: {kind: qualified-majority, members_share: 0.55}'."
+            )
+            problems.append(Problem(f"{path}.rule", msg))
+        else:
+            problems += _check_rule(path, body.rule, body)
+        problems += _duplicates(
+            ((f"{path}.members[{j}].id", m.id) for j, m in enumerate(body.members)), "member"
+        )
+        if actors is not None:
+            for j, member in enumerate(body.members):
+                if member.actor is not None and member.actor not in actors:
+                    problems.append(
+                        _unknown(f"{path}.members[{j}].actor", "actor", member.actor, actors)
+                    )
+    if sources is not None:
+        problems += _check_source(f"{path}.source", body.source, sources)
+    if actors is not None and body.follow is not None and body.follow not in actors:
+        problems.append(_unknown(f"{path}.follow", "actor", body.follow, actors))
+    for member_id, actor_id in body.actors.items():
+        if members and member_id not in members:
+            problems.append(_unknown(f"{path}.actors.{member_id}", "member", member_id, members))
+        if actors is not None and actor_id not in actors:
+            problems.append(_unknown(f"{path}.actors.{member_id}", "actor", actor_id, actors))
+    for proposal_id, stated in body.votes.items():
+        if proposals is not None and proposal_id not in proposals:
+            problems.append(
+                _unknown(f"{path}.votes.{proposal_id}", "proposal", proposal_id, proposals)
+            )
+        for member_id in stated:
+            if members and member_id not in members:
+                problems.append(
+                    _unknown(
+                        f"{path}.votes.{proposal_id}.{member_id}", "member", member_id, members
+                    )
+                )
     return problems

@@ -1,0 +1,62 @@
+"""Which bodies must ratify a proposal, and do they: as JSON-ready data and one line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peacetalks.briefing.proposals import find_proposal
+from peacetalks.institutions.ratification import Ratification, ratify_proposal
+from peacetalks.scenario.compile import CompiledScenario
+from peacetalks.scenario.models import Scenario
+
+__all__ = ["ratification_data", "ratification_summary", "ratify"]
+
+
+def ratify(
+    scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
+) -> Ratification:
+    """Return the ratification of a proposal.
+
+    Raises
+    ------
+    NotFoundError
+        If the scenario has no such proposal; the message lists its proposals.
+    """
+    find_proposal(scenario, proposal_id)
+    return ratify_proposal(scenario, proposal_id, compiled=compiled)
+
+
+def ratification_data(
+    scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
+) -> dict[str, Any]:
+    """Return the ratification of a proposal as JSON-ready data.
+
+    ``bodies`` lists every body the proposal needs, each with ``id``, ``name``, ``rule``,
+    ``required_for`` (issue ids), ``passes``, ``tally``, ``votes`` (per member: ``id``,
+    ``name``, ``vote``, ``basis``, ``actor``, ``pivotal``) and ``pivotal`` (member ids);
+    ``passes`` is true when every body approves (or none is needed).
+    """
+    result = ratify(scenario, proposal_id, compiled=compiled)
+    return {"scenario": scenario.id, **result.to_dict()}
+
+
+def ratification_summary(data: dict[str, Any]) -> str:
+    """Return one line on a proposal's ratification, from :func:`ratification_data`."""
+    bodies = data["bodies"]
+    if not bodies:
+        return "ratification: no body's approval required"
+    parts = []
+    for body in bodies:
+        tally = body["tally"]
+        verdict = "passes" if body["passes"] else "fails"
+        counts = f"{tally['yes']} yes, {tally['no']} no"
+        if tally["abstain"]:
+            counts += f", {tally['abstain']} abstain"
+        pivotal = body["pivotal"]
+        shown = ", ".join(pivotal[:5]) + (", ..." if len(pivotal) > 5 else "")
+        pivots = f"; pivotal: {shown}" if pivotal else ""
+        parts.append(
+            f"{body['id']} (for {', '.join(body['required_for'])}) {verdict} ({counts}{pivots})"
+        )
+    overall = "all approve" if data["passes"] else "blocked by " + ", ".join(data["blocked_by"])
+    return f"ratification: {overall} - " + "; ".join(parts)

@@ -1,0 +1,143 @@
+"""The ``peacetalks power`` and ``peacetalks ratify`` commands."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from peacetalks.briefing.ratification import ratification_data
+from peacetalks.cli._helpers import console, emit_json, handles_errors, load
+from peacetalks.institutions.builtin import BodyDocument, load_body
+from peacetalks.institutions.power import power_indices
+from peacetalks.institutions.voting import describe_rule, voting_game
+
+__all__ = ["power", "power_data", "print_ratification", "ratify"]
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def power_data(document: BodyDocument) -> dict[str, Any]:
+    """Return a body's power indices as JSON-ready data."""
+    body = document.body
+    game = voting_game(body)
+    indices = power_indices(game.game)
+    members = [
+        {
+            "id": member.id,
+            "name": member.name or member.id,
+            "weight": member.weight,
+            "population": member.population,
+            "veto": member.veto,
+            "shapley_shubik": float(indices.shapley_shubik[k]),
+            "banzhaf": float(indices.banzhaf[k]),
+            "banzhaf_raw": float(indices.banzhaf_raw[k]),
+            "swings": indices.swings[k],
+        }
+        for k, member in enumerate(body.members)
+    ]
+    return {
+        "id": body.id,
+        "name": body.name or body.id,
+        "rule": describe_rule(body),
+        "source": body.source,
+        "sources": [s.model_dump(mode="json", exclude_none=True) for s in document.sources],
+        "method": indices.method,
+        "exact": indices.exact,
+        "population_unit": game.population_unit,
+        "members": members,
+    }
+
+
+@handles_errors
+def power(
+    body: Annotated[str, typer.Argument(help="A built-in body id or a YAML file with one body.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Voting power of each member of a body: Shapley-Shubik and Banzhaf indices."""
+    data = power_data(load_body(body))
+    if json_output:
+        emit_json(data)
+        return
+    console.print(f"[bold]{escape(data['name'])}[/] ({escape(data['id'])})")
+    console.print(f"rule: {escape(data['rule'])}")
+    if data["population_unit"] != 1:
+        console.print(
+            f"populations counted in units of {data['population_unit']:,} people "
+            "(indices exact for the rounded figures)"
+        )
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("member", "veto", "Shapley-Shubik", "Banzhaf", "Banzhaf (raw)"):
+        table.add_column(column)
+    for m in data["members"]:
+        table.add_row(
+            escape(m["name"]),
+            "yes" if m["veto"] else "",
+            f"{m['shapley_shubik']:.4f}",
+            f"{m['banzhaf']:.4f}",
+            f"{m['banzhaf_raw']:.4f}",
+        )
+    console.print(table)
+    exact = "exact" if data["exact"] else "floating point"
+    console.print(f"method: {data['method']} ({exact})")
+    for source in data["sources"]:
+        console.print(f"source {escape(source['id'])}: {escape(source['title'])}")
+
+
+def print_ratification(data: dict[str, Any]) -> None:
+    """Print which bodies a proposal needs, how their members vote and who is pivotal."""
+    if not data["bodies"]:
+        console.print("No option of this deal requires a body's approval.")
+        return
+    for body in data["bodies"]:
+        verdict = "[green]passes[/]" if body["passes"] else "[red]fails[/]"
+        console.print(
+            f"\n[bold]{escape(body['name'])}[/] ({escape(body['id'])}), needed for "
+            f"{escape(', '.join(body['required_for']))}: {verdict}"
+        )
+        console.print(f"  rule: {escape(body['rule'])}")
+        tally = body["tally"]
+        console.print(f"  {tally['yes']} yes, {tally['no']} no, {tally['abstain']} abstain")
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("member", "vote", "because", "pivotal"):
+            table.add_column(column)
+        for vote in body["votes"]:
+            because = {
+                "proposal": "stated for this proposal",
+                "stated": "stated vote",
+                "actor": f"actor {vote['actor']}",
+                "follows": f"follows {vote['actor']}",
+                "default": "body's default vote",
+                "none": "no actor or stated vote",
+            }[vote["basis"]]
+            table.add_row(
+                escape(vote["name"]),
+                vote["vote"],
+                escape(because),
+                "yes" if vote["pivotal"] else "",
+            )
+        console.print(table)
+    overall = (
+        "[green]every required body approves[/]"
+        if data["passes"]
+        else f"[red]not ratified: {escape(', '.join(data['blocked_by']))} do(es) not approve[/]"
+    )
+    console.print("\n" + overall)
+
+
+@handles_errors
+def ratify(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario id or a YAML file.")],
+    proposal: Annotated[str, typer.Option("--proposal", "-p", help="Id of a proposal.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Which bodies must approve a proposal, how each member votes, and who is pivotal."""
+    model = load(scenario)
+    data = ratification_data(model, proposal)
+    if json_output:
+        emit_json(data)
+        return
+    console.print(f"[bold]Ratification of {escape(proposal)}[/] ({escape(model.id)})")
+    print_ratification(data)

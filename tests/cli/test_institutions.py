@@ -1,0 +1,93 @@
+"""The ``power`` and ``ratify`` commands, and ratification in ``analyze``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peacetalks.cli import app
+
+BODIES = Path(__file__).resolve().parents[1] / "data" / "bodies.yaml"
+runner = CliRunner()
+
+
+def test_power_unsc_json() -> None:
+    """Check `power unsc --json`: members with names and both indices."""
+    result = runner.invoke(app, ["power", "unsc", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == "unsc"
+    members = {m["name"]: m for m in data["members"]}
+    assert len(members) == 15
+    assert members["China"]["shapley_shubik"] == pytest.approx(0.19627, abs=1e-5)
+    assert members["Algeria"]["shapley_shubik"] == pytest.approx(0.001865, abs=1e-6)
+    assert members["China"]["banzhaf"] == pytest.approx(0.16693, abs=1e-5)
+    assert members["Algeria"]["banzhaf_raw"] == pytest.approx(84 / 2**14)
+    assert data["exact"] is True
+
+
+def test_power_text_and_file(tmp_path: Path) -> None:
+    """Check the text output, and a body read from a YAML file."""
+    result = runner.invoke(app, ["power", "eu-council-qmv"])
+    assert result.exit_code == 0, result.output
+    assert "Germany" in result.stdout
+    assert "units of 1,000 people" in result.stdout
+    body = tmp_path / "trio.yaml"
+    body.write_text(
+        "id: trio\nname: Trio\nrule: {kind: majority, basis: weight}\n"
+        "members: [{id: a, weight: 2}, {id: b}, {id: c}]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["power", str(body), "--json"])
+    assert result.exit_code == 0, result.output
+    shapley = [m["shapley_shubik"] for m in json.loads(result.stdout)["members"]]
+    assert shapley == pytest.approx([2 / 3, 1 / 6, 1 / 6])
+
+
+def test_power_unknown_body() -> None:
+    """Check that an unknown body exits 1 with one message."""
+    result = runner.invoke(app, ["power", "senate-of-rome"])
+    assert result.exit_code == 1
+    assert "no body 'senate-of-rome'" in result.output
+
+
+def test_ratify_json() -> None:
+    """Check `ratify --json`: bodies with id, required_for, passes, votes and pivotal."""
+    result = runner.invoke(app, ["ratify", str(BODIES), "--proposal", "grab", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["passes"] is False
+    first = data["bodies"][0]
+    assert set(first) >= {"id", "required_for", "passes", "votes", "pivotal"}
+    assert first["id"] == "council"
+    assert first["required_for"] == ["border"]
+    assert [v["id"] for v in first["votes"]] == ["north", "south", "broker-seat", "observer"]
+
+
+def test_ratify_text() -> None:
+    """Check the text output of `ratify`."""
+    result = runner.invoke(app, ["ratify", "ukraine-2025", "--proposal", "korybko-2025"])
+    assert result.exit_code == 0, result.output
+    assert "United Nations Security Council" in result.stdout
+    assert "not ratified" in result.stdout
+
+
+def test_ratify_unknown_proposal() -> None:
+    """Check that an unknown proposal exits 1 and names the proposals."""
+    result = runner.invoke(app, ["ratify", str(BODIES), "--proposal", "nope"])
+    assert result.exit_code == 1
+    assert "has no proposal 'nope'" in result.output
+
+
+def test_analyze_has_ratification() -> None:
+    """Check that `analyze` gives every proposal its ratification, in JSON and text."""
+    result = runner.invoke(app, ["analyze", str(BODIES), "--json"])
+    assert result.exit_code == 0, result.output
+    proposals = json.loads(result.stdout)["proposals"]
+    assert [p["ratification"]["passes"] for p in proposals] == [True, False, False]
+    text = runner.invoke(app, ["analyze", str(BODIES)])
+    assert text.exit_code == 0, text.output
+    assert "ratification: blocked by security-council, assembly" in text.stdout
