@@ -18,7 +18,7 @@ from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.agreements import Agreement, check_agreements
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.yaml_nodes import MAX_BYTES, format_path, read_yaml
+from peacetalks.scenario.yaml_nodes import MAX_BYTES, format_path, line_for, read_yaml
 
 __all__ = [
     "AgreementsFile",
@@ -32,16 +32,6 @@ class AgreementsFile(Record):
     """The document of an agreements file: a list of agreements."""
 
     agreements: Annotated[tuple[Agreement, ...], Field(max_length=1000)]
-
-
-def _line_for(path: str, by_text: dict[str, int]) -> int | None:
-    probe = path
-    while probe:
-        if probe in by_text:
-            return by_text[probe]
-        cut = max(probe.rfind("."), probe.rfind("["))
-        probe = probe[:cut] if cut > 0 else ""
-    return None
 
 
 def parse_agreements(
@@ -81,7 +71,7 @@ def parse_agreements(
         for error in e.errors(include_url=False):
             path = format_path(tuple(error["loc"]))
             found.append(
-                Problem(path, describe_error(AgreementsFile, error), _line_for(path, by_text))
+                Problem(path, describe_error(AgreementsFile, error), line_for(path, by_text))
             )
         raise ScenarioError(found, source) from None
     checked = check_agreements(parsed.agreements, scenario)
@@ -103,7 +93,7 @@ def parse_agreements(
         seen.setdefault(agreement.id, k)
     if checked:
         raise ScenarioError(
-            [Problem(p.path, p.message, _line_for(p.path, by_text)) for p in checked], source
+            [Problem(p.path, p.message, line_for(p.path, by_text)) for p in checked], source
         )
     return parsed.agreements
 

@@ -11,12 +11,13 @@ every field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StrictBool
 
 from peacetalks.errors import Problem
+from peacetalks.scenario._checks import check_deal, check_provenance, check_source, unknown
 from peacetalks.scenario._fields import Id, Name, Record, Text, Unit
 
 if TYPE_CHECKING:
@@ -150,32 +151,12 @@ class Agreement(Record):
         return tuple(o for phase in self.phases for o in phase.obligations)
 
 
-def _unknown(
-    path: str, what: str, value: str, known: Iterable[str], *, of: str = "", among: str = ""
-) -> Problem:
-    names = sorted(known)
-    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-    if not names:
-        return Problem(path, f"unknown {what} {value!r}{of}: the scenario defines none. Add it.")
-    return Problem(path, f"unknown {what} {value!r}{of}. Expected {among or 'one of'}: {shown}.")
-
-
 def _provenance(
     path: str, source: str | None, judgement: bool, note: str | None, what: str, sources: set[str]
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    if source is not None and source not in sources:
-        problems.append(_unknown(f"{path}.source", "source", source, sources))
-    if source is None and not judgement:
-        msg = (
-            f"this {what} names no source. Add 'source: <source id>', or mark it as a "
-            "modelling judgement with 'judgement: true' and a 'note' that gives the reasoning."
-        )
-        problems.append(Problem(path, msg))
-    elif judgement and not note:
-        msg = f"this {what} is marked 'judgement: true' but has no 'note'. Add the reasoning."
-        problems.append(Problem(f"{path}.note", msg))
-    return problems
+    return check_source(f"{path}.source", source, sources) + check_provenance(
+        path, source, judgement, note, what
+    )
 
 
 def _check_deal(path: str, agreement: Agreement, scenario: Scenario) -> list[Problem]:
@@ -189,32 +170,10 @@ def _check_deal(path: str, agreement: Agreement, scenario: Scenario) -> list[Pro
     if agreement.proposal is not None:
         known = [p.id for p in scenario.proposals]
         if agreement.proposal not in known:
-            return [_unknown(f"{path}.proposal", "proposal", agreement.proposal, known)]
+            return [unknown(f"{path}.proposal", "proposal", agreement.proposal, known)]
         return []
     assert agreement.deal is not None  # narrowed by the check above
-    problems: list[Problem] = []
-    options = {issue.id: [o.id for o in issue.options] for issue in scenario.issues}
-    for issue_id, option_id in agreement.deal.items():
-        if issue_id not in options:
-            problems.append(_unknown(f"{path}.deal.{issue_id}", "issue", issue_id, options))
-        elif option_id not in options[issue_id]:
-            problems.append(
-                _unknown(
-                    f"{path}.deal.{issue_id}",
-                    "option",
-                    option_id,
-                    options[issue_id],
-                    of=f" of issue {issue_id!r}",
-                )
-            )
-    for issue in scenario.issues:
-        if issue.id not in agreement.deal and issue.default is None:
-            msg = (
-                f"the deal does not address issue {issue.id!r}, which has no default option. "
-                f"Add '{issue.id}: <option id>' to the deal, or set a 'default' on the issue."
-            )
-            problems.append(Problem(f"{path}.deal", msg))
-    return problems
+    return check_deal(path, agreement.deal, scenario)
 
 
 def _check_phase(path: str, phase: Phase, actors: set[str], sources: set[str]) -> list[Problem]:
@@ -230,7 +189,7 @@ def _check_phase(path: str, phase: Phase, actors: set[str], sources: set[str]) -
     for j, obligation in enumerate(phase.obligations):
         if obligation.party not in actors:
             problems.append(
-                _unknown(f"{path}.obligations[{j}].party", "actor", obligation.party, actors)
+                unknown(f"{path}.obligations[{j}].party", "actor", obligation.party, actors)
             )
     if phase.verification is not None:
         v = phase.verification
@@ -246,7 +205,7 @@ def _check_phase(path: str, phase: Phase, actors: set[str], sources: set[str]) -
     for j, step in enumerate(phase.advance.steps):
         if step not in own:
             problems.append(
-                _unknown(
+                unknown(
                     f"{path}.advance.steps[{j}]",
                     "obligation",
                     step,
@@ -257,7 +216,7 @@ def _check_phase(path: str, phase: Phase, actors: set[str], sources: set[str]) -
     for j, consequence in enumerate(phase.consequences):
         cpath = f"{path}.consequences[{j}]"
         if consequence.party not in actors:
-            problems.append(_unknown(f"{cpath}.party", "actor", consequence.party, actors))
+            problems.append(unknown(f"{cpath}.party", "actor", consequence.party, actors))
         problems += _provenance(
             cpath,
             consequence.source,
@@ -270,7 +229,7 @@ def _check_phase(path: str, phase: Phase, actors: set[str], sources: set[str]) -
         values: dict[str, float] = getattr(phase, key)
         for actor in values:
             if actor not in actors:
-                problems.append(_unknown(f"{path}.{key}.{actor}", "actor", actor, actors))
+                problems.append(unknown(f"{path}.{key}.{actor}", "actor", actor, actors))
     return problems
 
 

@@ -19,7 +19,7 @@ from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.rules import check_scenario
-from peacetalks.scenario.yaml_nodes import MAX_BYTES, Lines, format_path, read_yaml
+from peacetalks.scenario.yaml_nodes import MAX_BYTES, Lines, format_path, line_for, read_yaml
 
 __all__ = [
     "builtin_scenarios",
@@ -33,16 +33,6 @@ __all__ = [
 
 _BUILTIN_PACKAGE = "peacetalks.data"
 _BUILTIN_FOLDER = "scenarios"
-
-
-def _line_for(path: str, by_text: dict[str, int]) -> int | None:
-    probe = path
-    while probe:
-        if probe in by_text:
-            return by_text[probe]
-        cut = max(probe.rfind("."), probe.rfind("["))
-        probe = probe[:cut] if cut > 0 else ""
-    return None
 
 
 def scenario_from_data(
@@ -81,13 +71,11 @@ def scenario_from_data(
         problems = []
         for error in e.errors(include_url=False):
             path = format_path(tuple(error["loc"]))
-            problems.append(
-                Problem(path, describe_error(Scenario, error), _line_for(path, by_text))
-            )
+            problems.append(Problem(path, describe_error(Scenario, error), line_for(path, by_text)))
         raise ScenarioError(problems, source) from None
     found = check_scenario(scenario)
     if found:
-        problems = [Problem(p.path, p.message, _line_for(p.path, by_text)) for p in found]
+        problems = [Problem(p.path, p.message, line_for(p.path, by_text)) for p in found]
         raise ScenarioError(problems, source)
     return scenario
 

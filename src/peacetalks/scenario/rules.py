@@ -10,6 +10,7 @@ import functools
 from collections.abc import Iterable
 
 from peacetalks.errors import Problem
+from peacetalks.scenario._checks import check_deal, check_provenance, check_source, unknown
 from peacetalks.scenario.agreements import check_agreements
 from peacetalks.scenario.bodies import Body, Member, Rule, builtin_body_ids, builtin_body_text
 from peacetalks.scenario.models import Scenario
@@ -30,38 +31,6 @@ def _duplicates(items: Iterable[tuple[str, str]], what: str) -> list[Problem]:
         else:
             seen[key] = path
     return problems
-
-
-def _unknown(
-    path: str, what: str, value: str, known: Iterable[str], *, issue: str | None = None
-) -> Problem:
-    names = sorted(known)
-    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
-    of = f" of issue {issue!r}" if issue else ""
-    if not names:
-        return Problem(path, f"unknown {what} {value!r}{of}: the scenario defines none. Add it.")
-    return Problem(path, f"unknown {what} {value!r}{of}. Expected one of: {shown}.")
-
-
-def _check_source(path: str, source_id: str | None, sources: set[str]) -> list[Problem]:
-    if source_id is not None and source_id not in sources:
-        return [_unknown(path, "source", source_id, sources)]
-    return []
-
-
-def _check_provenance(
-    path: str, source: str | None, judgement: bool, note: str | None, what: str
-) -> list[Problem]:
-    if source is None and not judgement:
-        msg = (
-            f"this {what} names no source. Add 'source: <source id>', or mark it as a "
-            "modelling judgement with 'judgement: true' and a 'note' that gives the reasoning."
-        )
-        return [Problem(path, msg)]
-    if judgement and not note:
-        msg = f"this {what} is marked 'judgement: true' but has no 'note'. Add the reasoning."
-        return [Problem(f"{path}.note", msg)]
-    return []
 
 
 def _check_range(path: str, what: str, bounds: tuple[float, float], value: float) -> list[Problem]:
@@ -117,7 +86,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     options = {issue.id: [o.id for o in issue.options] for issue in scenario.issues}
 
     for k, region in enumerate(scenario.regions):
-        problems += _check_source(f"regions[{k}].source", region.source, sources)
+        problems += check_source(f"regions[{k}].source", region.source, sources)
 
     proposals = {p.id for p in scenario.proposals}
     for k, record in enumerate(scenario.bodies):
@@ -127,8 +96,8 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
 
     for k, actor in enumerate(scenario.actors):
         path = f"actors[{k}]"
-        problems += _check_source(f"{path}.source", actor.source, sources)
-        problems += _check_provenance(path, actor.source, actor.judgement, actor.note, "actor")
+        problems += check_source(f"{path}.source", actor.source, sources)
+        problems += check_provenance(path, actor.source, actor.judgement, actor.note, "actor")
         if actor.uncertainty is not None and actor.uncertainty.capability is not None:
             low, high = actor.uncertainty.capability
             problems += _check_range(
@@ -145,7 +114,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
         )
         if issue.default is not None and issue.default not in options[issue.id]:
             problems.append(
-                _unknown(
+                unknown(
                     f"{path}.default", "option", issue.default, options[issue.id], issue=issue.id
                 )
             )
@@ -153,12 +122,12 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
             for m, body in enumerate(option.requires):
                 if body not in bodies:
                     problems.append(
-                        _unknown(f"{path}.options[{j}].requires[{m}]", "body", body, bodies)
+                        unknown(f"{path}.options[{j}].requires[{m}]", "body", body, bodies)
                     )
             for m, share in enumerate(option.regions):
                 if share.code not in regions:
                     problems.append(
-                        _unknown(
+                        unknown(
                             f"{path}.options[{j}].regions[{m}].code", "region", share.code, regions
                         )
                     )
@@ -168,12 +137,12 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     for k, pos in enumerate(scenario.positions):
         path = f"positions[{k}]"
         if pos.actor not in actors:
-            problems.append(_unknown(f"{path}.actor", "actor", pos.actor, actors))
+            problems.append(unknown(f"{path}.actor", "actor", pos.actor, actors))
         if pos.issue not in options:
-            problems.append(_unknown(f"{path}.issue", "issue", pos.issue, options))
-        problems += _check_source(f"{path}.source", pos.source, sources)
-        problems += _check_source(f"{path}.salience_source", pos.salience_source, sources)
-        problems += _check_provenance(path, pos.source, pos.judgement, pos.note, "position")
+            problems.append(unknown(f"{path}.issue", "issue", pos.issue, options))
+        problems += check_source(f"{path}.source", pos.source, sources)
+        problems += check_source(f"{path}.salience_source", pos.salience_source, sources)
+        problems += check_provenance(path, pos.source, pos.judgement, pos.note, "position")
         if (pos.actor, pos.issue) in pairs:
             first = pairs[(pos.actor, pos.issue)]
             msg = (
@@ -206,7 +175,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
         for m, red in enumerate(pos.red_lines):
             if red not in known:
                 problems.append(
-                    _unknown(f"{path}.red_lines[{m}]", "option", red, known, issue=pos.issue)
+                    unknown(f"{path}.red_lines[{m}]", "option", red, known, issue=pos.issue)
                 )
         if set(known) <= set(pos.red_lines):
             msg = (
@@ -218,7 +187,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
             for option_id in pos.utilities:
                 if option_id not in known:
                     problems.append(
-                        _unknown(
+                        unknown(
                             f"{path}.utilities.{option_id}",
                             "option",
                             option_id,
@@ -245,27 +214,8 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
 
     for k, proposal in enumerate(scenario.proposals):
         path = f"proposals[{k}]"
-        problems += _check_source(f"{path}.source", proposal.source, sources)
-        for issue_id, option_id in proposal.deal.items():
-            if issue_id not in options:
-                problems.append(_unknown(f"{path}.deal.{issue_id}", "issue", issue_id, options))
-            elif option_id not in options[issue_id]:
-                problems.append(
-                    _unknown(
-                        f"{path}.deal.{issue_id}",
-                        "option",
-                        option_id,
-                        options[issue_id],
-                        issue=issue_id,
-                    )
-                )
-        for issue in scenario.issues:
-            if issue.id not in proposal.deal and issue.default is None:
-                msg = (
-                    f"the deal does not address issue {issue.id!r}, which has no default option. "
-                    f"Add '{issue.id}: <option id>' to the deal, or set a 'default' on the issue."
-                )
-                problems.append(Problem(f"{path}.deal", msg))
+        problems += check_source(f"{path}.source", proposal.source, sources)
+        problems += check_deal(path, proposal.deal, scenario)
     problems += check_agreements(scenario.agreements, scenario)
     return problems
 
@@ -369,7 +319,7 @@ def check_body(
         builtin_members = _builtin_members(body.builtin) if body.builtin in known else ()
         members = [m.id for m in builtin_members]
         if body.builtin not in known:
-            problems.append(_unknown(f"{path}.builtin", "built-in body", body.builtin, known))
+            problems.append(unknown(f"{path}.builtin", "built-in body", body.builtin, known))
         if body.members:
             msg = (
                 f"a body with 'builtin' takes its members from the built-in body "
@@ -406,27 +356,25 @@ def check_body(
             for j, member in enumerate(body.members):
                 if member.actor is not None and member.actor not in actors:
                     problems.append(
-                        _unknown(f"{path}.members[{j}].actor", "actor", member.actor, actors)
+                        unknown(f"{path}.members[{j}].actor", "actor", member.actor, actors)
                     )
     if sources is not None:
-        problems += _check_source(f"{path}.source", body.source, sources)
+        problems += check_source(f"{path}.source", body.source, sources)
     if actors is not None and body.follow is not None and body.follow not in actors:
-        problems.append(_unknown(f"{path}.follow", "actor", body.follow, actors))
+        problems.append(unknown(f"{path}.follow", "actor", body.follow, actors))
     for member_id, actor_id in body.actors.items():
         if members and member_id not in members:
-            problems.append(_unknown(f"{path}.actors.{member_id}", "member", member_id, members))
+            problems.append(unknown(f"{path}.actors.{member_id}", "member", member_id, members))
         if actors is not None and actor_id not in actors:
-            problems.append(_unknown(f"{path}.actors.{member_id}", "actor", actor_id, actors))
+            problems.append(unknown(f"{path}.actors.{member_id}", "actor", actor_id, actors))
     for proposal_id, stated in body.votes.items():
         if proposals is not None and proposal_id not in proposals:
             problems.append(
-                _unknown(f"{path}.votes.{proposal_id}", "proposal", proposal_id, proposals)
+                unknown(f"{path}.votes.{proposal_id}", "proposal", proposal_id, proposals)
             )
         for member_id in stated:
             if members and member_id not in members:
                 problems.append(
-                    _unknown(
-                        f"{path}.votes.{proposal_id}.{member_id}", "member", member_id, members
-                    )
+                    unknown(f"{path}.votes.{proposal_id}.{member_id}", "member", member_id, members)
                 )
     return problems

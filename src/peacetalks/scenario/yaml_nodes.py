@@ -17,7 +17,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from peacetalks.errors import Problem
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Lines", "YamlDocument", "read_yaml"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Lines",
+    "YamlDocument",
+    "format_path",
+    "line_for",
+    "read_yaml",
+]
 
 MAX_BYTES = 4_000_000
 MAX_NODES = 500_000
@@ -113,6 +122,20 @@ def format_path(path: Path) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+def line_for(path: str, by_text: dict[str, int]) -> int | None:
+    """Return the line of ``path`` (``positions[3].salience``), or of its nearest parent.
+
+    ``by_text`` maps formatted paths to lines, as ``{format_path(k): v for k, v in lines.items()}``.
+    """
+    probe = path
+    while probe:
+        if probe in by_text:
+            return by_text[probe]
+        cut = max(probe.rfind("."), probe.rfind("["))
+        probe = probe[:cut] if cut > 0 else ""
+    return None
 
 
 def read_yaml(text: str) -> tuple[YamlDocument | None, list[Problem]]:
