@@ -25,6 +25,7 @@ from peacetalks.cli.render import (
     print_positions,
     print_sources,
 )
+from peacetalks.cli.sweep import sweep_command
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 from peacetalks.forecasting.compromise import CompromiseModel
 from peacetalks.scenario.compile import compile_scenario
@@ -333,6 +334,7 @@ def analyze(
 app.command(name="deals")(deals)
 app.command(name="forecast")(forecast)
 app.command(name="backtest")(backtest_command)
+app.command(name="sweep")(sweep_command)
 app.command(name="stress")(stress)
 app.command(name="track")(track)
 app.command(name="power")(power)

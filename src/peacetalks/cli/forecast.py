@@ -18,7 +18,7 @@ from peacetalks.forecasting.montecarlo import Distribution, MonteCarloResult, mo
 from peacetalks.forecasting.registry import MODELS, make_model
 from peacetalks.forecasting.sensitivity import one_at_a_time, what_if
 from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.readers import read_forecast_input
+from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
 
 __all__ = ["forecast", "forecast_data", "print_forecast"]
 
@@ -156,7 +156,9 @@ def print_forecast(data: dict[str, Any]) -> None:
 def forecast(
     source: Annotated[
         str,
-        typer.Argument(help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV."),
+        typer.Argument(
+            help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV or XML file."
+        ),
     ],
     model: Annotated[
         str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")
@@ -166,7 +168,14 @@ def forecast(
     ] = None,
     q: Annotated[float | None, typer.Option("--q", help="Q of the expected-utility model.")] = None,
     runs: Annotated[int, typer.Option("--runs", min=0, help="Monte Carlo runs (0: none).")] = 0,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the Monte Carlo.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Seed of the Monte Carlo, and of smp's stochastic transitions (KTAB's "
+            "generator; default the XML file's prngSeed or KTAB's).",
+        ),
+    ] = None,
     distribution: Annotated[
         str, typer.Option("--distribution", help="triangular or uniform.")
     ] = "triangular",
@@ -189,8 +198,14 @@ def forecast(
             f"Got {distribution!r} instead."
         )
         raise ParameterError(msg, parameter="--distribution", value=distribution)
-    fitted = make_model(model, rounds=rounds, q=q)
+    takes_seed = "seed" in MODELS.get(model, (None, ()))[1]
+    fitted = make_model(model, rounds=rounds, q=q, seed=seed if takes_seed else None)
     table, scenario = read_forecast_input(source)
+    carried = forecast_input_options(source, model)
+    if carried:
+        # The file's sub-models, seed and ideal adjustment; --seed still wins.
+        factory = MODELS[model][0]
+        fitted = factory(**(carried | ({"seed": seed} if seed is not None else {})))
     fitted.fit(table)
     data = forecast_data(
         fitted,

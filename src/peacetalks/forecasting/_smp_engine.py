@@ -194,7 +194,8 @@ def _evaluate(
     estimates = estimated_risk(risk[:, None], risk[None, :], options.big_r_adjust)
     first, holder = _unique(positions)
     own = utility(distances[:, first], np.diagonal(estimates)[:, None])
-    strengths = coalitions("Proportional", capabilities, own)
+    # KTAB's reported probabilities use the model's voting rule (smpExample: PropCbc).
+    strengths = coalitions(options.voting_rule, capabilities, own)
     unique_p, _ = condorcet(strengths, options.victory_model, options.pce_model)
     return SmpState(
         positions=positions,
@@ -315,8 +316,9 @@ def _bargain_utilities(state: SmpState, saliences: FloatArray, bargains: _Bargai
     x = state.positions
     n = x.shape[0]
     is_sq = bargains.init == bargains.rcvr
-    u_init = position_utility(x, saliences, state.risk, bargains.pos_init)
-    u_rcvr = position_utility(x, saliences, state.risk, bargains.pos_rcvr)
+    # From the ideals, not the positions: they differ once an ideal adjustment is given.
+    u_init = position_utility(state.ideals, saliences, state.risk, bargains.pos_init)
+    u_rcvr = position_utility(state.ideals, saliences, state.risk, bargains.pos_rcvr)
     own = utility(state.distances, np.diagonal(state.risk_estimates)[:, None])
     total = np.where(is_sq[None, :], 0.0, u_init + u_rcvr)
     for m in range(n):

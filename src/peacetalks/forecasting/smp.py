@@ -50,6 +50,7 @@ from peacetalks.forecasting._smp_kernels import (
 )
 from peacetalks.forecasting._smp_prng import KTAB_DEFAULT_SEED
 from peacetalks.forecasting.base import Forecast, ForecastModel, Round
+from peacetalks.forecasting.smp_views import smp_views
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["KTAB_DEFAULT_SEED", "SmpModel", "SmpTrajectory", "smp_data"]
@@ -124,6 +125,11 @@ class SmpModel(ForecastModel):
     min_delta_ratio : float
         Stop when a turn moves the actors less than this fraction of the first turn's
         movement; default 0.02.
+    accommodation : array-like of shape (n_actors, n_actors), optional
+        KTAB's ideal adjustment: row ``i`` holds the rates at which actor ``i`` moves its
+        ideal toward each actor's new position every turn (the rest of a row below 1
+        keeps its old ideal). Default: the identity (ideals follow positions), as for
+        KTAB's CSV scenarios; XML scenarios may carry one (``IdealAdjustment``).
     """
 
     name: ClassVar[str] = "smp"
@@ -145,6 +151,7 @@ class SmpModel(ForecastModel):
         max_turns: int = 100,
         min_turns: int = 2,
         min_delta_ratio: float = 0.02,
+        accommodation: npt.ArrayLike | None = None,
     ) -> None:
         super().__init__()
         given: dict[str, str] = {
@@ -189,6 +196,7 @@ class SmpModel(ForecastModel):
             min_delta_ratio=float(min_delta_ratio),
             seed=seed,
         )
+        self.accommodation = None if accommodation is None else _check_accommodation(accommodation)
 
     def _unit(self, positions: FloatArray) -> FloatArray:
         scale = self._table().scale
@@ -205,7 +213,11 @@ class SmpModel(ForecastModel):
         return self._run_unit(self._unit(positions), saliences, capabilities)
 
     def _run_unit(
-        self, unit: FloatArray, saliences: FloatArray, capabilities: FloatArray
+        self,
+        unit: FloatArray,
+        saliences: FloatArray,
+        capabilities: FloatArray,
+        present: npt.NDArray[np.bool_] | None = None,
     ) -> SmpTrajectory:
         table = self._table()
         problems: list[str] = []
@@ -223,7 +235,18 @@ class SmpModel(ForecastModel):
                 "(forecasts of such tables run each issue on its own)."
             )
             raise ParameterError(msg, parameter="data", value=table.name)
-        return run_turns(unit, saliences, capabilities, self.options)
+        accommodation = self.accommodation
+        if accommodation is not None:
+            if accommodation.shape != (table.n_actors, table.n_actors):
+                msg = (
+                    f"The 'accommodation' parameter of SmpModel must have shape "
+                    f"({table.n_actors}, {table.n_actors}) for the {table.n_actors} actors of "
+                    f"{table.name or 'this table'}. Got {accommodation.shape} instead."
+                )
+                raise ParameterError(msg, parameter="accommodation", value=accommodation.shape)
+            if present is not None:
+                accommodation = accommodation[np.ix_(present, present)]
+        return run_turns(unit, saliences, capabilities, self.options, accommodation=accommodation)
 
     def run(self) -> SmpTrajectory:
         """Return the run on the fitted table: every state and every turn."""
@@ -257,7 +280,10 @@ class SmpModel(ForecastModel):
                 result[d] = unit[present, d][0]
             elif np.count_nonzero(present) > 1:
                 trajectory = self._run_unit(
-                    unit[present, d : d + 1], saliences[present, d : d + 1], capabilities[present]
+                    unit[present, d : d + 1],
+                    saliences[present, d : d + 1],
+                    capabilities[present],
+                    present,
                 )
                 result[d] = _expected(trajectory.states[-1])[0]
         return _on_scale(self._table(), result)
@@ -320,8 +346,30 @@ class SmpModel(ForecastModel):
             table=table,
             values=self._outcome(trajectory.states[-1]),
             rounds=self._rounds(trajectory),
-            extra={key: data[key] for key in ("parameters", "effective_power", "turns", "final")},
+            extra={
+                key: data[key]
+                for key in ("parameters", "effective_power", "turns", "final", "views")
+            },
         )
+
+
+def _check_accommodation(value: npt.ArrayLike) -> FloatArray:
+    matrix: FloatArray = np.array(value, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        msg = (
+            "The 'accommodation' parameter of SmpModel must be a square matrix, one row and "
+            f"one column per actor. Got shape {matrix.shape} instead."
+        )
+        raise ParameterError(msg, parameter="accommodation", value=matrix.shape)
+    bad = matrix[~(np.isfinite(matrix) & (matrix >= 0))]
+    if bad.size:
+        msg = (
+            "The 'accommodation' parameter of SmpModel must hold non-negative rates. "
+            f"Got {float(bad[0])!r} instead."
+        )
+        raise ParameterError(msg, parameter="accommodation", value=matrix.shape)
+    matrix.setflags(write=False)
+    return matrix
 
 
 def _on_scale(table: StakeholderTable, unit: FloatArray) -> FloatArray:
@@ -403,7 +451,8 @@ def smp_data(
         ``risk_attitudes`` and, after turn 0, ``challenges``, ``adopted`` and
         ``fractional_change``; ``final`` with the last turn's number, ``positions`` and
         ``win_probabilities``, the ``expected_outcome`` and the ``most_likely`` position
-        per dimension, and whether the run ``converged`` (else it hit ``max_turns``).
+        per dimension, and whether the run ``converged`` (else it hit ``max_turns``);
+        ``views``, the drawing-ready views of :func:`~peacetalks.forecasting.smp_views.smp_views`.
     """
     options = model.options if model is not None else SmpOptions()
     turns = []
@@ -437,4 +486,5 @@ def smp_data(
         "effective_power": _positions(table, power),
         "turns": turns,
         "final": final,
+        "views": smp_views(table, trajectory, options),
     }

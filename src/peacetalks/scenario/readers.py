@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from peacetalks.errors import Problem, ScenarioError
 from peacetalks.scenario.bdm_csv import read_bdm_csv
@@ -11,9 +12,10 @@ from peacetalks.scenario.genius import load_genius
 from peacetalks.scenario.load import load_scenario
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.scenario.smp_xml import is_smp_xml, read_smp_xml
 from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
-__all__ = ["read_forecast_input", "read_scenario", "table_kind"]
+__all__ = ["forecast_input_options", "read_forecast_input", "read_scenario", "table_kind"]
 
 
 def read_scenario(name: str | Path) -> Scenario:
@@ -30,9 +32,16 @@ def read_scenario(name: str | Path) -> Scenario:
     NotFoundError
         If nothing by that name exists.
     ScenarioError
-        If the file or folder is invalid.
+        If the file or folder is invalid, or is a KTAB SMP XML file (a stakeholder table,
+        not a scenario: forecast it with ``--model smp``).
     """
     path = Path(name)
+    if is_smp_xml(path):
+        msg = (
+            "the file is a KTAB SMP XML scenario (root <Scenario>), not a GENIUS domain or a "
+            "peacetalks scenario. Forecast it: 'peacetalks forecast FILE --model smp'."
+        )
+        raise ScenarioError([Problem("", msg, None)], path.name)
     if path.is_dir() or (path.is_file() and path.suffix.lower() == ".xml"):
         return load_genius(path)
     return load_scenario(name)
@@ -45,12 +54,15 @@ def _first_lines(path: Path, count: int) -> list[str]:
 
 
 def table_kind(path: Path) -> str:
-    """Return the kind of a table file: ``"deu"``, ``"smp"``, ``"bdm"`` or ``""`` (not a table).
+    """Return the kind of a table file: ``"deu"``, ``"smp"``, ``"smp-xml"``, ``"bdm"`` or ``""``.
 
     DEU files are tab-separated with a ``prnrnmc`` column; KTAB SMP CSVs have a second
-    line starting ``Actor,Description``; BDM CSVs start ``Actor,Capability`` (or
-    ``Stakeholder,Resources``).
+    line starting ``Actor,Description``; KTAB SMP XML files have the root element
+    ``<Scenario>`` (GENIUS files, the other ``.xml``, have other roots); BDM CSVs start
+    ``Actor,Capability`` (or ``Stakeholder,Resources``). ``""``: not a table.
     """
+    if is_smp_xml(path):
+        return "smp-xml"
     if not path.is_file() or path.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return ""
     lines = _first_lines(path, 2)
@@ -72,7 +84,9 @@ def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | 
     ----------
     name : str or Path
         A built-in id, a scenario YAML file, a GENIUS domain, a BDM CSV
-        (``Actor,Capability,Position,Salience``), a KTAB SMP CSV, or the DEU data file.
+        (``Actor,Capability,Position,Salience``), a KTAB SMP CSV or XML file, or the DEU
+        data file. The model parameters an SMP XML file carries are read by
+        :func:`forecast_input_options`.
 
     Returns
     -------
@@ -86,6 +100,8 @@ def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | 
         return read_deu(path).table, None
     if kind == "smp":
         return read_smp_csv(path), None
+    if kind == "smp-xml":
+        return read_smp_xml(path).table, None
     if kind == "bdm":
         return read_bdm_csv(path), None
     if path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
@@ -97,3 +113,23 @@ def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | 
         raise ScenarioError([Problem("", msg, 1)], str(path))
     scenario = read_scenario(name)
     return stakeholders_from_scenario(scenario), scenario
+
+
+def forecast_input_options(name: str | Path, model: str) -> dict[str, Any]:
+    """Return the options of ``model`` that the input itself carries; empty for most inputs.
+
+    A KTAB SMP XML file carries the SMP's seed, sub-models (``ModelParameters``) and ideal
+    adjustment: for ``model == "smp"`` they come back as keyword arguments of
+    :class:`~peacetalks.forecasting.smp.SmpModel`, so that a forecast runs what KTAB runs.
+
+    Parameters
+    ----------
+    name : str or Path
+        What :func:`read_forecast_input` reads.
+    model : str
+        The model's name in the registry (``"smp"``).
+    """
+    path = Path(name)
+    if model == "smp" and table_kind(path) == "smp-xml":
+        return read_smp_xml(path).model_options()
+    return {}

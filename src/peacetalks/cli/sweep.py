@@ -1,0 +1,140 @@
+"""The ``peacetalks sweep`` command: Monte Carlo and sensitivity sweeps, locally or on Dask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from peacetalks.cli._helpers import console, emit_json, handles_errors, stderr
+from peacetalks.errors import ParameterError
+from peacetalks.forecasting.montecarlo import Distribution
+from peacetalks.forecasting.registry import MODELS
+from peacetalks.forecasting.sweep import (
+    Progress as ProgressCallback,
+)
+from peacetalks.forecasting.sweep import (
+    SweepResult,
+    read_sweep_spec,
+    sweep,
+)
+from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
+
+__all__ = ["print_sweep", "sweep_command"]
+
+
+@contextmanager
+def _progress_bar(shown: bool) -> Iterator[ProgressCallback | None]:
+    if not shown:
+        yield None
+        return
+    with Progress(
+        TextColumn("sweep"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs"),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("runs", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def print_sweep(data: dict[str, Any]) -> None:
+    """Print a sweep document for a reader: one row per point and issue."""
+    info = data["sweep"]
+    console.print(
+        f"[bold]Sweep[/] of the {data['model']} model ({escape(data['source'])}): "
+        f"{len(data['points'])} point(s), {info['runs']:,} run(s) each, seed {info['seed']}, "
+        f"{info['tasks']} task(s) on {info['backend']}"
+    )
+    names = list(info["parameters"])
+    has_mc = info["runs"] > 0
+    table = Table(show_edge=False, pad_edge=False)
+    for column in [*names, "issue", "mean" if has_mc else "forecast"]:
+        table.add_column(column)
+    if has_mc:
+        for column in ("p5", "p50", "p95"):
+            table.add_column(column)
+    for point in data["points"]:
+        for entry in point["issues"]:
+            value = entry["forecast"]
+            row = [str(point["parameters"][n]) for n in names]
+            row += [entry["id"], "-" if value is None else f"{value:.1f}"]
+            if has_mc:
+                row += [f"{entry[k]:.1f}" if k in entry else "-" for k in ("p5", "p50", "p95")]
+            table.add_row(*map(escape, row))
+    console.print(table)
+
+
+@handles_errors
+def sweep_command(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV or XML file."
+        ),
+    ],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")
+    ] = "compromise",
+    runs: Annotated[
+        int, typer.Option("--runs", min=0, help="Monte Carlo runs per point (0: one run).")
+    ] = 0,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed of the sweep (same on any backend).")
+    ] = None,
+    spec: Annotated[
+        str | None,
+        typer.Option(
+            "--spec", help="YAML sensitivity specification (min, delta, max per parameter)."
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None, typer.Option("--cluster", help="Dask scheduler address (tcp://host:8786).")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, max=64, help="Local processes (0: this process).")
+    ] = 2,
+    distribution: Annotated[
+        str, typer.Option("--distribution", help="triangular or uniform.")
+    ] = "triangular",
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Sweep a model over Monte Carlo draws and sensitivity points, locally or on Dask."""
+    if distribution not in ("triangular", "uniform"):
+        msg = (
+            "The '--distribution' option must be triangular or uniform. "
+            f"Got {distribution!r} instead."
+        )
+        raise ParameterError(msg, parameter="--distribution", value=distribution)
+    if model not in MODELS:
+        msg = f"unknown model {model!r}. Expected one of: {', '.join(MODELS)}."
+        raise ParameterError(msg, parameter="model", value=model)
+    axes = read_sweep_spec(spec) if spec is not None else ()
+    table, _ = read_forecast_input(source)
+    options = forecast_input_options(source, model)
+    dist: Distribution = "uniform" if distribution == "uniform" else "triangular"
+    with _progress_bar(stderr.is_terminal) as progress:
+        result: SweepResult = sweep(
+            table,
+            model,
+            options=options,
+            axes=axes,
+            runs=runs,
+            seed=seed,
+            distribution=dist,
+            cluster=cluster,
+            workers=workers,
+            progress=progress,
+        )
+    data = result.to_dict()
+    if json_output:
+        emit_json(data)
+    else:
+        print_sweep(data)
