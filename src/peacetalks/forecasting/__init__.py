@@ -15,6 +15,13 @@ from peacetalks.forecasting.procedural import ProceduralModel, Procedure, eu_pro
 from peacetalks.forecasting.registry import make_model
 from peacetalks.forecasting.sensitivity import Sensitivity, one_at_a_time, what_if
 from peacetalks.forecasting.smp import SmpModel, smp_data
+from peacetalks.forecasting.sweep import (
+    SweepAxis,
+    SweepResult,
+    read_sweep_spec,
+    sweep,
+    sweep_points,
+)
 from peacetalks.forecasting.weighted import weighted_mean, weighted_median
 
 __all__ = [
@@ -33,6 +40,8 @@ __all__ = [
     "Round",
     "Sensitivity",
     "SmpModel",
+    "SweepAxis",
+    "SweepResult",
     "Tuned",
     "as_table",
     "backtest",
@@ -41,7 +50,10 @@ __all__ = [
     "make_model",
     "monte_carlo",
     "one_at_a_time",
+    "read_sweep_spec",
     "smp_data",
+    "sweep",
+    "sweep_points",
     "weighted_mean",
     "weighted_median",
     "what_if",

@@ -29,6 +29,7 @@ from peacetalks.scenario.models import (
 )
 from peacetalks.scenario.readers import read_forecast_input, read_scenario, table_kind
 from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.scenario.smp_xml import SmpXml, read_smp_xml
 from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "RegionShare",
     "Scale",
     "Scenario",
+    "SmpXml",
     "Source",
     "StakeholderTable",
     "builtin_scenarios",
@@ -60,6 +62,7 @@ __all__ = [
     "read_forecast_input",
     "read_scenario",
     "read_smp_csv",
+    "read_smp_xml",
     "resolve_scenario_path",
     "scenario_from_data",
     "scenario_to_data",
