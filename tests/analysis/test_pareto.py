@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -7,8 +8,9 @@ import numpy.typing as npt
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from peacetalks.analysis import pareto
+from peacetalks.analysis import _dominance
 from peacetalks.analysis.pareto import (
     ParetoFront,
     additive_utilities,
@@ -71,10 +73,11 @@ def test_pareto_mask_matches_definition(points: FloatArray) -> None:
 def small_blocks() -> Iterator[None]:
     """Shrink the sweep blocks so that small inputs go through every block path."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pareto, "_SWEEP_BLOCK", 3)
-        patch.setattr(pareto, "_STAIR_BLOCK", 3)
-        patch.setattr(pareto, "_FIRST_CHUNK", 1)
-        patch.setattr(pareto, "_BLOCK_ELEMENTS", 7)
+        patch.setattr(_dominance, "_SWEEP_BLOCK", 3)
+        patch.setattr(_dominance, "_STAIR_BLOCK", 3)
+        patch.setattr(_dominance, "_FIRST_CHUNK", 1)
+        patch.setattr(_dominance, "_BLOCK_ELEMENTS", 7)
+        patch.setattr(_dominance, "_TREE_MIN_POINTS", sys.maxsize)
         yield
 
 
@@ -141,6 +144,121 @@ def test_pareto_mask_large_five_actors(rng: np.random.Generator) -> None:
             np.all(points >= points[row], axis=1) & np.any(points > points[row], axis=1)
         )
         assert mask[row] == (not dominated)
+
+
+@pytest.fixture(params=["small chunks", "estimated splits"])
+def tree_always(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Send every input with four or more actors to the k-d tree walk."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_dominance, "_TREE_MIN_POINTS", 0)
+        patch.setattr(_dominance, "_SWEEP_MIN_SHARE", 2.0)
+        if request.param == "small chunks":
+            # Every expansion is split into chunks, every split measures extents, and the
+            # points the leaders dominate are always settled before the walk.
+            patch.setattr(_dominance, "_PAIR_BUDGET", 2)
+            patch.setattr(_dominance, "_EXACT_EXTENT_WIDTH", 2)
+            patch.setattr(_dominance, "_SETTLE_MIN_SHARE", 0.0)
+        else:
+            patch.setattr(_dominance, "_EXACT_EXTENT_WIDTH", sys.maxsize)
+            patch.setattr(_dominance, "_SETTLE_MIN_SHARE", 2.0)
+        yield
+
+
+def _many_actor_points() -> st.SearchStrategy[FloatArray]:
+    """Return utility vectors with 4-6 actors, many ties and duplicate rows."""
+    quarters = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+    grid = st.integers(0, 10**6).map(lambda k: k / 10**6)
+    shapes = st.tuples(st.integers(0, 80), st.integers(4, 6))
+    return shapes.flatmap(
+        lambda shape: arrays(np.float64, shape, elements=grid if shape[0] % 3 == 0 else quarters)
+    )
+
+
+@pytest.mark.usefixtures("tree_always")
+@given(_many_actor_points())
+@settings(max_examples=200, deadline=None)
+@example(np.array([[0.5, 0.5, 0.5, 0.5]] * 5))
+@example(np.array([[1.0, 0, 0, 0], [1.0, 0, 0, 0], [0.75, 0, 0, 0], [0, 0, 0, 1.0]]))
+def test_tree_mask_matches_definition_and_sweep(points: FloatArray) -> None:
+    """Check that the k-d tree walk equals the pairwise definition and the block sweep."""
+    for tol in (0.0, 1e-12):
+        mask = pareto_mask(points, tol=tol)
+        np.testing.assert_array_equal(mask, _naive_mask(points, tol))
+        if points.shape[0]:
+            np.testing.assert_array_equal(mask, _dominance._mask_sweep(points, tol))
+
+
+@pytest.mark.parametrize("n_actors", [4, 5, 6])
+@pytest.mark.parametrize("shape", ["cube", "simplex"])
+def test_tree_mask_matches_sweep_on_thousands_of_points(
+    n_actors: int, shape: str, rng: np.random.Generator
+) -> None:
+    """Check the tree walk against the block sweep on 6,000 points with duplicates."""
+    if shape == "cube":
+        # Deep dominance: a small front, most points far below it.
+        points = rng.integers(0, 12, (6_000, n_actors)) / 4
+    else:
+        # Points near a simplex, like merged fronts: a large front, shallow dominance.
+        points = (rng.dirichlet(np.ones(n_actors), 6_000) * 64).round() / 64
+        every_tenth = np.arange(0, 6_000, 10)
+        points[every_tenth + 1] = points[every_tenth]
+    for tol in (0.0, 1e-12):
+        swept = _dominance._mask_sweep(points, tol)
+        np.testing.assert_array_equal(_dominance._mask_tree(points, tol), swept)
+        # Any dominated points may be settled up front; the walk still uses them.
+        settled = ~swept & (rng.random(points.shape[0]) < 0.5)
+        np.testing.assert_array_equal(_dominance._mask_tree(points, tol, settled), swept)
+        np.testing.assert_array_equal(pareto_mask(points, tol=tol), swept)
+    assert 0 < swept.sum() < points.shape[0]
+
+
+def test_tree_mask_resolves_near_tie_chains_by_definition(rng: np.random.Generator) -> None:
+    """Check that chains of differences below tol follow the pairwise definition exactly."""
+    # Steps of 0.7e-12 make q dominate p within tol while r, dominating q, misses p.
+    points = 1 + rng.integers(0, 6, (3_000, 4)).astype(np.float64) * 0.7e-12
+    mask = _dominance._mask_tree(points, 1e-12)
+    expected = np.concatenate(
+        [_naive_mask_rows(points, rows, 1e-12) for rows in np.split(np.arange(3_000), 6)]
+    )
+    np.testing.assert_array_equal(mask, expected)
+
+
+def _naive_mask_rows(
+    points: FloatArray, rows: npt.NDArray[np.intp], tol: float
+) -> npt.NDArray[np.bool_]:
+    not_worse = np.all(points[None, :, :] >= points[rows, None, :] - tol, axis=2)
+    better = np.any(points[None, :, :] > points[rows, None, :] + tol, axis=2)
+    return np.asarray(~np.any(not_worse & better, axis=1))
+
+
+@pytest.mark.usefixtures("tree_always")
+@given(deal_spaces(min_actors=4, max_actors=6, max_issues=4, max_options=4))
+@settings(max_examples=80, deadline=None)
+def test_front_through_tree_matches_enumeration(space: DealSpace) -> None:
+    """Check the issue-by-issue front with every mask on the tree against enumeration."""
+    front = pareto_front(space.tables)
+    everything = additive_utilities(space.tables, enumerate_deals(space.option_counts))
+    deals = enumerate_deals(space.option_counts)[_naive_mask(everything, 1e-12)]
+    np.testing.assert_array_equal(front.deals, deals)
+
+
+def test_front_of_four_actors_matches_sweep(rng: np.random.Generator) -> None:
+    """Check that a 4-actor front of thousands of deals is the same with tree and sweep."""
+    tables = [rng.random((4, 5)) / 12 for _ in range(12)]
+    front = pareto_front(tables)
+    assert len(front) > _dominance._TREE_MIN_POINTS
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_dominance, "_TREE_MIN_POINTS", sys.maxsize)
+        swept = pareto_front(tables)
+    _assert_same_front(front, swept)
+
+
+def test_pareto_front_reports_progress() -> None:
+    """Check that progress is called once per issue with (issues done, n_issues)."""
+    calls: list[tuple[int, int]] = []
+    tables = [np.array([[1.0, 0.0], [0.0, 1.0]])] * 3
+    pareto_front(tables, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
 def test_enumerate_deals_order_and_blocks() -> None:
@@ -274,6 +392,11 @@ def test_brute_force_refuses_large_spaces() -> None:
             ),
             "The 'admissible' parameter of pareto_front must hold bool arrays shaped like the "
             "tables. Got dtype bool and shape (2, 3) for issue 0 instead of bool and (2, 2).",
+        ),
+        (
+            lambda: pareto_front([np.zeros((2, 2))], progress=3),  # type: ignore[arg-type]
+            "The 'progress' parameter of pareto_front must be a callable taking "
+            "(n_done, n_issues) or None. Got 3 instead.",
         ),
         (
             lambda: pareto_mask(np.zeros(3)),
