@@ -7,7 +7,8 @@ Hierarchy::
     ├── ParameterError(PeacetalksError, ValueError)  a function or command got a bad argument
     ├── NotFoundError(PeacetalksError, LookupError)  an id (scenario, proposal, actor) is unknown
     ├── FrontTooLargeError(PeacetalksError, MemoryError)  a Pareto front outgrew its memory bound
-    └── NotFittedError(PeacetalksError, ValueError, AttributeError)  a model was used before fit
+    ├── NotFittedError(PeacetalksError, ValueError, AttributeError)  a model was used before fit
+    └── ProtocolError(PeacetalksError, RuntimeError)  a negotiator broke a protocol's rules
 
 Every error carries the data it speaks of as fields, and its message says what, where,
 what was expected, what was got and, when known, how to fix it.
@@ -24,6 +25,7 @@ __all__ = [
     "ParameterError",
     "PeacetalksError",
     "Problem",
+    "ProtocolError",
     "ScenarioError",
 ]
 
@@ -157,3 +159,18 @@ class FrontTooLargeError(PeacetalksError, MemoryError):
 
 class NotFittedError(PeacetalksError, ValueError, AttributeError):
     """A model was asked for a prediction before it was fitted."""
+
+
+class ProtocolError(PeacetalksError, RuntimeError):
+    """A negotiator broke the rules of a protocol (for example, offered an unknown deal).
+
+    Parameters
+    ----------
+    message : str
+    party : int
+        Index of the party at fault.
+    """
+
+    def __init__(self, message: str, *, party: int) -> None:
+        self.party = party
+        super().__init__(message)

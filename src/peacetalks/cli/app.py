@@ -18,6 +18,7 @@ from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
 from peacetalks.cli.forecast import forecast, forecast_data, print_forecast
 from peacetalks.cli.institutions import power, ratify
+from peacetalks.cli.negotiate import negotiate
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -339,6 +340,7 @@ app.command(name="stress")(stress)
 app.command(name="track")(track)
 app.command(name="power")(power)
 app.command(name="ratify")(ratify)
+app.command(name="negotiate")(negotiate)
 
 
 def main() -> None:

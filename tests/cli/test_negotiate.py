@@ -1,0 +1,97 @@
+"""The negotiate command, through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from peacetalks.cli import app
+
+runner = CliRunner()
+
+
+def _json(args: list[str]) -> dict[str, Any]:
+    result = runner.invoke(app, ["negotiate", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_negotiate_small_json(small_path: Path) -> None:
+    """Check the JSON runs and summary on the small scenario."""
+    data = _json([str(small_path), "--strategies", "tit-for-tat", "--runs", "6", "--seed", "1"])
+    assert data["strategies"] == {
+        "north": "tit-for-tat",
+        "south": "tit-for-tat",
+        "broker": "tit-for-tat",
+    }
+    assert len(data["runs"]) == 6
+    for run in data["runs"]:
+        assert set(run["utilities"]) == {"north", "south", "broker"}
+        if run["agreement"] is not None:
+            assert run["agreement"] == {"border": "half", "trade": "open"}
+            assert 1 <= run["rounds"] <= 100
+    summary = data["summary"]
+    agreed = sum(run["agreement"] is not None for run in data["runs"])
+    assert summary["agreement_rate"] == pytest.approx(agreed / 6)
+    assert set(summary["mean_utilities"]) == {"north", "south", "broker"}
+    assert summary["mean_distance_to_pareto"] >= 0
+
+
+def test_negotiate_ukraine_reproducible() -> None:
+    """Check ukraine-2025 with a strategy per actor: same seed, same runs and transcript."""
+    args = [
+        "ukraine-2025",
+        "--protocol",
+        "alternating",
+        "--strategies",
+        "boulware,conceder,linear,learner,tit-for-tat,conceder,linear,boulware",
+        "--rounds",
+        "40",
+        "--runs",
+        "2",
+        "--seed",
+        "5",
+        "--transcript",
+    ]
+    first, second = _json(args), _json(args)
+    assert first == second
+    assert first["summary"]["agreement_rate"] == 1.0
+    run = first["runs"][0]
+    assert len(run["agreement"]) == 10
+    assert run["transcript"][0]["action"] == "offer"
+    assert set(run["transcript"][0]["utilities"]) == set(first["strategies"])
+
+
+def test_negotiate_text_output(small_path: Path) -> None:
+    """Check the text output names the outcome and the summary."""
+    result = runner.invoke(
+        app, ["negotiate", str(small_path), "--runs", "2", "--seed", "0", "--transcript"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "run 1 (seed" in result.stdout
+    assert "Agreement rate" in result.stdout
+    assert " offer " in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--protocol", "single-text"],
+            "The 'single-text' protocol is not implemented yet. Use '--protocol alternating'.",
+        ),
+        (["--protocol", "auction"], "The '--protocol' option must be one of"),
+        (["--strategies", "nice"], "The '--strategies' option must list strategies from"),
+        (["--strategies", "linear,linear"], "must give one strategy, or one per actor (3"),
+    ],
+)
+def test_negotiate_errors(small_path: Path, args: list[str], message: str) -> None:
+    """Check that bad options exit 1 with a message."""
+    result = runner.invoke(app, ["negotiate", str(small_path), *args])
+    assert result.exit_code == 1
+    assert message in " ".join(result.stderr.split())
