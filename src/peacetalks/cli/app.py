@@ -18,7 +18,7 @@ from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
 from peacetalks.cli.forecast import forecast, forecast_data, print_forecast
 from peacetalks.cli.institutions import power, ratify
-from peacetalks.cli.negotiate import negotiate
+from peacetalks.cli.negotiate import negotiate, negotiation_data
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -29,7 +29,9 @@ from peacetalks.cli.render import (
 from peacetalks.cli.sweep import sweep_command
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 from peacetalks.forecasting.compromise import CompromiseModel
-from peacetalks.scenario.compile import compile_scenario
+from peacetalks.protocols import benchmarks as protocol_benchmarks
+from peacetalks.protocols import scenario_space, tournament
+from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.load import builtin_scenarios, load_scenario, scenario_to_data
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
@@ -223,6 +225,33 @@ def _source_kind(scenario: Scenario, source_id: str | None) -> str | None:
     return None
 
 
+# A short simulated run for the briefing: every actor concedes linearly over 50 rounds.
+BRIEFING_STRATEGY = "linear"
+BRIEFING_RUNS = 5
+BRIEFING_ROUNDS = 50
+
+
+def _simulated_talks(compiled: CompiledScenario) -> dict[str, Any]:
+    space = scenario_space(compiled)
+    reference = protocol_benchmarks(
+        compiled.tables(), compiled.reservations, admissible=compiled.admissible()
+    )
+    result = tournament(
+        space,
+        [(BRIEFING_STRATEGY,) * compiled.n_actors],
+        runs=BRIEFING_RUNS,
+        rounds=BRIEFING_ROUNDS,
+        rng=0,
+        reference=reference,
+        record=False,
+    )
+    settings = {"strategy": BRIEFING_STRATEGY, "runs": BRIEFING_RUNS, "rounds": BRIEFING_ROUNDS}
+    return {
+        "settings": {**settings, "seed": 0},
+        **negotiation_data(space, result, transcript=False),
+    }
+
+
 def _briefing_data(model: Scenario) -> dict[str, Any]:
     compiled = compile_scenario(model)
     proposals = []
@@ -246,6 +275,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
     space.pop("scenario")
     space.pop("actors")
     outlook = forecast_data(CompromiseModel().fit(model), scenario=model, runs=2000, seed=0)
+    talks = _simulated_talks(compiled)
     return {
         "scenario": {
             "id": model.id,
@@ -275,6 +305,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
         ],
         "proposals": proposals,
         "forecast": outlook,
+        "negotiation": talks,
         "deal_space": space,
     }
 
@@ -322,6 +353,14 @@ def analyze(
         "over the stated uncertainty ranges, and the option nearest to it."
     )
     print_forecast(data["forecast"])
+    talks = data["negotiation"]
+    summary = talks["summary"]
+    utilities = ", ".join(f"{a} {u:.2f}" for a, u in summary["mean_utilities"].items())
+    console.print(
+        f"\n[bold]Simulated talks[/] ({BRIEFING_RUNS} runs of stacked alternating offers, "
+        f"every actor conceding linearly over {BRIEFING_ROUNDS} rounds, seed 0): "
+        f"agreement rate {summary['agreement_rate']:.0%}; mean utilities {utilities}"
+    )
     console.print(
         "\n[bold]Deal space[/]: the Pareto front of the deals every actor prefers to no deal, "
         "the fair compromises on it, the zone of possible agreement of the veto holders, and "
