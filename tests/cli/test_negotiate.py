@@ -78,12 +78,73 @@ def test_negotiate_text_output(small_path: Path) -> None:
     assert " offer " in result.stdout
 
 
+def test_negotiate_single_text_json(small_path: Path) -> None:
+    """Check single-text mediation: same JSON keys, a Pareto-optimal agreement, reproducible."""
+    args = [str(small_path), "--protocol", "single-text", "--runs", "3", "--seed", "2"]
+    data = _json(args)
+    assert data == _json(args)
+    assert data["protocol"] == "single-text"
+    assert data["strategies"] == {"north": "honest", "south": "honest", "broker": "honest"}
+    for run in data["runs"]:
+        assert run["agreement"] == {"border": "half", "trade": "open"}
+        assert run["first"] == "mediator"
+        assert set(run["utilities"]) == {"north", "south", "broker"}
+    summary = data["summary"]
+    assert summary["agreement_rate"] == 1.0
+    assert summary["mean_distance_to_pareto"] == 0.0
+    assert summary["mean_utilities"]["south"] == pytest.approx(0.4)
+
+
+def test_negotiate_single_text_mediator(small_path: Path) -> None:
+    """Check a self-interested mediating party with amendments: its text opens each round."""
+    data = _json(
+        [
+            str(small_path),
+            "--protocol",
+            "single-text",
+            "--mediator",
+            "north",
+            "--self-interest",
+            "1",
+            "--amendments",
+            "--seed",
+            "1",
+            "--transcript",
+        ]
+    )
+    assert (data["mediator"], data["self_interest"], data["amendments"]) == ("north", 1.0, True)
+    run = data["runs"][0]
+    assert run["first"] == "north"
+    assert run["transcript"][0] == {**run["transcript"][0], "party": "north", "action": "offer"}
+    assert run["agreement"] is not None
+    # Fully selfish, north tries texts in its own order of preference first.
+    assert run["transcript"][0]["deal"]["border"] == "all"
+
+
+def test_negotiate_single_text_strategies(small_path: Path) -> None:
+    """Check that strategies apply to single-text parties when given."""
+    data = _json(
+        [str(small_path), "--protocol", "single-text", "--strategies", "conceder", "--runs", "3"]
+    )
+    assert set(data["strategies"].values()) == {"conceder"}
+    for run in data["runs"]:
+        assert run["agreement"] in (None, {"border": "half", "trade": "open"})
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (
-            ["--protocol", "single-text"],
-            "The 'single-text' protocol is not implemented yet. Use '--protocol alternating'.",
+            ["--mediator", "north"],
+            "The '--mediator', '--self-interest' and '--amendments' options need '--protocol single-text'.",
+        ),
+        (
+            ["--protocol", "single-text", "--mediator", "nobody"],
+            "The '--mediator' option must be an actor id (north, south, broker). Got 'nobody' instead.",
+        ),
+        (
+            ["--protocol", "single-text", "--self-interest", "0.5"],
+            "The 'self_interest' parameter of single_text needs a mediating party.",
         ),
         (["--protocol", "auction"], "The '--protocol' option must be one of"),
         (["--strategies", "nice"], "The '--strategies' option must list strategies from"),

@@ -12,16 +12,21 @@ from peacetalks.cli._helpers import console, emit_json, handles_errors, load, st
 from peacetalks.errors import ParameterError
 from peacetalks.protocols import (
     STRATEGIES,
+    Benchmarks,
+    NegotiationResult,
     NegotiationSpace,
     TournamentResult,
     Turn,
     benchmarks,
+    distances,
+    make_negotiator,
     scenario_space,
+    single_text,
     tournament,
 )
 from peacetalks.scenario.compile import compile_scenario
 
-__all__ = ["negotiate", "negotiation_data", "parse_strategies"]
+__all__ = ["mediation_runs", "negotiate", "negotiation_data", "parse_strategies"]
 
 PROTOCOLS = ("alternating", "single-text")
 
@@ -55,11 +60,15 @@ def _by_actor(space: NegotiationSpace, values: Any) -> dict[str, float]:
     return {a: round(float(v), 6) for a, v in zip(space.actor_ids, values, strict=True)}
 
 
+def _party(space: NegotiationSpace, party: int) -> str:
+    return "mediator" if party < 0 else space.actor_ids[party]
+
+
 def _turn(space: NegotiationSpace, turn: Turn) -> dict[str, Any]:
     return {
         "step": turn.step,
         "round": turn.round,
-        "party": space.actor_ids[turn.party],
+        "party": _party(space, turn.party),
         "action": turn.action,
         "deal": space.deal_options(turn.deal),
         "utilities": _by_actor(space, turn.utilities),
@@ -76,7 +85,7 @@ def negotiation_data(
             "seed": result.seeds[k],
             "agreement": None if run.agreement is None else space.deal_options(run.agreement),
             "rounds": run.rounds,
-            "first": space.actor_ids[run.first],
+            "first": _party(space, run.first),
             "utilities": _by_actor(space, run.utilities),
             "distance_to_pareto": _number(result.distance_to_pareto[k]),
             "distance_to_nash": _number(result.distance_to_nash[k]),
@@ -99,6 +108,56 @@ def negotiation_data(
     return {"runs": runs, "summary": summary}
 
 
+def mediation_runs(
+    space: NegotiationSpace,
+    assignment: tuple[str, ...] | None,
+    *,
+    runs: int,
+    rounds: int,
+    rng: int | None,
+    reference: Benchmarks,
+    mediator: str | None,
+    self_interest: float,
+    amendments: bool,
+    record: bool,
+) -> TournamentResult:
+    """Run ``runs`` single-text mediations, each with its own seed, as a tournament result.
+
+    ``assignment`` gives each party's strategy; None makes every party honest.
+    """
+    generator = np.random.default_rng(rng)
+    seeds: list[int] = []
+    results: list[NegotiationResult] = []
+    for _ in range(runs):
+        seed = int(generator.integers(2**63 - 1))
+        negotiators = None if assignment is None else [make_negotiator(n) for n in assignment]
+        results.append(
+            single_text(
+                space,
+                negotiators,
+                rounds=rounds,
+                rng=seed,
+                mediator=mediator,
+                self_interest=self_interest,
+                amendments=amendments,
+                record=record,
+            )
+        )
+        seeds.append(seed)
+    utilities = np.array([r.utilities for r in results]).reshape(runs, space.n_actors)
+    to_pareto, to_nash = distances(utilities, reference)
+    names = ("honest",) * space.n_actors if assignment is None else assignment
+    return TournamentResult(
+        assignments=(names,) * runs,
+        seeds=tuple(seeds),
+        results=tuple(results),
+        utilities=utilities,
+        agreed=np.array([r.agreement is not None for r in results], dtype=bool),
+        distance_to_pareto=to_pareto,
+        distance_to_nash=to_nash,
+    )
+
+
 @handles_errors
 def negotiate(
     scenario: Annotated[
@@ -108,16 +167,16 @@ def negotiate(
         str, typer.Option("--protocol", help="Negotiation protocol: alternating or single-text.")
     ] = "alternating",
     strategies: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--strategies",
             help=(
                 "Comma-separated strategy per actor, in scenario order, or one for all: "
                 + ", ".join(sorted(STRATEGIES))
-                + "."
+                + ". Default: linear; with single-text, honest parties."
             ),
         ),
-    ] = "linear",
+    ] = None,
     rounds: Annotated[
         int, typer.Option("--rounds", min=1, max=100_000, help="Deadline in rounds.")
     ] = 100,
@@ -129,8 +188,25 @@ def negotiate(
         bool, typer.Option("--transcript", help="Show every turn of each run.")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    mediator: Annotated[
+        str | None,
+        typer.Option("--mediator", help="single-text: the actor id of a mediating party."),
+    ] = None,
+    self_interest: Annotated[
+        float,
+        typer.Option(
+            "--self-interest",
+            min=0.0,
+            max=1.0,
+            help="single-text: weight of the mediating party's own utility, in [0, 1].",
+        ),
+    ] = 0.0,
+    amendments: Annotated[
+        bool,
+        typer.Option("--amendments", help="single-text: objecting parties propose amendments."),
+    ] = False,
 ) -> None:
-    """Simulate negotiations between strategies (stacked alternating offers).
+    """Simulate negotiations: stacked alternating offers, or single-text mediation.
 
     Each actor follows a strategy; a deal needs every actor's acceptance (no red line
     crossed, reservation met) before the deadline, or each gets its reservation.
@@ -138,26 +214,51 @@ def negotiate(
     if protocol not in PROTOCOLS:
         msg = f"The '--protocol' option must be one of {', '.join(PROTOCOLS)}. Got {protocol!r}."
         raise ParameterError(msg, parameter="--protocol", value=protocol)
-    if protocol == "single-text":
-        msg = "The 'single-text' protocol is not implemented yet. Use '--protocol alternating'."
+    is_mediated = protocol == "single-text"
+    if not is_mediated and (mediator is not None or self_interest > 0 or amendments):
+        msg = (
+            "The '--mediator', '--self-interest' and '--amendments' options need "
+            "'--protocol single-text'."
+        )
         raise ParameterError(msg, parameter="--protocol", value=protocol)
     model = load(scenario)
     compiled = compile_scenario(model)
-    assignment = parse_strategies(strategies, compiled.actor_ids)
+    given = None if strategies is None else parse_strategies(strategies, compiled.actor_ids)
+    if mediator is not None and mediator not in compiled.actor_ids:
+        msg = (
+            f"The '--mediator' option must be an actor id ({', '.join(compiled.actor_ids)}). "
+            f"Got {mediator!r} instead."
+        )
+        raise ParameterError(msg, parameter="--mediator", value=mediator)
     with stderr.status("negotiating..."):
         space = scenario_space(compiled)
         reference = benchmarks(
             compiled.tables(), compiled.reservations, admissible=compiled.admissible()
         )
-        result = tournament(
-            space,
-            [assignment],
-            runs=runs,
-            rounds=rounds,
-            rng=seed,
-            reference=reference,
-            record=transcript,
-        )
+        if is_mediated:
+            result = mediation_runs(
+                space,
+                given,
+                runs=runs,
+                rounds=rounds,
+                rng=seed,
+                reference=reference,
+                mediator=mediator,
+                self_interest=self_interest,
+                amendments=amendments,
+                record=transcript,
+            )
+        else:
+            result = tournament(
+                space,
+                [given or ("linear",) * space.n_actors],
+                runs=runs,
+                rounds=rounds,
+                rng=seed,
+                reference=reference,
+                record=transcript,
+            )
+    assignment = result.assignments[0]
     data = negotiation_data(space, result, transcript=transcript)
     if json_output:
         emit_json(
@@ -165,6 +266,15 @@ def negotiate(
                 "scenario": model.id,
                 "protocol": protocol,
                 "strategies": dict(zip(compiled.actor_ids, assignment, strict=True)),
+                **(
+                    {
+                        "mediator": mediator,
+                        "self_interest": self_interest,
+                        "amendments": amendments,
+                    }
+                    if is_mediated
+                    else {}
+                ),
                 "deadline": rounds,
                 "candidate_deals": space.n_deals,
                 "exhaustive": space.is_exhaustive,

@@ -1,5 +1,8 @@
 """Forecasting models: where each issue will settle, how sure that is, and what moves it.
 
+(The sweep function itself is ``peacetalks.forecasting.sweep.sweep``; it is not re-exported
+here, so that the name keeps meaning the module.)
+
 Every model has one shape: ``fit(table_or_scenario)`` returns the model, ``predict()``
 one value per issue on the issue's scale, ``forecast()`` the value with its rounds, and a
 batched kernel ``simulate`` that Monte Carlo and sensitivity call once on all variants.
@@ -19,7 +22,6 @@ from peacetalks.forecasting.sweep import (
     SweepAxis,
     SweepResult,
     read_sweep_spec,
-    sweep,
     sweep_points,
 )
 from peacetalks.forecasting.weighted import weighted_mean, weighted_median
@@ -52,7 +54,6 @@ __all__ = [
     "one_at_a_time",
     "read_sweep_spec",
     "smp_data",
-    "sweep",
     "sweep_points",
     "weighted_mean",
     "weighted_median",

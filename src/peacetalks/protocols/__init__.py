@@ -1,4 +1,4 @@
-"""Negotiation protocols: strategies, stacked alternating offers, and tournaments.
+"""Negotiation protocols: strategies, alternating offers, single-text mediation, tournaments.
 
 Negotiators see only a frozen :class:`NegotiationView` (offers so far, time) and their
 own :class:`Preferences`; the :class:`NegotiationSpace` with everyone's utilities stays
@@ -17,6 +17,7 @@ from peacetalks.protocols.negotiators import (
     TitForTat,
     make_negotiator,
 )
+from peacetalks.protocols.single_text import HonestParty, preferred_amendment, single_text
 from peacetalks.protocols.space import (
     NegotiationSpace,
     Preferences,
@@ -38,6 +39,7 @@ __all__ = [
     "ConcessionNegotiator",
     "FrequencyLearner",
     "Hardliner",
+    "HonestParty",
     "NegotiationResult",
     "NegotiationSpace",
     "NegotiationView",
@@ -54,6 +56,8 @@ __all__ = [
     "distances",
     "make_negotiator",
     "negotiation_space",
+    "preferred_amendment",
     "scenario_space",
+    "single_text",
     "tournament",
 ]
