@@ -6,17 +6,36 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from peacetalks.errors import PeacetalksError
+from peacetalks.forecasting.registry import MODELS
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.readers import read_scenario
 
-__all__ = ["console", "emit_json", "handles_errors", "load", "state", "stderr"]
+__all__ = [
+    "ModelOption",
+    "TableSourceArg",
+    "console",
+    "emit_json",
+    "handles_errors",
+    "load",
+    "state",
+    "stderr",
+]
+
+# Arguments shared by the commands that forecast from stakeholder tables.
+TableSourceArg = Annotated[
+    str,
+    typer.Argument(
+        help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV or XML file."
+    ),
+]
+ModelOption = Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -11,7 +11,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors, stderr
+from peacetalks.cli._helpers import (
+    ModelOption,
+    TableSourceArg,
+    console,
+    emit_json,
+    handles_errors,
+    stderr,
+)
 from peacetalks.errors import ParameterError
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.forecasting.montecarlo import Distribution, MonteCarloResult, monte_carlo
@@ -154,15 +161,8 @@ def print_forecast(data: dict[str, Any]) -> None:
 
 @handles_errors
 def forecast(
-    source: Annotated[
-        str,
-        typer.Argument(
-            help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV or XML file."
-        ),
-    ],
-    model: Annotated[
-        str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")
-    ] = "compromise",
+    source: TableSourceArg,
+    model: ModelOption = "compromise",
     rounds: Annotated[
         int | None, typer.Option("--rounds", help="Rounds (models with rounds).")
     ] = None,

@@ -11,7 +11,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors, stderr
+from peacetalks.cli._helpers import (
+    ModelOption,
+    TableSourceArg,
+    console,
+    emit_json,
+    handles_errors,
+    stderr,
+)
 from peacetalks.errors import ParameterError
 from peacetalks.forecasting.montecarlo import Distribution
 from peacetalks.forecasting.registry import MODELS
@@ -74,15 +81,8 @@ def print_sweep(data: dict[str, Any]) -> None:
 
 @handles_errors
 def sweep_command(
-    source: Annotated[
-        str,
-        typer.Argument(
-            help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV or XML file."
-        ),
-    ],
-    model: Annotated[
-        str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")
-    ] = "compromise",
+    source: TableSourceArg,
+    model: ModelOption = "compromise",
     runs: Annotated[
         int, typer.Option("--runs", min=0, help="Monte Carlo runs per point (0: one run).")
     ] = 0,
