@@ -26,6 +26,7 @@ PACKAGES = [
     "peacetalks.institutions",
     "peacetalks.protocols",
     "peacetalks.scenario",
+    "peacetalks.storage",
 ]
 
 

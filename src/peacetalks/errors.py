@@ -27,6 +27,7 @@ __all__ = [
     "Problem",
     "ProtocolError",
     "ScenarioError",
+    "StorageError",
 ]
 
 
@@ -174,3 +175,22 @@ class ProtocolError(PeacetalksError, RuntimeError):
     def __init__(self, message: str, *, party: int) -> None:
         self.party = party
         super().__init__(message)
+
+
+class StorageError(PeacetalksError, RuntimeError):
+    """The store cannot do what was asked: an unknown id or version, or a failed write.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong, what was expected and how to fix it.
+    kind : str
+        What the error is about: ``"scenario"``, ``"version"``, ``"run"``, ``"database"``.
+    value : object
+        The id, version or location the error speaks of.
+    """
+
+    def __init__(self, message: str, *, kind: str, value: object = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.value = value

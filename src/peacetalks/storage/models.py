@@ -1,0 +1,130 @@
+"""The tables of the store, as typed SQLAlchemy 2 ORM classes.
+
+The schema itself is owned by the Alembic revisions in ``migrations/versions``; these
+classes must match them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["AgreementEventRow", "AnalysisRunRow", "Base", "ScenarioRow", "ScenarioVersionRow"]
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC timestamp, also on SQLite (which stores it without a zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = f"Timestamps in the store must be timezone-aware. Got {value.isoformat()}."
+            raise ValueError(msg)
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of the store's tables."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UtcDateTime()}
+
+
+class ScenarioRow(Base):
+    """A scenario, by the id in its YAML; its texts are in ``scenario_versions``."""
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class ScenarioVersionRow(Base):
+    """One saved text of a scenario; numbers run 1, 2, … per scenario."""
+
+    __tablename__ = "scenario_versions"
+    __table_args__ = (UniqueConstraint("scenario_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    yaml_text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+
+
+class AnalysisRunRow(Base):
+    """One analysis run: what was asked, with which seed, what came out and how long it took."""
+
+    __tablename__ = "analysis_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(50), index=True)
+    scenario_id: Mapped[str | None] = mapped_column(
+        String(200), ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    scenario_version: Mapped[int | None]
+    inputs: Mapped[Any] = mapped_column(JSON)
+    parameters: Mapped[Any] = mapped_column(JSON)
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    results: Mapped[Any] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+
+
+class AgreementEventRow(Base):
+    """One implementation event of an agreement (a violation, a step, a report)."""
+
+    __tablename__ = "agreement_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    agreement: Mapped[str | None] = mapped_column(String(200))
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    provision: Mapped[str | None] = mapped_column(String(200))
+    party: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[int | None]
+    count: Mapped[int]
+    explosions: Mapped[int | None]
+    fatalities: Mapped[int | None]
+    region: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,116 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from peacetalks.storage import StorageError, Store, downgrade_schema, open_store, upgrade_schema
+from peacetalks.storage.engine import DATA_ENV, default_data_dir, store_url
+from peacetalks.storage.models import Base
+from peacetalks.storage.schema import MIGRATIONS, current_revision, head_revision
+
+TABLES = {"agreement_events", "alembic_version", "analysis_runs", "scenario_versions", "scenarios"}
+
+
+def test_open_creates_data_dir_and_schema(data_dir: Path) -> None:
+    """Check that opening a missing data directory creates it, the file and every table."""
+    assert not data_dir.exists()
+    with open_store(data_dir) as store:
+        assert set(inspect(store.engine).get_table_names()) == TABLES
+        assert current_revision(store.engine) == head_revision() == "0001"
+    assert (data_dir / "peacetalks.db").is_file()
+
+
+def test_reopen_keeps_data(data_dir: Path, ukraine_text: str) -> None:
+    """Check that a second open of the same directory migrates nothing and keeps the data."""
+    with open_store(data_dir) as store:
+        store.save_scenario(ukraine_text)
+    with open_store(data_dir) as store:
+        assert [v.number for v in store.scenario_versions("ukraine-2025")] == [1]
+
+
+def test_models_match_migrations(store: Store) -> None:
+    """Check that the ORM classes and the migrated schema do not differ."""
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_upgrade_round_trip(store: Store) -> None:
+    """Check that downgrading to base drops the tables and upgrading restores them."""
+    downgrade_schema(store.engine, "base")
+    assert set(inspect(store.engine).get_table_names()) == {"alembic_version"}
+    assert current_revision(store.engine) is None
+    upgrade_schema(store.engine)
+    assert set(inspect(store.engine).get_table_names()) == TABLES
+    assert current_revision(store.engine) == "0001"
+
+
+def test_wal_and_foreign_keys_on_every_connection(store: Store) -> None:
+    """Check that each new pooled connection has WAL, foreign keys and full sync on."""
+    connections = [store.engine.connect() for _ in range(3)]
+    try:
+        for connection in connections:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_wal_is_persistent_in_the_file(store: Store, data_dir: Path) -> None:
+    """Check that the database file itself is in WAL mode, as a plain sqlite3 client sees."""
+    with sqlite3.connect(data_dir / "peacetalks.db") as plain:
+        assert plain.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    plain.close()
+
+
+def test_migrations_ship_as_importable_files() -> None:
+    """Check that the revision files sit inside the package and import cleanly."""
+    import importlib
+
+    assert (MIGRATIONS / "env.py").is_file()
+    assert (MIGRATIONS / "script.py.mako").is_file()
+    module = importlib.import_module("peacetalks.storage.migrations.versions.v0001_initial")
+    assert module.revision == "0001"
+    assert module.down_revision is None
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("postgresql://u:p@db.example/peace", "postgresql+psycopg://u:***@db.example/peace"),
+        ("postgresql+psycopg://u@h/p", "postgresql+psycopg://u@h/p"),
+        ("sqlite:///tmp/x.db", "sqlite:///tmp/x.db"),
+    ],
+)
+def test_store_url_for_urls(target: str, expected: str) -> None:
+    """Check that URLs pass through, a bare postgresql:// meaning psycopg 3."""
+    assert store_url(target).render_as_string(hide_password=True) == expected
+
+
+def test_store_url_for_paths(tmp_path: Path) -> None:
+    """Check that a directory gets peacetalks.db inside and a *.db path is the file itself."""
+    assert store_url(tmp_path / "d").database == str((tmp_path / "d" / "peacetalks.db").resolve())
+    assert store_url(tmp_path / "e" / "mine.db").database == str(tmp_path / "e" / "mine.db")
+    assert (tmp_path / "e").is_dir()
+
+
+def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Check that PEACETALKS_DATA wins over ~/.local/share/peacetalks."""
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    assert default_data_dir() == tmp_path
+    monkeypatch.delenv(DATA_ENV)
+    assert default_data_dir() == Path.home() / ".local" / "share" / "peacetalks"
+
+
+def test_unwritable_data_dir_is_a_storage_error(tmp_path: Path) -> None:
+    """Check that a data directory that cannot be created gives a clear error."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StorageError, match=r"Cannot create the data directory") as info:
+        open_store(blocker / "data")
+    assert info.value.kind == "database"
