@@ -1,17 +1,33 @@
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from peacetalks.storage import StorageError, Store, downgrade_schema, open_store, upgrade_schema
+from peacetalks.storage import (
+    StorageError,
+    Store,
+    downgrade_schema,
+    integrity_check,
+    open_store,
+    upgrade_schema,
+)
 from peacetalks.storage.engine import DATA_ENV, default_data_dir, store_url
 from peacetalks.storage.models import Base
 from peacetalks.storage.schema import MIGRATIONS, current_revision, head_revision
 
-TABLES = {"agreement_events", "alembic_version", "analysis_runs", "scenario_versions", "scenarios"}
+TABLES_0001 = {
+    "agreement_events",
+    "alembic_version",
+    "analysis_runs",
+    "scenario_versions",
+    "scenarios",
+}
+TABLES = TABLES_0001 | {"api_tokens", "scenario_shares", "sessions", "users"}
+START = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def test_open_creates_data_dir_and_schema(data_dir: Path) -> None:
@@ -19,16 +35,24 @@ def test_open_creates_data_dir_and_schema(data_dir: Path) -> None:
     assert not data_dir.exists()
     with open_store(data_dir) as store:
         assert set(inspect(store.engine).get_table_names()) == TABLES
-        assert current_revision(store.engine) == head_revision() == "0001"
+        assert current_revision(store.engine) == head_revision() == "0002"
     assert (data_dir / "peacetalks.db").is_file()
 
 
-def test_reopen_keeps_data(data_dir: Path, ukraine_text: str) -> None:
-    """Check that a second open of the same directory migrates nothing and keeps the data."""
-    with open_store(data_dir) as store:
+def test_open_creates_schema_on_each_backend(store: Store) -> None:
+    """Check that opening an empty database creates every table at the newest revision."""
+    assert set(inspect(store.engine).get_table_names()) == TABLES
+    assert current_revision(store.engine) == "0002"
+
+
+def test_reopen_keeps_data(store_target: str | Path, ukraine_text: str) -> None:
+    """Check that a second open of the same database migrates nothing and keeps the data."""
+    with open_store(store_target) as store:
         store.save_scenario(ukraine_text)
-    with open_store(data_dir) as store:
+        store.accounts.create_user("mediator", "a long enough passphrase")
+    with open_store(store_target) as store:
         assert [v.number for v in store.scenario_versions("ukraine-2025")] == [1]
+        assert store.accounts.user("mediator").role == "analyst"
 
 
 def test_models_match_migrations(store: Store) -> None:
@@ -45,11 +69,63 @@ def test_downgrade_upgrade_round_trip(store: Store) -> None:
     assert current_revision(store.engine) is None
     upgrade_schema(store.engine)
     assert set(inspect(store.engine).get_table_names()) == TABLES
+    assert current_revision(store.engine) == "0002"
+
+
+def _run_columns(store: Store) -> set[str]:
+    return {column["name"] for column in inspect(store.engine).get_columns("analysis_runs")}
+
+
+def test_accounts_revision_down_and_up_keeps_runs(store: Store, ukraine_text: str) -> None:
+    """Check that 0002 goes down to 0001 and back with the runs and scenarios kept."""
+    store.save_scenario(ukraine_text, owner="mediator")
+    store.accounts.create_user("mediator", "a long enough passphrase")
+    store.share_scenario("ukraine-2025", None)
+    run = store.start_run("forecast", inputs={"n": 1}, parameters={}, owner="mediator")
+    store.set_run_progress(run.id, 0.25)
+    downgrade_schema(store.engine, "0001")
     assert current_revision(store.engine) == "0001"
+    assert set(inspect(store.engine).get_table_names()) == TABLES_0001
+    assert {"progress", "owner"}.isdisjoint(_run_columns(store))
+    assert {"kind", "inputs", "status"} <= _run_columns(store)
+    with store.engine.connect() as connection:
+        assert connection.scalar(text("SELECT kind FROM analysis_runs")) == "forecast"
+        assert connection.scalar(text("SELECT owner FROM scenarios")) == "mediator"
+    upgrade_schema(store.engine)
+    assert current_revision(store.engine) == "0002"
+    assert set(inspect(store.engine).get_table_names()) == TABLES
+    again = store.run(run.id)
+    # The columns come back with their defaults; the account tables come back empty.
+    assert (again.kind, again.inputs, again.status) == ("forecast", {"n": 1}, "queued")
+    assert (again.progress, again.owner) == (0.0, None)
+    assert store.accounts.count_users() == 0
+    assert store.shares("ukraine-2025") == []
+    assert integrity_check(store) == []
 
 
-def test_wal_and_foreign_keys_on_every_connection(store: Store) -> None:
+def test_upgrade_from_0001_with_old_runs(store: Store, ukraine_text: str) -> None:
+    """Check that runs recorded under 0001 get progress 0 and no owner when migrated."""
+    downgrade_schema(store.engine, "base")
+    upgrade_schema(store.engine, "0001")
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO analysis_runs (kind, inputs, parameters, status, started_at) "
+                "VALUES ('deals', '{}', '[]', 'succeeded', :start)"
+            ),
+            {"start": START},
+        )
+    upgrade_schema(store.engine)
+    (run,) = store.runs()
+    assert (run.kind, run.status, run.progress, run.owner) == ("deals", "succeeded", 0.0, None)
+    assert run.parameters == []
+    store.set_run_progress(run.id, 0.5)  # a finished run is final
+    assert store.run(run.id).progress == 0.0
+
+
+def test_wal_and_foreign_keys_on_every_connection(sqlite_store: Store) -> None:
     """Check that each new pooled connection has WAL, foreign keys and full sync on."""
+    store = sqlite_store
     connections = [store.engine.connect() for _ in range(3)]
     try:
         for connection in connections:
@@ -61,7 +137,7 @@ def test_wal_and_foreign_keys_on_every_connection(store: Store) -> None:
             connection.close()
 
 
-def test_wal_is_persistent_in_the_file(store: Store, data_dir: Path) -> None:
+def test_wal_is_persistent_in_the_file(sqlite_store: Store, data_dir: Path) -> None:
     """Check that the database file itself is in WAL mode, as a plain sqlite3 client sees."""
     with sqlite3.connect(data_dir / "peacetalks.db") as plain:
         assert plain.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -77,6 +153,9 @@ def test_migrations_ship_as_importable_files() -> None:
     module = importlib.import_module("peacetalks.storage.migrations.versions.v0001_initial")
     assert module.revision == "0001"
     assert module.down_revision is None
+    module = importlib.import_module("peacetalks.storage.migrations.versions.v0002_accounts")
+    assert module.revision == "0002"
+    assert module.down_revision == "0001"
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import peacetalks.storage
 from peacetalks.errors import ParameterError, PeacetalksError, ScenarioError
 from peacetalks.scenario import parse_scenario
 from peacetalks.scenario.events import Event
-from peacetalks.storage import StorageError, Store
+from peacetalks.storage import StorageError, Store, integrity_check, open_store
 from peacetalks.storage.models import ScenarioRow, ScenarioVersionRow
+from peacetalks.storage.schema import downgrade_schema
 
 START = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -167,7 +168,7 @@ def test_runs_round_trip(store: Store, ukraine_text: str) -> None:
     [
         (
             {"status": "done"},
-            "The 'status' parameter of Store.record_run must be one of 'running', 'succeeded', 'failed'. Got 'done' instead.",
+            "The 'status' parameter of Store.record_run must be one of 'queued', 'running', 'succeeded', 'failed'. Got 'done' instead.",
         ),
         (
             {"seed": 2**64},
@@ -230,8 +231,11 @@ def test_failed_write_leaves_nothing(store: Store, ukraine_text: str) -> None:
     assert store.events("ukraine-2025") == []
 
 
-def test_integrity_check_after_writes(store: Store, ukraine_text: str, data_dir: Path) -> None:
+def test_integrity_check_after_writes(
+    sqlite_store: Store, ukraine_text: str, data_dir: Path
+) -> None:
     """Check that the file passes SQLite's integrity and foreign key checks after writes."""
+    store = sqlite_store
     for n in range(5):
         store.save_scenario(ukraine_text + f"\n# edit {n}\n")
     store.record_run(
@@ -243,3 +247,59 @@ def test_integrity_check_after_writes(store: Store, ukraine_text: str, data_dir:
         assert plain.execute("PRAGMA foreign_key_check").fetchall() == []
         assert plain.execute("SELECT count(*) FROM scenario_versions").fetchone() == (5,)
     plain.close()
+
+
+def test_integrity_check_finds_nothing_wrong(store: Store, ukraine_text: str) -> None:
+    """Check that integrity_check reports no problem on a store after writes, on each backend."""
+    store.save_scenario(ukraine_text, owner="mediator")
+    store.accounts.create_user("mediator", "a long enough passphrase")
+    store.share_scenario("ukraine-2025", "mediator")
+    store.record_run("deals", inputs={}, parameters={}, started_at=START, owner="mediator")
+    assert integrity_check(store) == []
+
+
+def test_integrity_check_reports_an_old_schema(store: Store) -> None:
+    """Check that a database behind the newest revision is reported."""
+    downgrade_schema(store.engine, "0001")
+    assert integrity_check(store) == [
+        "the schema is at revision '0001', not the newest '0002'; "
+        "open the store with open_store to migrate it"
+    ]
+
+
+def test_integrity_check_reports_a_dangling_foreign_key(
+    sqlite_store: Store, ukraine_text: str, data_dir: Path
+) -> None:
+    """Check that SQLite's foreign_key_check finds a row whose parent was removed behind its back."""
+    sqlite_store.save_scenario(ukraine_text)
+    # A plain client without foreign keys on (SQLite's default) deletes the parent.
+    plain = sqlite3.connect(data_dir / "peacetalks.db", isolation_level=None)
+    try:
+        plain.execute("DELETE FROM scenarios")
+    finally:
+        plain.close()
+    assert integrity_check(sqlite_store) == [
+        "foreign_key_check: row 1 of 'scenario_versions' points to a missing row of 'scenarios'"
+    ]
+
+
+def test_integrity_check_reports_a_damaged_file(tmp_path: Path, small_text: str) -> None:
+    """Check that a SQLite file with overwritten pages is reported, not raised."""
+    path = tmp_path / "broken.db"
+    with open_store(path) as store:
+        store.save_scenario(small_text)
+        for n in range(40):
+            store.record_run(
+                "deals", inputs={"n": n, "pad": "x" * 2000}, parameters={}, started_at=START
+            )
+        with store.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) > 8 * page
+    data[3 * page : 6 * page] = b"\xa5" * (3 * page)
+    path.write_bytes(bytes(data))
+    with open_store(path) as store:
+        problems = integrity_check(store)
+    assert problems
+    assert all(isinstance(problem, str) and problem for problem in problems)

@@ -21,11 +21,22 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["AgreementEventRow", "AnalysisRunRow", "Base", "ScenarioRow", "ScenarioVersionRow"]
+__all__ = [
+    "AgreementEventRow",
+    "AnalysisRunRow",
+    "ApiTokenRow",
+    "Base",
+    "ScenarioRow",
+    "ScenarioShareRow",
+    "ScenarioVersionRow",
+    "SessionRow",
+    "UserRow",
+]
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -105,6 +116,8 @@ class AnalysisRunRow(Base):
     started_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime | None]
     duration_seconds: Mapped[float | None] = mapped_column(Float)
+    progress: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
+    owner: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class AgreementEventRow(Base):
@@ -128,3 +141,57 @@ class AgreementEventRow(Base):
     region: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ScenarioShareRow(Base):
+    """A scenario shared with one user, or with every signed-in user (grantee ``"*"``)."""
+
+    __tablename__ = "scenario_shares"
+
+    scenario_id: Mapped[str] = mapped_column(
+        String(200), ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True
+    )
+    grantee: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    created_at: Mapped[dt.datetime]
+
+
+class UserRow(Base):
+    """An account: a lowercase username, a scrypt password hash and a role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime]
+
+
+class ApiTokenRow(Base):
+    """An API token of a user, kept only as the SHA-256 of its secret."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime | None]
+
+
+class SessionRow(Base):
+    """A signed-in browser session, kept as the SHA-256 of its secret, with its CSRF token."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,27 +12,41 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from peacetalks.errors import ParameterError, StorageError
 from peacetalks.scenario import Scenario, parse_scenario
 from peacetalks.scenario.events import Event
+from peacetalks.storage.accounts import Accounts, normalize_username
 from peacetalks.storage.engine import IMMEDIATE, create_store_engine, store_url
 from peacetalks.storage.models import (
     AgreementEventRow,
     AnalysisRunRow,
     ScenarioRow,
+    ScenarioShareRow,
     ScenarioVersionRow,
 )
-from peacetalks.storage.schema import upgrade_schema
+from peacetalks.storage.schema import current_revision, head_revision, upgrade_schema
 
-__all__ = ["RUN_STATUSES", "AnalysisRun", "RunStatus", "ScenarioVersion", "Store", "open_store"]
+__all__ = [
+    "EVERYONE",
+    "RUN_STATUSES",
+    "AnalysisRun",
+    "RunStatus",
+    "ScenarioVersion",
+    "Store",
+    "integrity_check",
+    "open_store",
+]
 
-RunStatus = Literal["running", "succeeded", "failed"]
-RUN_STATUSES: tuple[str, ...] = ("running", "succeeded", "failed")
+RunStatus = Literal["queued", "running", "succeeded", "failed"]
+RUN_STATUSES: tuple[str, ...] = ("queued", "running", "succeeded", "failed")
+_FINISHED = ("succeeded", "failed")
 _SEED_RANGE = (-(2**63), 2**63 - 1)
+# The grantee of a share with every signed-in user ('*' is never a valid username).
+EVERYONE = "*"
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,8 @@ class AnalysisRun:
     started_at: dt.datetime
     finished_at: dt.datetime | None
     duration_seconds: float | None
+    progress: float = 0.0
+    owner: str | None = None
 
 
 def _now() -> dt.datetime:
@@ -87,7 +104,43 @@ def _run(row: AnalysisRunRow) -> AnalysisRun:
         started_at=row.started_at,
         finished_at=row.finished_at,
         duration_seconds=row.duration_seconds,
+        progress=row.progress,
+        owner=row.owner,
     )
+
+
+def _check_status(status: str, where: str) -> None:
+    if status not in RUN_STATUSES:
+        msg = (
+            f"The 'status' parameter of {where} must be one of "
+            f"{', '.join(map(repr, RUN_STATUSES))}. Got {status!r} instead."
+        )
+        raise ParameterError(msg, parameter="status", value=status)
+
+
+def _check_progress(progress: float, where: str) -> float:
+    if (
+        isinstance(progress, bool)
+        or not isinstance(progress, int | float)
+        or not math.isfinite(progress)
+        or not 0.0 <= progress <= 1.0
+    ):
+        msg = (
+            f"The 'progress' parameter of {where} must be a number from 0 to 1 (the share "
+            f"done). Got {progress!r} instead."
+        )
+        raise ParameterError(msg, parameter="progress", value=progress)
+    return float(progress)
+
+
+def _check_seed(seed: int | None, where: str) -> None:
+    if seed is not None and not _SEED_RANGE[0] <= seed <= _SEED_RANGE[1]:
+        msg = f"The 'seed' parameter of {where} must be a 64-bit signed int. Got {seed} instead."
+        raise ParameterError(msg, parameter="seed", value=seed)
+
+
+def _check_owner(owner: str | None, where: str) -> str | None:
+    return None if owner is None else normalize_username(owner, where=where)
 
 
 class Store:
@@ -108,6 +161,7 @@ class Store:
         self._writes = sessionmaker(
             engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
         )
+        self.accounts = Accounts(self._transaction)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -293,8 +347,12 @@ class Store:
         error: str | None = None,
         scenario_id: str | None = None,
         scenario_version: int | None = None,
+        owner: str | None = None,
     ) -> AnalysisRun:
         """Record one analysis run and return it with its id.
+
+        For a run that is recorded once it is over; a job that reports its progress uses
+        :meth:`start_run` and :meth:`finish_run` instead.
 
         Parameters
         ----------
@@ -306,11 +364,14 @@ class Store:
             Timezone-aware; the duration is ``finished_at - started_at``.
         seed : int or None
             The seed the run's generator was made from.
-        status : {"running", "succeeded", "failed"}
+        status : {"queued", "running", "succeeded", "failed"}
+            A succeeded run has progress 1, any other 0.
         error : str or None
             The message of a failed run.
         scenario_id, scenario_version : str, int or None
             The saved scenario version the run analysed; the version must exist.
+        owner : str or None
+            The username of who asked for the run.
 
         Raises
         ------
@@ -319,36 +380,20 @@ class Store:
         ParameterError
             If an argument is out of its range.
         """
-        if status not in RUN_STATUSES:
-            msg = (
-                f"The 'status' parameter of Store.record_run must be one of "
-                f"{', '.join(map(repr, RUN_STATUSES))}. Got {status!r} instead."
-            )
-            raise ParameterError(msg)
-        if seed is not None and not _SEED_RANGE[0] <= seed <= _SEED_RANGE[1]:
-            msg = (
-                "The 'seed' parameter of Store.record_run must be a 64-bit signed int. "
-                f"Got {seed} instead."
-            )
-            raise ParameterError(msg)
+        where = "Store.record_run"
+        _check_status(status, where)
+        _check_seed(seed, where)
+        owner = _check_owner(owner, where)
         for name, stamp in (("started_at", started_at), ("finished_at", finished_at)):
             if stamp is not None and stamp.tzinfo is None:
                 msg = (
                     f"The {name!r} parameter of Store.record_run must be a timezone-aware "
                     f"datetime. Got {stamp.isoformat()} instead. Use datetime.now(UTC)."
                 )
-                raise ParameterError(msg)
+                raise ParameterError(msg, parameter=name, value=stamp)
         duration = None if finished_at is None else (finished_at - started_at).total_seconds()
         with self._transaction(write=True) as session:
-            number = scenario_version
-            if scenario_id is not None:
-                number = self._version_row(session, scenario_id, scenario_version).number
-            elif scenario_version is not None:
-                msg = (
-                    "The 'scenario_version' parameter of Store.record_run needs a "
-                    "'scenario_id'. Got a version without a scenario."
-                )
-                raise ParameterError(msg)
+            number = self._run_version(session, scenario_id, scenario_version, where)
             row = AnalysisRunRow(
                 kind=kind,
                 scenario_id=scenario_id,
@@ -362,20 +407,339 @@ class Store:
                 started_at=started_at,
                 finished_at=finished_at,
                 duration_seconds=duration,
+                progress=1.0 if status == "succeeded" else 0.0,
+                owner=owner,
             )
             session.add(row)
             session.flush()
             return _run(row)
 
-    def runs(self, *, kind: str | None = None, scenario_id: str | None = None) -> list[AnalysisRun]:
-        """Return the recorded runs, oldest first, optionally of one kind or scenario."""
+    def _run_version(
+        self, session: Session, scenario_id: str | None, scenario_version: int | None, where: str
+    ) -> int | None:
+        if scenario_id is not None:
+            return self._version_row(session, scenario_id, scenario_version).number
+        if scenario_version is not None:
+            msg = (
+                f"The 'scenario_version' parameter of {where} needs a "
+                "'scenario_id'. Got a version without a scenario."
+            )
+            raise ParameterError(msg, parameter="scenario_version", value=scenario_version)
+        return None
+
+    def runs(
+        self,
+        *,
+        kind: str | None = None,
+        scenario_id: str | None = None,
+        owner: str | None = None,
+        status: RunStatus | None = None,
+    ) -> list[AnalysisRun]:
+        """Return the recorded runs, oldest first, optionally of one kind, owner, etc.
+
+        Parameters
+        ----------
+        kind, scenario_id, owner, status : str or None
+            Keep only the runs with this value (``None``: any).
+        """
         query = select(AnalysisRunRow).order_by(AnalysisRunRow.id)
         if kind is not None:
             query = query.where(AnalysisRunRow.kind == kind)
         if scenario_id is not None:
             query = query.where(AnalysisRunRow.scenario_id == scenario_id)
+        if owner is not None:
+            query = query.where(AnalysisRunRow.owner == owner.lower())
+        if status is not None:
+            _check_status(status, "Store.runs")
+            query = query.where(AnalysisRunRow.status == status)
         with self._transaction(write=False) as session:
             return [_run(row) for row in session.scalars(query)]
+
+    # -- analysis runs as jobs -----------------------------------------------------
+
+    def start_run(
+        self,
+        kind: str,
+        *,
+        inputs: Any,
+        parameters: Any,
+        seed: int | None = None,
+        scenario_id: str | None = None,
+        scenario_version: int | None = None,
+        owner: str | None = None,
+        status: RunStatus = "queued",
+    ) -> AnalysisRun:
+        """Record a run that has not finished yet (a job) and return it with its id.
+
+        Parameters
+        ----------
+        kind : str
+            The analysis: ``"evaluate"``, ``"forecast"``, ….
+        inputs, parameters : JSON-compatible data
+            What goes in and how it is set.
+        seed : int or None
+            The seed of the run's generator (64-bit signed).
+        scenario_id, scenario_version : str, int or None
+            The saved scenario version analysed (the newest when no version is given).
+        owner : str or None
+            The username of who asked for the run.
+        status : {"queued", "running"}
+            ``"queued"`` until a worker picks it up (:meth:`set_run_status`).
+
+        Raises
+        ------
+        ParameterError
+            If an argument is out of its range.
+        StorageError
+            If the scenario or version is unknown.
+        """
+        where = "Store.start_run"
+        if status not in ("queued", "running"):
+            msg = (
+                f"The 'status' parameter of {where} must be 'queued' or 'running' (a run "
+                f"that has not finished). Got {status!r} instead. Use record_run for a "
+                "finished run."
+            )
+            raise ParameterError(msg, parameter="status", value=status)
+        _check_seed(seed, where)
+        owner = _check_owner(owner, where)
+        with self._transaction(write=True) as session:
+            number = self._run_version(session, scenario_id, scenario_version, where)
+            row = AnalysisRunRow(
+                kind=kind,
+                scenario_id=scenario_id,
+                scenario_version=number,
+                inputs=inputs,
+                parameters=parameters,
+                seed=seed,
+                results=None,
+                status=status,
+                error=None,
+                started_at=_now(),
+                finished_at=None,
+                duration_seconds=None,
+                progress=0.0,
+                owner=owner,
+            )
+            session.add(row)
+            session.flush()
+            return _run(row)
+
+    def set_run_status(
+        self, run_id: int, status: RunStatus, *, progress: float | None = None
+    ) -> None:
+        """Set a run's status (and progress, if given).
+
+        Going from ``"queued"`` to ``"running"`` restarts the clock, so that the duration
+        is the time spent running. Setting ``"succeeded"`` or ``"failed"`` finishes the run
+        like :meth:`finish_run`. A finished run is final: changes to it are ignored.
+
+        Raises
+        ------
+        ParameterError
+            If the status or progress is out of range.
+        StorageError
+            With ``kind="run"`` if there is no run with this id.
+        """
+        where = "Store.set_run_status"
+        _check_status(status, where)
+        value = None if progress is None else _check_progress(progress, where)
+        with self._transaction(write=True) as session:
+            row = self._require_run(session, run_id)
+            if row.status in _FINISHED:
+                return
+            now = _now()
+            if status == "running" and row.status == "queued":
+                row.started_at = now
+            if status in _FINISHED:
+                row.finished_at = now
+                row.duration_seconds = (now - row.started_at).total_seconds()
+                if status == "succeeded" and value is None:
+                    value = 1.0
+            row.status = status
+            if value is not None:
+                row.progress = value
+
+    def set_run_progress(self, run_id: int, progress: float) -> None:
+        """Set the share of a run that is done, from 0 to 1 (ignored once it finished).
+
+        Raises
+        ------
+        ParameterError
+            If the progress is not a number from 0 to 1.
+        StorageError
+            With ``kind="run"`` if there is no run with this id.
+        """
+        value = _check_progress(progress, "Store.set_run_progress")
+        with self._transaction(write=True) as session:
+            row = self._require_run(session, run_id)
+            if row.status not in _FINISHED:
+                row.progress = value
+
+    def finish_run(
+        self, run_id: int, *, results: Any = None, error: str | None = None
+    ) -> AnalysisRun:
+        """Finish a run: ``"succeeded"`` with its results, or ``"failed"`` with an error.
+
+        Sets the finish time and the duration (since the run started running); a
+        succeeded run gets progress 1. A run that already finished keeps its first
+        outcome (say, a time-out) and is returned unchanged.
+
+        Raises
+        ------
+        StorageError
+            With ``kind="run"`` if there is no run with this id.
+        """
+        with self._transaction(write=True) as session:
+            row = self._require_run(session, run_id)
+            if row.status not in _FINISHED:
+                now = _now()
+                row.status = "succeeded" if error is None else "failed"
+                row.results = results
+                row.error = error
+                row.finished_at = now
+                row.duration_seconds = (now - row.started_at).total_seconds()
+                if error is None:
+                    row.progress = 1.0
+            return _run(row)
+
+    def run(self, run_id: int) -> AnalysisRun:
+        """Return one run by id.
+
+        Raises
+        ------
+        StorageError
+            With ``kind="run"`` if there is no run with this id.
+        """
+        with self._transaction(write=False) as session:
+            return _run(self._require_run(session, run_id))
+
+    def _require_run(self, session: Session, run_id: int) -> AnalysisRunRow:
+        row = session.get(AnalysisRunRow, run_id) if isinstance(run_id, int) else None
+        if row is None:
+            newest = session.scalar(select(func.max(AnalysisRunRow.id)))
+            known = "the store has no runs yet" if newest is None else f"the newest is {newest}"
+            msg = f"No analysis run {run_id!r} in the store; {known}. List them with runs()."
+            raise StorageError(msg, kind="run", value=run_id)
+        return row
+
+    # -- who may read a scenario ---------------------------------------------------
+
+    def scenario_owner(self, scenario_id: str) -> str | None:
+        """Return the owner of a saved scenario, or ``None`` if it has none.
+
+        Raises
+        ------
+        StorageError
+            If no scenario has this id.
+        """
+        with self._transaction(write=False) as session:
+            return self._require_scenario(session, scenario_id).owner
+
+    def share_scenario(self, scenario_id: str, username: str | None) -> None:
+        """Let a user (or, with ``None``, every signed-in user) read a scenario.
+
+        Sharing twice is the same as sharing once.
+
+        Raises
+        ------
+        StorageError
+            If no scenario has this id (``kind="scenario"``) or no user this username
+            (``kind="user"``).
+        """
+        grantee = self._grantee(username, "Store.share_scenario")
+        try:
+            with self._transaction(write=True) as session:
+                self._require_scenario(session, scenario_id)
+                if grantee != EVERYONE:
+                    self.accounts._require_user(session, grantee)
+                if session.get(ScenarioShareRow, (scenario_id, grantee)) is None:
+                    session.add(
+                        ScenarioShareRow(
+                            scenario_id=scenario_id, grantee=grantee, created_at=_now()
+                        )
+                    )
+        except StorageError as e:
+            # The same share made at the same time by another writer: it is there.
+            if not isinstance(e.__cause__, IntegrityError):
+                raise
+
+    def unshare_scenario(self, scenario_id: str, username: str | None) -> None:
+        """Withdraw a share made with :meth:`share_scenario`; a missing share is ignored.
+
+        Raises
+        ------
+        StorageError
+            If no scenario has this id.
+        """
+        grantee = self._grantee(username, "Store.unshare_scenario")
+        with self._transaction(write=True) as session:
+            self._require_scenario(session, scenario_id)
+            session.execute(
+                delete(ScenarioShareRow).where(
+                    ScenarioShareRow.scenario_id == scenario_id,
+                    ScenarioShareRow.grantee == grantee,
+                )
+            )
+
+    def shares(self, scenario_id: str) -> list[str | None]:
+        """Return who a scenario is shared with: ``None`` (everyone) first, then usernames.
+
+        Raises
+        ------
+        StorageError
+            If no scenario has this id.
+        """
+        with self._transaction(write=False) as session:
+            self._require_scenario(session, scenario_id)
+            grantees = session.scalars(
+                select(ScenarioShareRow.grantee)
+                .where(ScenarioShareRow.scenario_id == scenario_id)
+                .order_by(ScenarioShareRow.grantee)
+            )
+            found = list(grantees)
+        users: list[str | None] = [name for name in found if name != EVERYONE]
+        return [None, *users] if EVERYONE in found else users
+
+    def can_read(self, scenario_id: str, username: str | None, *, admin: bool = False) -> bool:
+        """Return whether a user (``None``: not signed in) may read a scenario.
+
+        An admin reads everything; a scenario without an owner is readable by all; else
+        its owner, the users it is shared with and, if shared with everyone, every
+        signed-in user. An unknown scenario gives ``False``.
+        """
+        query = self._visible(username, admin=admin).where(ScenarioRow.id == scenario_id)
+        with self._transaction(write=False) as session:
+            return session.scalar(query) is not None
+
+    def visible_scenario_ids(self, username: str | None, *, admin: bool = False) -> list[str]:
+        """Return the ids of the scenarios a user may read (see :meth:`can_read`), sorted."""
+        query = self._visible(username, admin=admin).order_by(ScenarioRow.id)
+        with self._transaction(write=False) as session:
+            return list(session.scalars(query))
+
+    @staticmethod
+    def _grantee(username: str | None, where: str) -> str:
+        return EVERYONE if username is None else normalize_username(username, where=where)
+
+    @staticmethod
+    def _visible(username: str | None, *, admin: bool) -> Select[str]:
+        query = select(ScenarioRow.id)
+        if admin:
+            return query
+        if username is None:
+            return query.where(ScenarioRow.owner.is_(None))
+        name = username.lower()
+        shared = select(ScenarioShareRow.scenario_id).where(
+            ScenarioShareRow.grantee.in_([name, EVERYONE])
+        )
+        return query.where(
+            or_(
+                ScenarioRow.owner.is_(None),
+                func.lower(ScenarioRow.owner) == name,
+                ScenarioRow.id.in_(shared),
+            )
+        )
 
     # -- agreement events ----------------------------------------------------------
 
@@ -475,3 +839,47 @@ def open_store(target: str | Path | None = None) -> Store:
         msg = f"Cannot open or migrate the database at {where!r}: {reason}."
         raise StorageError(msg, kind="database", value=where) from e
     return Store(engine)
+
+
+def integrity_check(store: Store) -> list[str]:
+    """Return the problems found in a store's database; an empty list when it is sound.
+
+    On SQLite this runs ``PRAGMA integrity_check`` (pages, indexes, constraints) and
+    ``PRAGMA foreign_key_check``; on PostgreSQL, which checks itself, a cheap query. On
+    both it checks that the schema is at the newest revision.
+
+    Parameters
+    ----------
+    store : Store
+        An open store.
+    """
+    problems: list[str] = []
+    try:
+        with store.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                for (line,) in connection.exec_driver_sql("PRAGMA integrity_check"):
+                    if line != "ok":
+                        problems.append(f"integrity_check: {line}")
+                for table, rowid, parent, _ in connection.exec_driver_sql(
+                    "PRAGMA foreign_key_check"
+                ):
+                    problems.append(
+                        f"foreign_key_check: row {rowid} of {table!r} points to a missing "
+                        f"row of {parent!r}"
+                    )
+            else:
+                connection.execute(text("SELECT count(*) FROM scenarios"))
+    except SQLAlchemyError as e:
+        problems.append(f"the database cannot be read: {getattr(e, 'orig', None) or e}")
+        return problems
+    try:
+        revision, head = current_revision(store.engine), head_revision()
+    except SQLAlchemyError as e:
+        problems.append(f"the schema revision cannot be read: {getattr(e, 'orig', None) or e}")
+        return problems
+    if revision != head:
+        problems.append(
+            f"the schema is at revision {revision!r}, not the newest {head!r}; "
+            "open the store with open_store to migrate it"
+        )
+    return problems
