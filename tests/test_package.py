@@ -25,6 +25,7 @@ PACKAGES = [
     "peacetalks.forecasting",
     "peacetalks.institutions",
     "peacetalks.protocols",
+    "peacetalks.report",
     "peacetalks.scenario",
     "peacetalks.storage",
 ]

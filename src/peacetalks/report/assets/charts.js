@@ -1,0 +1,145 @@
+/*
+ * peacetalks: draw the Plotly figures of a report or a page.
+ *
+ * Every element with class "pt-chart" and a data-figure="ID" attribute is drawn from the
+ * JSON in <script type="application/json" id="ID"> ({"data": [...], "layout": {...}}).
+ * When a chart is drawn, the element gets data-rendered="true"; when it cannot be drawn,
+ * data-rendered="error" and a short note in place of the chart (the data tables beside
+ * each chart still carry the numbers). No inline code: this file works under a
+ * Content-Security-Policy of script-src 'self'.
+ */
+(function () {
+  "use strict";
+
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    toImageButtonOptions: { format: "svg" }
+  };
+
+  // Characters of a label, not counting tags, with an entity counted as one.
+  function visibleLength(text) {
+    return text.replace(/<[^>]*>/g, "").replace(/&[#a-z0-9]+;/gi, "x").length;
+  }
+
+  // Break a label at spaces into lines of at most `limit` visible characters: Plotly does
+  // not wrap titles or legend entries, and a narrow screen would cut them off.
+  function wrap(text, limit) {
+    if (typeof text !== "string" || visibleLength(text) <= limit) {
+      return text;
+    }
+    return text.split("<br>").map(function (line) {
+      var lines = [];
+      var current = "";
+      line.split(" ").forEach(function (word) {
+        if (current && visibleLength(current + " " + word) > limit) {
+          lines.push(current);
+          current = word;
+        } else {
+          current = current ? current + " " + word : word;
+        }
+      });
+      if (current) {
+        lines.push(current);
+      }
+      return lines.join("<br>");
+    }).join("<br>");
+  }
+
+  function fitLabels(el, figure) {
+    var width = el.clientWidth || 600;
+    var layout = figure.layout || {};
+    var chars = Math.max(20, Math.floor(width / 8));
+    if (layout.title && layout.title.text) {
+      layout.title.text = wrap(layout.title.text, chars);
+    }
+    ["xaxis", "yaxis"].forEach(function (name) {
+      var axis = layout[name];
+      if (axis && axis.title && axis.title.text) {
+        var room = name === "xaxis" ? chars : Math.floor((layout.height || 450) / 9);
+        axis.title.text = wrap(axis.title.text, room);
+      }
+    });
+    (figure.data || []).forEach(function (trace) {
+      if (typeof trace.name === "string") {
+        trace.name = wrap(trace.name, chars - 6);
+      }
+    });
+    // Long category names (the forecast's issues) on several lines, and room for them.
+    if (layout.yaxis && layout.yaxis.type === "category") {
+      var limit = width < 600 ? 18 : 40;
+      var longest = 1;
+      (figure.data || []).forEach(function (trace) {
+        trace.y = (trace.y || []).map(function (name) {
+          var wrapped = wrap(name, limit);
+          longest = Math.max(longest, String(wrapped).split("<br>").length);
+          return wrapped;
+        });
+      });
+      if (layout.height && longest > 2) {
+        var rows = (figure.data[0] && figure.data[0].y.length) || 0;
+        layout.height += rows * 14 * (longest - 2);
+      }
+    }
+    if (width < 600) {
+      layout.font = Object.assign({}, layout.font, { size: 11 });
+      layout.title = Object.assign({}, layout.title, { font: { size: 14 } });
+    }
+    figure.layout = layout;
+  }
+
+  function fail(el, message) {
+    el.dataset.rendered = "error";
+    var note = document.createElement("p");
+    note.className = "pt-chart-error";
+    note.textContent = message;
+    el.appendChild(note);
+  }
+
+  function render(el) {
+    if (el.dataset.rendered === "true") {
+      return;
+    }
+    var id = el.getAttribute("data-figure");
+    var source = id ? document.getElementById(id) : null;
+    if (!source) {
+      fail(el, "The data of this chart is missing.");
+      return;
+    }
+    if (typeof window.Plotly === "undefined") {
+      fail(el, "The chart library did not load; the table below has the same numbers.");
+      return;
+    }
+    var figure;
+    try {
+      figure = JSON.parse(source.textContent);
+    } catch (err) {
+      fail(el, "The data of this chart could not be read.");
+      return;
+    }
+    fitLabels(el, figure);
+    window.Plotly.newPlot(el, figure.data || [], figure.layout || {}, CONFIG).then(
+      function () {
+        el.dataset.rendered = "true";
+      },
+      function () {
+        fail(el, "The chart could not be drawn; the table below has the same numbers.");
+      }
+    );
+  }
+
+  function renderAll() {
+    var charts = document.querySelectorAll(".pt-chart[data-figure]");
+    for (var i = 0; i < charts.length; i += 1) {
+      render(charts[i]);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", renderAll);
+  } else {
+    renderAll();
+  }
+  window.peacetalksCharts = { render: render, renderAll: renderAll };
+})();

@@ -1,0 +1,354 @@
+"""The briefing: one self-contained HTML file with a scenario's analyses, charts and tables.
+
+The file needs nothing but a browser: the stylesheet, the vendored plotly.js and the chart
+renderer are inlined, each figure's data sits in a ``<script type="application/json">``
+block, and the only addresses in it are the sources' links (citations). Every text that
+comes from the scenario is escaped by Jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from peacetalks import __version__
+from peacetalks.analysis.pareto import ParetoFront
+from peacetalks.briefing.deals import (
+    amendment_data,
+    bargaining_data,
+    logroll_data,
+    rational_front,
+    zopa_data,
+)
+from peacetalks.briefing.proposals import assess_proposal
+from peacetalks.errors import FrontTooLargeError, ParameterError
+from peacetalks.report.charts import (
+    RULE_LABELS,
+    default_pair,
+    forecast_figure,
+    pareto_figure,
+    positions_figure,
+    ratification_rows,
+    survival_figure,
+)
+from peacetalks.scenario.compile import CompiledScenario, compile_scenario
+from peacetalks.scenario.models import Scenario
+
+__all__ = [
+    "FORECAST_MODEL",
+    "MAX_RUNS",
+    "POSITIONS_MODEL",
+    "SOURCE_KINDS",
+    "Briefing",
+    "Chart",
+    "build_briefing",
+    "render_briefing",
+]
+
+MAX_RUNS = 1_000_000
+FORECAST_MODEL = "compromise"
+POSITIONS_MODEL = "bdm-scholz"
+SOURCE_KINDS = {
+    "stated": "stated by the party",
+    "reported": "reported, not published by the party",
+    "analysis": "an analyst's view or proposal",
+}
+_Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the briefing: its element id and figure."""
+
+    id: str
+    figure: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        """Return the chart's title (plain text)."""
+        title: str = self.figure["title"]
+        return title
+
+    @property
+    def json(self) -> Markup:
+        """Return the figure's data and layout as JSON safe inside a ``<script>`` block."""
+        text = json.dumps(
+            {"data": self.figure["data"], "layout": self.figure["layout"]},
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        )
+        # Keep "</script>", "<!--" and entities from ending or changing the block.
+        safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        return Markup(safe)  # escaped above: JSON in a script block
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A rendered briefing: the HTML document and the charts in it."""
+
+    html: str
+    charts: tuple[Chart, ...]
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("peacetalks.report").joinpath("assets", name).read_text("utf-8")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("peacetalks.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _plotly_version() -> str:
+    head = _asset("vendor/plotly-basic.min.js")[:200]
+    marker = "plotly.js (basic - minified) v"
+    start = head.find(marker)
+    return head[start + len(marker) :].split()[0] if start >= 0 else "unknown"
+
+
+def _link(address: str) -> str | None:
+    """Return the address when it is a web link (the only kind the report links to)."""
+    return address if address.startswith(("https://", "http://")) else None
+
+
+def _sources(scenario: Scenario) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "kind_label": SOURCE_KINDS.get(s.kind, s.kind),
+            "author": s.author,
+            "title": s.title,
+            "date": s.date,
+            "address": s.address,
+            "link": _link(s.address),
+            "note": s.note,
+        }
+        for s in scenario.sources
+    ]
+
+
+def _proposals(
+    scenario: Scenario, compiled: CompiledScenario, kinds: dict[str, str]
+) -> list[dict[str, Any]]:
+    labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
+    names = {i.id: i.name for i in scenario.issues}
+    entries = []
+    for proposal in scenario.proposals:
+        assessment = assess_proposal(scenario, proposal.id, compiled=compiled)
+        verdicts = []
+        for v in assessment.actors:
+            worst = ", ".join(
+                f"{names[c.issue]}: {labels[c.issue][c.option]} (-{c.loss:.2f})"
+                for c in v.worst_issues
+            )
+            verdicts.append(
+                {
+                    "id": v.id,
+                    "name": v.name,
+                    "utility": v.utility,
+                    "reservation": v.reservation,
+                    "acceptable": v.acceptable,
+                    "veto": v.veto,
+                    "reason": v.reason,
+                    "worst": worst,
+                }
+            )
+        entries.append(
+            {
+                "id": proposal.id,
+                "title": proposal.title,
+                "source": proposal.source,
+                "kind": kinds.get(proposal.source),
+                "kind_label": SOURCE_KINDS.get(kinds.get(proposal.source, ""), ""),
+                "date": proposal.date,
+                "note": proposal.note,
+                "deal": [
+                    {
+                        "issue": names[issue],
+                        "option": labels[issue][option],
+                        "defaulted": issue in assessment.defaulted,
+                    }
+                    for issue, option in assessment.deal.items()
+                ],
+                "passes": assessment.passes,
+                "blockers": [scenario.actor(a).name for a in assessment.blockers],
+                "verdicts": verdicts,
+                "amendment": amendment_data(scenario, compiled, proposal.id, limit=3),
+                "ratification": ratification_rows(scenario, proposal.id, compiled=compiled),
+            }
+        )
+    return entries
+
+
+def _deal_space(
+    scenario: Scenario, compiled: CompiledScenario, seed: int
+) -> tuple[dict[str, Any], ParetoFront | None]:
+    space: dict[str, Any] = {"front_error": None, "rules": [], "logrolls": None}
+    front: ParetoFront | None
+    try:
+        front = rational_front(compiled)
+    except FrontTooLargeError as e:
+        front = None
+        space["front_error"] = str(e)
+    if front is not None:
+        space["front_count"] = len(front)
+        solved = bargaining_data(compiled, front=front)
+        for rule, label in RULE_LABELS.items():
+            entry = solved[rule]
+            space["rules"].append(
+                {
+                    "label": label,
+                    "deal": entry["deal"] if entry else None,
+                    "utilities": entry["utilities"] if entry else None,
+                    "ties": len(entry["ties"]) if entry else 0,
+                    "reason": solved.get(f"{rule}_reason"),
+                }
+            )
+    space["zopa"] = zopa_data(compiled, sample=0, rng=seed)
+    if (compiled.default_options >= 0).all() and compiled.veto.sum() >= 1:
+        space["logrolls"] = logroll_data(scenario, compiled, among="veto", limit=5)
+    return space, front
+
+
+def _agreements(scenario: Scenario) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.id,
+            "title": a.title,
+            "proposal": a.proposal,
+            "source": a.source,
+            "note": a.note,
+            "phases": [
+                {"id": p.id, "name": p.name, "kind": p.kind, "days": p.days} for p in a.phases
+            ],
+        }
+        for a in scenario.agreements
+    ]
+
+
+def build_briefing(
+    scenario: Scenario,
+    *,
+    seed: int = 0,
+    runs: int = 1000,
+    progress: _Progress | None = None,
+) -> Briefing:
+    """Return the briefing on a scenario as one self-contained HTML document and its charts.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    seed : int
+        Seed of every random draw (Monte Carlo forecast, stress tests, ZOPA estimate).
+    runs : int
+        Monte Carlo runs of the forecast and of each stress test, 1 to 1,000,000.
+    progress : callable, optional
+        Called with the name of each step as it starts (for a progress display).
+
+    Raises
+    ------
+    ParameterError
+        If ``runs`` or ``seed`` is out of range.
+    """
+    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= MAX_RUNS:
+        msg = (
+            f"The 'runs' parameter of build_briefing must be an int in [1, {MAX_RUNS}]. "
+            f"Got {runs!r} instead."
+        )
+        raise ParameterError(msg, parameter="runs", value=runs)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        msg = f"The 'seed' parameter of build_briefing must be an int >= 0. Got {seed!r} instead."
+        raise ParameterError(msg, parameter="seed", value=seed)
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    step("assessing the proposals")
+    compiled = compile_scenario(scenario)
+    kinds: dict[str, str] = {s.id: s.kind for s in scenario.sources}
+    proposals = _proposals(scenario, compiled, kinds)
+    step("computing the deal space")
+    space, front = _deal_space(scenario, compiled, seed)
+    charts: list[Chart] = []
+    pareto_chart = None
+    if compiled.n_actors >= 2:
+        pair = default_pair(compiled)
+        figure = pareto_figure(scenario, actors=pair, compiled=compiled, front=front)
+        pareto_chart = Chart("chart-pareto", figure)
+        charts.append(pareto_chart)
+    step("forecasting")
+    forecast_chart = Chart(
+        "chart-forecast",
+        forecast_figure(scenario, model=FORECAST_MODEL, runs=runs, seed=seed),
+    )
+    charts.append(forecast_chart)
+    position_charts = []
+    for issue in scenario.issues:
+        chart = Chart(
+            f"chart-positions-{issue.id}",
+            positions_figure(scenario, issue=issue.id, model=POSITIONS_MODEL),
+        )
+        position_charts.append(chart)
+        charts.append(chart)
+    step("stress-testing the agreements")
+    agreements = _agreements(scenario)
+    for agreement in agreements:
+        chart = Chart(
+            f"chart-survival-{agreement['id']}",
+            survival_figure(scenario, agreement["id"], runs=runs, seed=seed),
+        )
+        agreement["chart"] = chart
+        charts.append(chart)
+    step("writing the report")
+    context = {
+        "scenario": scenario,
+        "version": __version__,
+        "plotly_version": _plotly_version(),
+        "seed": seed,
+        "runs": runs,
+        "forecast_model": FORECAST_MODEL,
+        "positions_model": POSITIONS_MODEL,
+        "sources": _sources(scenario),
+        "source_ids": {s.id for s in scenario.sources},
+        "actor_names": {a.id: a.name for a in scenario.actors},
+        "issue_names": {i.id: i.name for i in scenario.issues},
+        "option_labels": {i.id: {o.id: o.label for o in i.options} for i in scenario.issues},
+        "veto_names": [a.name for a in scenario.actors if a.veto],
+        "proposals": proposals,
+        "space": space,
+        "pareto_chart": pareto_chart,
+        "forecast_chart": forecast_chart,
+        "position_charts": position_charts,
+        "agreements": agreements,
+        # Our own stylesheet and scripts, inlined as they are.
+        "css": Markup(_asset("briefing.css")),
+        "plotly_js": Markup(_asset("vendor/plotly-basic.min.js")),
+        "charts_js": Markup(_asset("charts.js")),
+    }
+    document = _environment().get_template("briefing.html.j2").render(context)
+    return Briefing(html=document, charts=tuple(charts))
+
+
+def render_briefing(scenario: Scenario, *, seed: int = 0, runs: int = 1000) -> str:
+    """Return the briefing on a scenario as one self-contained HTML document.
+
+    See :func:`build_briefing` for the parameters.
+    """
+    return build_briefing(scenario, seed=seed, runs=runs).html

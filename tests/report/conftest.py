@@ -1,0 +1,70 @@
+"""Scenarios, a rendered report and Debian's Chromium (through Playwright) for the report tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from peacetalks.report.briefing import Briefing, build_briefing
+from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.readers import read_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Few runs: the tests check structure and consistency, not the numbers' precision.
+RUNS = 200
+
+
+@pytest.fixture(scope="session")
+def ukraine() -> Scenario:
+    """Return the built-in scenario."""
+    return read_scenario("ukraine-2025")
+
+
+@pytest.fixture(scope="session")
+def small() -> Scenario:
+    """Return the small hand-checked scenario (no bodies, no agreements)."""
+    return read_scenario(str(ROOT / "tests" / "data" / "small.yaml"))
+
+
+@pytest.fixture(scope="session")
+def ukraine_briefing(ukraine: Scenario) -> Briefing:
+    """Return the briefing on the built-in scenario."""
+    return build_briefing(ukraine, seed=3, runs=RUNS)
+
+
+@pytest.fixture(scope="session")
+def ukraine_report(ukraine_briefing: Briefing, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the path of the briefing on the built-in scenario, written to a file."""
+    path = tmp_path_factory.mktemp("report") / "ukraine-2025.html"
+    path.write_text(ukraine_briefing.html, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Return tests/artifacts (git-ignored), created if needed, for screenshots."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Return Debian's Chromium, headless, with background networking off."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

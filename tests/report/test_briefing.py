@@ -1,0 +1,272 @@
+"""The HTML briefing: self-contained, escaped, complete, and consistent with the analyses."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from peacetalks.briefing import assess_proposal
+from peacetalks.errors import ParameterError
+from peacetalks.report import assets_path
+from peacetalks.report.briefing import Briefing, build_briefing, render_briefing
+from peacetalks.report.charts import ratification_rows
+from peacetalks.scenario.models import Scenario
+
+SECTIONS = (
+    "summary",
+    "sources",
+    "actors",
+    "issues",
+    "positions",
+    "proposals",
+    "deal-space",
+    "forecast",
+    "ratification",
+    "agreements",
+)
+
+
+class _Document(HTMLParser):
+    """Every start tag with its attributes, and the text of each script element."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[dict[str, str], str]] = []
+        self._script: dict[str, str] | None = None
+        self._text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, found))
+        if tag == "script":
+            self._script, self._text = found, []
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.tags if "id" in a}
+
+
+@pytest.fixture(scope="module")
+def document(ukraine_briefing: Briefing) -> _Document:
+    return _Document(ukraine_briefing.html)
+
+
+def test_report_loads_nothing_from_the_network(document: _Document) -> None:
+    """Check that no element has a source or stylesheet address; only <a> cites the web."""
+    for tag, attrs in document.tags:
+        assert "src" not in attrs, (tag, attrs)
+        assert "srcset" not in attrs, (tag, attrs)
+        assert tag not in ("link", "iframe", "object", "embed", "img", "base"), (tag, attrs)
+        for name, value in attrs.items():
+            if re.match(r"\s*(https?:)?//", value):
+                assert (tag, name) == ("a", "href"), (tag, attrs)
+            assert not value.strip().lower().startswith(("javascript:", "data:")), (tag, attrs)
+
+
+def test_report_inlines_plotly_styles_and_the_renderer(
+    ukraine_briefing: Briefing, document: _Document
+) -> None:
+    """Check that plotly.js, charts.js and the stylesheet are inside the file."""
+    code = [text for attrs, text in document.scripts if "type" not in attrs]
+    plotly = (assets_path() / "vendor" / "plotly-basic.min.js").read_text(encoding="utf-8")
+    charts = (assets_path() / "charts.js").read_text(encoding="utf-8")
+    assert [c.strip() for c in code] == [plotly.strip(), charts.strip()]
+    css = (assets_path() / "briefing.css").read_text(encoding="utf-8")
+    assert css.strip() in ukraine_briefing.html
+    assert "@import" not in ukraine_briefing.html
+    assert "url(" not in css
+
+
+def test_vendored_plotly_is_safe_to_inline() -> None:
+    """Check that the vendored plotly.js cannot end or confuse its <script> element."""
+    text = (assets_path() / "vendor" / "plotly-basic.min.js").read_text(encoding="utf-8")
+    assert text.lstrip().startswith("/**\n* plotly.js (basic - minified) v")
+    for marker in ("</script", "<!--", "<script"):
+        assert marker not in text.lower()
+    assert (
+        (assets_path() / "vendor" / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    )
+
+
+def test_every_chart_has_its_data_and_text_alternative(
+    ukraine_briefing: Briefing, document: _Document
+) -> None:
+    """Check each chart element: its JSON block, its figure, a caption and a data table."""
+    blocks = {
+        attrs["id"]: json.loads(text)
+        for attrs, text in document.scripts
+        if attrs.get("type") == "application/json"
+    }
+    charts = [a for _, a in document.tags if "pt-chart" in a.get("class", "").split()]
+    assert [c["id"] for c in charts] == [c.id for c in ukraine_briefing.charts]
+    ids = document.ids()
+    for element, chart in zip(charts, ukraine_briefing.charts, strict=True):
+        figure = blocks[element["data-figure"]]
+        assert figure == {"data": chart.figure["data"], "layout": chart.figure["layout"]}
+        assert element["role"] == "img"
+        assert chart.figure["summary"] in element["aria-label"]
+        assert f"{chart.id}-caption" in ids
+    kinds = {c.id.split("-")[1] for c in ukraine_briefing.charts}
+    assert kinds == {"pareto", "forecast", "positions", "survival"}
+    assert sum(c.id.startswith("chart-positions-") for c in ukraine_briefing.charts) == 10
+    assert sum(c.id.startswith("chart-survival-") for c in ukraine_briefing.charts) == 2
+
+
+def test_report_has_every_section(document: _Document) -> None:
+    """Check the sections the briefing promises, unique ids, and that internal links resolve."""
+    ids = document.ids()
+    assert len(ids) == sum(1 for _, a in document.tags if "id" in a)
+    for section in SECTIONS:
+        assert section in ids
+    for _, attrs in document.tags:
+        href = attrs.get("href", "")
+        if href.startswith("#"):
+            assert href[1:] in ids, href
+
+
+def test_sources_are_cited_with_links(ukraine: Scenario, document: _Document) -> None:
+    """Check that every source with a web address is linked, and positions link to sources."""
+    links = {a["href"] for t, a in document.tags if t == "a"}
+    for source in ukraine.sources:
+        if source.address.startswith(("https://", "http://")):
+            assert source.address in links
+    cited = {p.source for p in ukraine.positions if p.source}
+    assert {f"#source-{s}" for s in cited} <= links
+
+
+def test_proposal_verdicts_name_who_does_not_accept(
+    ukraine: Scenario, ukraine_briefing: Briefing
+) -> None:
+    """Check each proposal's section against assess_proposal."""
+    names = {a.id: a.name for a in ukraine.actors}
+    text = ukraine_briefing.html
+    for proposal in ukraine.proposals:
+        assessment = assess_proposal(ukraine, proposal.id)
+        start = text.index(f'<article class="pt-proposal" aria-labelledby="proposal-{proposal.id}"')
+        section = text[start : text.index("</article>", start)]
+        if assessment.passes:
+            assert "Every veto holder accepts this proposal." in section
+        else:
+            blockers = ", ".join(names[b] for b in assessment.blockers)
+            assert f"Not accepted by veto holder(s): {blockers}." in section
+        for verdict in assessment.actors:
+            assert f"{verdict.utility:.2f}" in section
+
+
+def test_ratification_table_has_a_row_per_body_and_proposal(
+    ukraine: Scenario, ukraine_briefing: Briefing
+) -> None:
+    """Check that the ratification table lists every proposal's bodies."""
+    text = ukraine_briefing.html
+    table = text[text.index('<h2 id="ratification">') : text.index('<h2 id="agreements">')]
+    rows = [r for p in ukraine.proposals for r in ratification_rows(ukraine, p.id)]
+    assert table.count('<td><a href="#proposal-') == len(rows)
+    assert table.count(">does not approve<") == sum(not r["passes"] for r in rows)
+
+
+def test_scenario_text_is_escaped(small: Scenario) -> None:
+    """Check that markup and hostile addresses in a scenario come out as text."""
+    sources = [
+        small.sources[0].model_copy(
+            update={"title": "Memo <script>alert(1)</script>", "address": "javascript:alert(1)"}
+        )
+    ]
+    actors = list(small.actors)
+    actors[0] = actors[0].model_copy(update={"name": "North</script><script>alert(2)//"})
+    hostile = small.model_copy(
+        update={
+            "title": "<img src=x onerror=alert(3)>",
+            "sources": tuple(sources),
+            "actors": tuple(actors),
+        }
+    )
+    text = render_briefing(hostile, runs=20)
+    assert "<script>alert" not in text
+    assert "<img" not in text
+    assert 'href="javascript:' not in text
+    assert "&lt;img src=x onerror=alert(3)&gt;" in text
+    assert "Memo &lt;script&gt;alert(1)&lt;/script&gt;" in text
+    parsed = _Document(text)
+    # The hostile name stays inside the JSON blocks, still valid JSON.
+    for attrs, block in parsed.scripts:
+        if attrs.get("type") == "application/json":
+            assert "</script" not in block.lower()
+            json.loads(block)
+    assert sum(1 for attrs, _ in parsed.scripts if "type" not in attrs) == 2
+
+
+def test_small_scenario_says_what_it_lacks(small: Scenario) -> None:
+    """Check the sections of a scenario without bodies or agreements."""
+    text = render_briefing(small, runs=20)
+    assert "The scenario defines no phased agreement." in text
+    assert "No proposal of the scenario needs a body's approval." in text
+    assert "1 of 3 proposals are accepted by every veto holder: Split the border, open trade." in (
+        text
+    )
+
+
+def test_report_is_reproducible(small: Scenario) -> None:
+    """Check that the same seed gives the same file, byte for byte."""
+    assert render_briefing(small, seed=7, runs=30) == render_briefing(small, seed=7, runs=30)
+
+
+def test_progress_names_each_step(small: Scenario) -> None:
+    """Check that the progress callback hears every step, in order."""
+    steps: list[str] = []
+    build_briefing(small, runs=10, progress=steps.append)
+    assert steps == [
+        "assessing the proposals",
+        "computing the deal space",
+        "forecasting",
+        "stress-testing the agreements",
+        "writing the report",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"runs": 0},
+            "The 'runs' parameter of build_briefing must be an int in [1, 1000000]. Got 0 instead.",
+        ),
+        (
+            {"seed": -1},
+            "The 'seed' parameter of build_briefing must be an int >= 0. Got -1 instead.",
+        ),
+    ],
+)
+def test_bad_parameters_are_refused(small: Scenario, options: dict[str, int], message: str) -> None:
+    """Check the messages for runs and seeds out of range."""
+    with pytest.raises(ParameterError) as caught:
+        build_briefing(small, **options)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_assets_path_holds_the_shared_assets() -> None:
+    """Check the folder the web app serves at /assets."""
+    folder = assets_path()
+    assert isinstance(folder, Path)
+    for name in (
+        "charts.js",
+        "briefing.css",
+        "vendor/plotly-basic.min.js",
+        "vendor/plotly.css",
+        "vendor/LICENSE",
+    ):
+        assert (folder / name).is_file(), name
