@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -16,13 +17,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS, StressParameters
-from peacetalks.agreements.stress import (
-    StressResult,
-    compare_designs,
-    find_agreement,
-    stress_test,
-)
+from peacetalks.agreements.stress import StressResult, find_agreement
 from peacetalks.agreements.tracking import track_agreement
+from peacetalks.briefing.stress import run_stress, stress_data
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.agreement_files import load_agreements, with_agreements
@@ -138,35 +135,29 @@ def stress(
 ) -> None:
     """Stress-test a phased agreement: the chance of reaching each phase, and of holding."""
     _check_counts(runs, periods)
-    parameters = StressParameters(period_days=period_days)
+    StressParameters(period_days=period_days)  # checks the period length before any work
     model = _scenario(scenario, agreements_file)
     ids = [agreement] if compare is None else [agreement, compare]
     designs = [find_agreement(model, a) for a in ids]
     horizon = periods or max(sum(-(-p.days // period_days) for p in d.phases) for d in designs)
-    options: dict[str, Any] = {
-        "runs": runs,
-        "periods": periods,
-        "rng": seed,
-        "parameters": parameters,
-    }
     with contextlib.ExitStack() as stack:
+        progress: Callable[[int, int], None] | None = None
         if runs * horizon * len(ids) >= _PROGRESS_WORK:
             bar = stack.enter_context(_progress_bar())
             task = bar.add_task("periods", total=horizon)
-            options["progress"] = lambda done, _total: bar.update(task, completed=done)
-        if compare is None:
-            result = stress_test(model, agreement, **options)
-            data: dict[str, Any] = {"scenario": model.id, **result.to_dict()}
-            comparison = None
-        else:
-            comparison = compare_designs(model, agreement, compare, **options)
-            result = comparison.base
-            data = {
-                "scenario": model.id,
-                **result.to_dict(),
-                "compare": comparison.other.to_dict(),
-                "difference": comparison.difference(),
-            }
+            progress = lambda done, _total: bar.update(task, completed=done)  # noqa: E731
+
+        result, comparison = run_stress(
+            model,
+            agreement,
+            compare=compare,
+            runs=runs,
+            periods=periods,
+            period_days=period_days,
+            seed=seed,
+            progress=progress,
+        )
+    data = stress_data(model, result, comparison)
     if json_output:
         emit_json(data)
         return

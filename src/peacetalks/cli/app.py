@@ -9,16 +9,20 @@ from typing import Annotated, Any
 import typer
 
 from peacetalks import __version__
+from peacetalks.briefing.deal_space import deal_space
 from peacetalks.briefing.deals import amendment_data
+from peacetalks.briefing.evaluation import evaluation_data, source_kind
+from peacetalks.briefing.forecast import forecast_data
+from peacetalks.briefing.negotiation import negotiation_data
 from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
 from peacetalks.briefing.ratification import ratification_data, ratification_summary
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state, stderr
 from peacetalks.cli.agreements import stress, track
 from peacetalks.cli.backtest import backtest_command
-from peacetalks.cli.deals import deal_space, deals, print_amendment_line, print_deal_space
-from peacetalks.cli.forecast import forecast, forecast_data, print_forecast
+from peacetalks.cli.deals import deals, print_amendment_line, print_deal_space
+from peacetalks.cli.forecast import forecast, print_forecast
 from peacetalks.cli.institutions import power, ratify
-from peacetalks.cli.negotiate import negotiate, negotiation_data
+from peacetalks.cli.negotiate import negotiate
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -26,6 +30,8 @@ from peacetalks.cli.render import (
     print_positions,
     print_sources,
 )
+from peacetalks.cli.report import report
+from peacetalks.cli.serve import serve
 from peacetalks.cli.sweep import sweep_command
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 from peacetalks.forecasting.compromise import CompromiseModel
@@ -205,24 +211,19 @@ def evaluate(
         )
         raise ParameterError(msg, parameter="--proposal/--deal", value=(proposal, deal))
     model = load(scenario)
+    deal_map = None if deal is None else _read_deal(deal)
+    if json_output:
+        title = None if deal is None else str(deal)
+        emit_json(evaluation_data(model, proposal=proposal, deal=deal_map, title=title))
+        return
     if proposal is not None:
         result = assess_proposal(model, proposal)
-        kind = _source_kind(model, result.source)
+        kind = source_kind(model, result.source)
     else:
-        assert deal is not None  # narrowed by the check above
-        result = assess_deal(model, _read_deal(deal), proposal_id=None, title=str(deal))
+        assert deal_map is not None  # narrowed by the check above
+        result = assess_deal(model, deal_map, proposal_id=None, title=str(deal))
         kind = None
-    if json_output:
-        emit_json({"scenario": model.id, **result.to_dict(), "source_kind": kind})
-        return
     print_assessment(console, result, kind=kind)
-
-
-def _source_kind(scenario: Scenario, source_id: str | None) -> str | None:
-    for source in scenario.sources:
-        if source.id == source_id:
-            return source.kind
-    return None
 
 
 # A short simulated run for the briefing: every actor concedes linearly over 50 rounds.
@@ -257,7 +258,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
     proposals = []
     for assessment in assess_proposals(model):
         entry = assessment.to_dict()
-        entry["source_kind"] = _source_kind(model, assessment.source)
+        entry["source_kind"] = source_kind(model, assessment.source)
         entry["amendment"] = amendment_data(model, compiled, str(assessment.id), limit=3)
         # Institutions: which bodies must approve the proposal, and do they.
         entry["ratification"] = ratification_data(model, str(assessment.id), compiled=compiled)
@@ -344,7 +345,7 @@ def analyze(
         "\\[analysis] marks an analyst's proposal, \\[stated]/\\[reported] a party's own."
     )
     for assessment, entry in zip(assess_proposals(model), data["proposals"], strict=True):
-        print_assessment(console, assessment, kind=_source_kind(model, assessment.source))
+        print_assessment(console, assessment, kind=source_kind(model, assessment.source))
         print_amendment_line(console, entry["amendment"])
         console.print("  " + ratification_summary(entry["ratification"]), markup=False)
     console.print(
@@ -380,6 +381,8 @@ app.command(name="track")(track)
 app.command(name="power")(power)
 app.command(name="ratify")(ratify)
 app.command(name="negotiate")(negotiate)
+app.command(name="serve")(serve)
+app.command(name="report")(report)
 
 
 def main() -> None:

@@ -9,20 +9,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from peacetalks.briefing.deals import (
-    Among,
-    amendment_data,
-    bargaining_data,
-    logroll_data,
-    pareto_data,
-    rational_front,
-    zopa_data,
-)
+from peacetalks.briefing.deal_space import deal_space
+from peacetalks.briefing.deals import Among
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
-from peacetalks.scenario.compile import CompiledScenario, compile_scenario
-from peacetalks.scenario.models import Scenario
 
-__all__ = ["deal_space", "deals", "print_deal_space"]
+__all__ = ["deals", "print_amendment_line", "print_deal_space"]
 
 RULE_NAMES = {
     "nash": "Nash (max product of gains)",
@@ -30,52 +21,6 @@ RULE_NAMES = {
     "egalitarian": "egalitarian (max smallest gain)",
     "utilitarian": "utilitarian (max sum of utilities)",
 }
-
-
-def deal_space(
-    scenario: Scenario,
-    *,
-    compiled: CompiledScenario | None = None,
-    pareto: bool = True,
-    rules: tuple[str, ...] = ("nash", "ks", "egalitarian", "utilitarian"),
-    zopa: bool = True,
-    amend: str | None = None,
-    logrolls: bool = True,
-    base: str | None = None,
-    rational: bool = False,
-    among: Among = "all",
-    traders: Among | None = None,
-    limit: int = 1000,
-    seed: int | None = None,
-) -> dict[str, Any]:
-    """Return the requested deal-space results as one JSON-ready document.
-
-    ``among`` chooses whose utilities the front and the compromises count; ``traders``
-    whose trades the logrolls list (default: the same).
-    """
-    compiled = compiled if compiled is not None else compile_scenario(scenario)
-    result: dict[str, Any] = {"scenario": scenario.id, "actors": list(compiled.actor_ids)}
-    # The compromises need the rational front; compute it once when the listing wants it too.
-    shared = rational_front(compiled, among=among) if rules and pareto and rational else None
-    if pareto:
-        front = pareto_data(
-            compiled, among=among, rational=rational, limit=limit, rng=seed, front=shared
-        )
-        result["pareto"] = front.pop("deals")
-        result["pareto_info"] = front
-    if rules:
-        solved = bargaining_data(compiled, rules, among=among, front=shared)
-        result["bargaining_actors"] = solved.pop("actors")
-        result.update(solved)
-    if zopa:
-        result["zopa"] = zopa_data(compiled, rng=seed)
-    if amend is not None:
-        result["amend"] = amendment_data(scenario, compiled, amend)
-    if logrolls:
-        rolls = logroll_data(scenario, compiled, base=base, among=traders or among)
-        result["logrolls"] = rolls["trades"]
-        result["logrolls_base"] = {"base": rolls["base"], "deal": rolls["base_deal"]}
-    return result
 
 
 def _options(deal: dict[str, str]) -> str:

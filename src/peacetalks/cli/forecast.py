@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import numpy as np
-import numpy.typing as npt
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from peacetalks.briefing.forecast import forecast_data
 from peacetalks.cli._helpers import (
     ModelOption,
     TableSourceArg,
@@ -20,25 +19,10 @@ from peacetalks.cli._helpers import (
     stderr,
 )
 from peacetalks.errors import ParameterError
-from peacetalks.forecasting.base import ForecastModel
-from peacetalks.forecasting.montecarlo import Distribution, MonteCarloResult, monte_carlo
 from peacetalks.forecasting.registry import MODELS, make_model
-from peacetalks.forecasting.sensitivity import one_at_a_time, what_if
-from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
 
-__all__ = ["forecast", "forecast_data", "print_forecast"]
-
-
-def _nearest_options(scenario: Scenario, values: npt.NDArray[np.float64]) -> dict[str, str | None]:
-    nearest: dict[str, str | None] = {}
-    for i, issue in enumerate(scenario.issues):
-        if np.isnan(values[i]):
-            nearest[issue.id] = None
-            continue
-        option = min(issue.options, key=lambda o: abs(o.position - float(values[i])))
-        nearest[issue.id] = option.id
-    return nearest
+__all__ = ["forecast", "print_forecast"]
 
 
 def _parse_saliences(items: list[str]) -> dict[tuple[str, str], float]:
@@ -59,63 +43,6 @@ def _parse_saliences(items: list[str]) -> dict[tuple[str, str], float]:
             raise ParameterError(msg, parameter="--salience", value=item)
         changed[(actor, issue)] = number
     return changed
-
-
-def forecast_data(
-    model: ForecastModel,
-    *,
-    scenario: Scenario | None = None,
-    runs: int = 0,
-    seed: int | None = None,
-    distribution: Distribution = "triangular",
-    sensitivity: bool = False,
-    drop: tuple[str, ...] = (),
-    saliences: dict[tuple[str, str], float] | None = None,
-    show_progress: bool = False,
-) -> dict[str, Any]:
-    """Return a fitted model's forecast as one JSON-ready document.
-
-    With ``runs`` > 0, each issue gains ``p5``, ``p50``, ``p95`` and a ``histogram`` from
-    a Monte Carlo over the input ranges; with ``sensitivity``, a ``tornado`` per issue;
-    with ``drop`` or ``saliences``, a ``what_if`` comparison.
-    """
-    data = model.forecast().to_dict()
-    if scenario is not None:
-        nearest = _nearest_options(scenario, model.predict())
-        for entry in data["issues"]:
-            entry["nearest_option"] = nearest[entry["id"]]
-    if runs > 0:
-        result: MonteCarloResult
-        if show_progress:
-            with Progress(
-                TextColumn("Monte Carlo"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total} runs"),
-                TimeRemainingColumn(),
-                console=stderr,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("runs", total=runs)
-                result = monte_carlo(
-                    model,
-                    runs,
-                    rng=seed,
-                    distribution=distribution,
-                    chunk=1000,
-                    progress=lambda done, _total: bar.update(task, completed=done),
-                )
-        else:
-            result = monte_carlo(model, runs, rng=seed, distribution=distribution)
-        for i, entry in enumerate(data["issues"]):
-            entry.update(result.issue_data(i))
-        data["monte_carlo"] = {"runs": runs, "seed": seed, "distribution": distribution}
-    if sensitivity:
-        sens = one_at_a_time(model)
-        for i, entry in enumerate(data["issues"]):
-            entry["tornado"] = sens.tornado(i)
-    if drop or saliences:
-        data["what_if"] = what_if(model, drop=drop, saliences=saliences)
-    return data
 
 
 def print_forecast(data: dict[str, Any]) -> None:
@@ -207,17 +134,32 @@ def forecast(
         factory = MODELS[model][0]
         fitted = factory(**(carried | ({"seed": seed} if seed is not None else {})))
     fitted.fit(table)
-    data = forecast_data(
-        fitted,
-        scenario=scenario,
-        runs=runs,
-        seed=seed,
-        distribution=distribution,  # type: ignore[arg-type]
-        sensitivity=sensitivity,
-        drop=tuple(drop or ()),
-        saliences=_parse_saliences(salience or []),
-        show_progress=runs >= 2000,
-    )
+    options: dict[str, Any] = {
+        "scenario": scenario,
+        "runs": runs,
+        "seed": seed,
+        "distribution": distribution,
+        "sensitivity": sensitivity,
+        "drop": tuple(drop or ()),
+        "saliences": _parse_saliences(salience or []),
+    }
+    if runs >= 2000:
+        with Progress(
+            TextColumn("Monte Carlo"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} runs"),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("runs", total=runs)
+            data = forecast_data(
+                fitted,
+                progress=lambda done, _total: bar.update(task, completed=done),
+                **options,
+            )
+    else:
+        data = forecast_data(fitted, **options)
     if json_output:
         emit_json(data)
     else:

@@ -1,0 +1,201 @@
+"""What the API's endpoints share: the store, access checks, scenario versions, error docs."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+
+from peacetalks.errors import NotFoundError, StorageError
+from peacetalks.scenario.load import parse_scenario
+from peacetalks.scenario.models import Scenario
+from peacetalks.storage import Store
+from peacetalks.storage.accounts import User
+from peacetalks.web.errors import PermissionDeniedError
+from peacetalks.web.jobs import JobRunner
+from peacetalks.web.security import current_user, has_role, require_role, require_user
+from peacetalks.web.settings import WebSettings
+
+__all__ = [
+    "ERRORS",
+    "Admin",
+    "Analyst",
+    "CurrentUser",
+    "ErrorBody",
+    "ErrorDetail",
+    "ScenarioCache",
+    "SignedIn",
+    "StoreDep",
+    "VersionedScenario",
+    "check_readable",
+    "check_writable",
+    "jobs_of",
+    "load_version",
+    "settings_of",
+    "store_of",
+]
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: the error's type, its message, and (for scenarios) each problem."""
+
+    type: str
+    message: str
+    problems: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("The request cannot be read (malformed JSON, an unreadable upload)."),
+    401: _error("Not signed in, or an unknown API token."),
+    403: _error("The role or ownership does not allow it, or the CSRF token is missing."),
+    404: _error("No such scenario, version, run or user (or not one you may read)."),
+    413: _error("The request body is larger than the server accepts."),
+    422: _error("The request or the scenario is invalid; the message says where."),
+}
+
+
+def store_of(request: Request) -> Store:
+    """Return the application's store."""
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> WebSettings:
+    """Return the application's settings."""
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def jobs_of(request: Request) -> JobRunner:
+    """Return the application's job runner."""
+    jobs: JobRunner = request.app.state.jobs
+    return jobs
+
+
+StoreDep = Annotated[Store, Depends(store_of)]
+CurrentUser = Annotated[User | None, Depends(current_user)]
+SignedIn = Annotated[User, Depends(require_user)]
+Analyst = Annotated[User, Depends(require_role("analyst"))]
+Admin = Annotated[User, Depends(require_role("admin"))]
+
+
+def _unknown(scenario_id: str) -> NotFoundError:
+    msg = (
+        f"No scenario {scenario_id!r} that you may read. List the scenarios you can read "
+        "with GET /api/scenarios; sign in to see your own and those shared with you."
+    )
+    return NotFoundError(msg, kind="scenario", value=scenario_id)
+
+
+def check_readable(store: Store, scenario_id: str, user: User | None) -> None:
+    """Raise a 404 unless the user may read the scenario (a private one is not revealed)."""
+    username = None if user is None else user.username
+    if not store.can_read(scenario_id, username, admin=has_role(user, "admin")):
+        raise _unknown(scenario_id)
+
+
+def check_writable(store: Store, scenario_id: str, user: User) -> str | None:
+    """Raise unless the user may change the scenario (its owner or an admin); return the owner.
+
+    A scenario the user may not read answers 404; one they may read but not change, 403.
+    """
+    check_readable(store, scenario_id, user)
+    owner = store.scenario_owner(scenario_id)
+    if has_role(user, "admin") or (owner is not None and owner == user.username):
+        return owner
+    whose = "it is built in" if owner is None else f"it belongs to {owner!r}"
+    msg = (
+        f"You may not change scenario {scenario_id!r}: {whose}. Save a copy under another id "
+        "with POST /api/scenarios."
+    )
+    raise PermissionDeniedError(msg)
+
+
+@dataclass(frozen=True)
+class VersionedScenario:
+    """One saved version of a scenario, parsed."""
+
+    id: str
+    version: int
+    sha256: str
+    text: str
+    scenario: Scenario
+
+
+class ScenarioCache:
+    """Parsed scenario versions, by id, version and digest (parsing takes ~0.1 s).
+
+    Parameters
+    ----------
+    size : int
+        Versions kept; the least recently used go first.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, str], VersionedScenario] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, scenario_id: str, version: int | None) -> VersionedScenario:
+        """Return a version (the newest when ``version`` is None), parsing it once.
+
+        Raises
+        ------
+        StorageError
+            If the scenario or the version is unknown.
+        """
+        versions = store.scenario_versions(scenario_id)
+        chosen = versions[-1] if version is None else None
+        for entry in versions if version is not None else ():
+            if entry.number == version:
+                chosen = entry
+        if chosen is None:
+            msg = (
+                f"Scenario {scenario_id!r} has no version {version!r}; its versions are 1 to "
+                f"{versions[-1].number}. List them with GET /api/scenarios/{scenario_id}/versions."
+            )
+            raise StorageError(msg, kind="version", value=version)
+        key = (scenario_id, chosen.number, chosen.sha256)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        text = store.scenario_text(scenario_id, chosen.number)
+        scenario = parse_scenario(text, source=f"{scenario_id} version {chosen.number}")
+        item = VersionedScenario(
+            id=scenario_id,
+            version=chosen.number,
+            sha256=chosen.sha256,
+            text=text,
+            scenario=scenario,
+        )
+        with self._lock:
+            self._items[key] = item
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return item
+
+
+def load_version(
+    request: Request, scenario_id: str, version: int | None, user: User | None
+) -> VersionedScenario:
+    """Return a version of a scenario the user may read (404 otherwise)."""
+    store = store_of(request)
+    check_readable(store, scenario_id, user)
+    cache: ScenarioCache = request.app.state.scenario_cache
+    return cache.get(store, scenario_id, version)

@@ -1,0 +1,209 @@
+"""Analyses as jobs: start one on a scenario, follow its progress, read its results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from peacetalks.errors import NotFoundError, StorageError
+from peacetalks.storage import AnalysisRun, Store
+from peacetalks.storage.accounts import User
+from peacetalks.web.api._deps import (
+    ERRORS,
+    Analyst,
+    SignedIn,
+    StoreDep,
+    jobs_of,
+    load_version,
+    settings_of,
+    store_of,
+)
+from peacetalks.web.runners import (
+    LONG_KINDS,
+    DealsParameters,
+    EvaluateParameters,
+    ForecastParameters,
+    Kind,
+    NegotiateParameters,
+    Parameters,
+    RatifyParameters,
+    StressTestParameters,
+    check_analysis,
+)
+from peacetalks.web.security import has_role
+
+__all__ = ["router", "run_document"]
+
+router = APIRouter(tags=["analyses"])
+VersionQuery = Annotated[
+    int | None, Query(ge=1, le=2**31 - 1, description="Scenario version (default: newest).")
+]
+WaitQuery = Annotated[
+    bool,
+    Query(description="Answer when the run is over (up to the job time limit), not at once."),
+]
+StatusName = Literal["queued", "running", "succeeded", "failed"]
+
+
+def _url(run_id: int) -> str:
+    return f"/api/runs/{run_id}"
+
+
+def run_document(run: AnalysisRun) -> dict[str, Any]:
+    """Return a run as the API shows it: status, progress, timings, results or error."""
+    error = None
+    results = run.results
+    if run.status == "failed":
+        detail = results.get("error") if isinstance(results, dict) else None
+        error = detail if isinstance(detail, dict) else {"type": "Error", "message": run.error}
+        results = None
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "scenario": run.scenario_id,
+        "scenario_version": run.scenario_version,
+        "status": run.status,
+        "progress": run.progress,
+        "parameters": run.parameters,
+        "owner": run.owner,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": None if run.finished_at is None else run.finished_at.isoformat(),
+        "duration_seconds": run.duration_seconds,
+        "results": results,
+        "error": error,
+        "url": _url(run.id),
+    }
+
+
+def _start(
+    request: Request,
+    kind: str,
+    scenario_id: str,
+    version: int | None,
+    parameters: Parameters,
+    user: User,
+) -> AnalysisRun:
+    entry = load_version(request, scenario_id, version, user)
+    values = parameters.model_dump(mode="json")
+    check_analysis(kind, entry.scenario, values)
+    return jobs_of(request).submit(
+        kind,
+        scenario_id=scenario_id,
+        version=entry.version,
+        text=entry.text,
+        parameters=values,
+        owner=user.username,
+    )
+
+
+async def _answer(
+    request: Request,
+    response: Response,
+    kind: str,
+    scenario_id: str,
+    version: int | None,
+    parameters: Parameters,
+    user: User,
+    wait: bool,
+) -> dict[str, Any]:
+    run = await run_in_threadpool(_start, request, kind, scenario_id, version, parameters, user)
+    response.headers["Location"] = _url(run.id)
+    if wait:
+        seconds = settings_of(request).job_seconds + 15
+        finished = await run_in_threadpool(jobs_of(request).wait, run.id, seconds)
+        run = await run_in_threadpool(store_of(request).run, run.id)
+        if finished and run.status in ("succeeded", "failed"):
+            response.status_code = 200
+            return run_document(run)
+    response.status_code = 202
+    return {"id": run.id, "status": run.status, "progress": run.progress, "url": _url(run.id)}
+
+
+_ACCEPTED: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    202: {"description": "The run is queued: follow it at its url."},
+}
+
+
+def _endpoint(kind: str, model: type[Parameters]) -> Callable[..., Any]:
+    long = "Reports its progress as it goes. " if kind in LONG_KINDS else ""
+
+    async def start(
+        request: Request,
+        response: Response,
+        scenario_id: str,
+        body: Parameters,
+        user: Analyst,
+        version: VersionQuery = None,
+        wait: WaitQuery = False,
+    ) -> dict[str, Any]:
+        return await _answer(request, response, kind, scenario_id, version, body, user, wait)
+
+    # The body's model is the kind's own (annotations are strings under __future__).
+    start.__annotations__["body"] = model
+    start.__name__ = f"start_{kind}"
+    start.__doc__ = (
+        f"{(model.__doc__ or '').strip().splitlines()[0]}\n\n"
+        f"Runs as a job (analysts and admins): answers 202 with the run's id and url; "
+        f"{long}With ``wait=true``, answers 200 with the finished run."
+    )
+    return start
+
+
+for _kind, _model in (
+    ("evaluate", EvaluateParameters),
+    ("deals", DealsParameters),
+    ("forecast", ForecastParameters),
+    ("ratify", RatifyParameters),
+    ("stress", StressTestParameters),
+    ("negotiate", NegotiateParameters),
+):
+    router.add_api_route(
+        f"/scenarios/{{scenario_id}}/analyses/{_kind}",
+        _endpoint(_kind, _model),
+        methods=["POST"],
+        status_code=202,
+        responses=_ACCEPTED,
+        summary=f"Start a {_kind} analysis",
+    )
+
+
+def _readable_run(store: Store, run_id: int, user: User) -> AnalysisRun:
+    run: AnalysisRun | None
+    try:
+        run = store.run(run_id)
+    except StorageError:
+        run = None
+    if run is None or not (has_role(user, "admin") or run.owner == user.username):
+        msg = f"No analysis run {run_id} of yours. List your runs with GET /api/runs."
+        raise NotFoundError(msg, kind="run", value=str(run_id))
+    return run
+
+
+@router.get("/runs/{run_id}", responses=ERRORS)
+def get_run(run_id: int, user: SignedIn, store: StoreDep) -> dict[str, Any]:
+    """Return a run: its status, progress (0 to 1), timings, and results or error."""
+    return run_document(_readable_run(store, run_id, user))
+
+
+@router.get("/runs", responses=ERRORS)
+def list_runs(
+    user: SignedIn,
+    store: StoreDep,
+    kind: Annotated[Kind | None, Query(description="Only this analysis.")] = None,
+    scenario: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[StatusName | None, Query()] = None,
+    everyone: Annotated[bool, Query(description="Admins: the runs of every user.")] = False,
+) -> dict[str, Any]:
+    """List your runs (admins: everyone's with ``everyone=true``), newest first."""
+    owner = None if everyone and has_role(user, "admin") else user.username
+    runs = store.runs(kind=kind, scenario_id=scenario, owner=owner, status=status)
+    documents = []
+    for run in reversed(runs):
+        document = run_document(run)
+        document.pop("results")
+        documents.append(document)
+    return {"runs": documents}

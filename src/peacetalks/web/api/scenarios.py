@@ -1,0 +1,300 @@
+"""Scenarios: list, read, create, update, validate, import, versions and sharing."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from peacetalks.errors import Problem, ScenarioError, StorageError
+from peacetalks.scenario.load import parse_scenario, scenario_to_data
+from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.yaml_nodes import MAX_BYTES
+from peacetalks.storage import Store
+from peacetalks.storage.accounts import User
+from peacetalks.web.api._deps import (
+    ERRORS,
+    Analyst,
+    CurrentUser,
+    ScenarioCache,
+    SignedIn,
+    StoreDep,
+    check_readable,
+    check_writable,
+    load_version,
+)
+from peacetalks.web.errors import ConflictError
+from peacetalks.web.imports import FORMATS, ImportFormat, Upload, import_scenario
+from peacetalks.web.security import has_role
+
+__all__ = [
+    "EVERYONE",
+    "ScenarioText",
+    "ShareBody",
+    "router",
+]
+
+router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+# The grantee of a share with every signed-in user, in DELETE /shares/{grantee}.
+EVERYONE = "*"
+VersionQuery = Annotated[
+    int | None, Query(ge=1, le=2**31 - 1, description="A version number (default: newest).")
+]
+# One scenario write at a time, so that checking an id is free and saving it is atomic.
+_WRITES = threading.Lock()
+
+
+class ScenarioText(BaseModel):
+    """A scenario as YAML text, with an optional file name for the error messages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    yaml: Annotated[str, Field(max_length=MAX_BYTES, description="The scenario as YAML.")]
+    filename: Annotated[
+        str | None, Field(max_length=200, description="Names the text in error messages.")
+    ] = None
+
+
+class ShareBody(BaseModel):
+    """Whom to share a scenario with: a username, or null for every signed-in user."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: Annotated[str, Field(min_length=1, max_length=64)] | None
+
+
+def _url(scenario_id: str) -> str:
+    return f"/api/scenarios/{scenario_id}"
+
+
+def _summary(request: Request, store: Store, scenario_id: str, user: User | None) -> dict[str, Any]:
+    cache: ScenarioCache = request.app.state.scenario_cache
+    entry = cache.get(store, scenario_id, None)
+    owner = store.scenario_owner(scenario_id)
+    return {
+        "id": scenario_id,
+        "title": entry.scenario.title,
+        "as_of": entry.scenario.as_of.isoformat(),
+        "version": entry.version,
+        "owner": owner,
+        "builtin": owner is None,
+        "can_edit": _can_edit(user, owner),
+        "url": _url(scenario_id),
+    }
+
+
+def _can_edit(user: User | None, owner: str | None) -> bool:
+    return has_role(user, "admin") or (
+        user is not None and has_role(user, "analyst") and owner == user.username
+    )
+
+
+def _parse(body: ScenarioText) -> Scenario:
+    return parse_scenario(body.yaml, source=body.filename)
+
+
+def _saved(store: Store, scenario: Scenario, number: int, *, created: bool) -> dict[str, Any]:
+    return {
+        "id": scenario.id,
+        "version": number,
+        "created": created,
+        "title": scenario.title,
+        "owner": store.scenario_owner(scenario.id),
+        "url": _url(scenario.id),
+    }
+
+
+def _create(store: Store, text: str, scenario: Scenario, user: User) -> dict[str, Any]:
+    with _WRITES:
+        if scenario.id in store.scenario_ids():
+            msg = (
+                f"A scenario with the id {scenario.id!r} exists already. Choose another id; "
+                f"if it is yours, save a new version with PUT /api/scenarios/{scenario.id}."
+            )
+            raise ConflictError(msg)
+        version = _save(store, text, scenario.id, owner=user.username)
+    return _saved(store, scenario, version, created=True)
+
+
+def _save(store: Store, text: str, scenario_id: str, *, owner: str | None) -> int:
+    try:
+        return store.save_scenario(text, owner=owner).number
+    except StorageError as e:
+        if e.kind == "scenario":
+            raise ConflictError(str(e)) from None
+        raise
+
+
+@router.get("", responses=ERRORS)
+def list_scenarios(request: Request, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
+    """List the scenarios you may read: built-in ones, yours, and those shared with you."""
+    username = None if user is None else user.username
+    ids = store.visible_scenario_ids(username, admin=has_role(user, "admin"))
+    return {"scenarios": [_summary(request, store, i, user) for i in ids]}
+
+
+@router.post("", status_code=201, responses={**ERRORS, 409: ERRORS[422]})
+def create_scenario(body: ScenarioText, user: Analyst, store: StoreDep) -> dict[str, Any]:
+    """Create a scenario from YAML (analysts and admins); it is private until shared."""
+    scenario = _parse(body)
+    return _create(store, body.yaml, scenario, user)
+
+
+@router.post("/validate", responses=ERRORS)
+def validate_scenario(body: ScenarioText, _user: SignedIn) -> dict[str, Any]:
+    """Check a scenario's YAML; answer what ``peacetalks validate --json`` prints.
+
+    Invalid scenarios answer 200 with ``valid: false`` and every problem with its field
+    path, line and message.
+    """
+    try:
+        scenario = _parse(body)
+    except ScenarioError as e:
+        problems = [{"path": p.path, "line": p.line, "message": p.message} for p in e.problems]
+        return {"valid": False, "source": e.source, "problems": problems}
+    return {"valid": True, "id": scenario.id, "problems": []}
+
+
+@router.post("/import", status_code=201, responses={**ERRORS, 409: ERRORS[422]})
+async def import_files(
+    user: Analyst,
+    store: StoreDep,
+    files: Annotated[list[UploadFile], File(description="The file(s) to import.")],
+    format: Annotated[
+        ImportFormat,
+        Form(description=f"One of {', '.join(FORMATS)}; auto tells by the file names."),
+    ] = "auto",
+) -> dict[str, Any]:
+    """Import a scenario from files: YAML, a GENIUS domain, or a KTAB SMP CSV or XML.
+
+    A GENIUS domain is sent as one zip archive of its folder, or as its XML files (the
+    domain file and one utility file per party) in several ``files`` fields.
+    """
+    uploads = []
+    for upload in files:
+        content = await upload.read()
+        uploads.append(Upload(upload.filename or "", content))
+    text, scenario = await run_in_threadpool(import_scenario, uploads, format)
+    return await run_in_threadpool(_create, store, text, scenario, user)
+
+
+@router.get("/{scenario_id}", responses=ERRORS)
+def get_scenario(
+    request: Request,
+    scenario_id: str,
+    user: CurrentUser,
+    store: StoreDep,
+    version: VersionQuery = None,
+) -> dict[str, Any]:
+    """Return a version of a scenario: its YAML and its data (as ``peacetalks show --json``)."""
+    entry = load_version(request, scenario_id, version, user)
+    owner = store.scenario_owner(scenario_id)
+    versions = store.scenario_versions(scenario_id)
+    return {
+        "id": scenario_id,
+        "version": entry.version,
+        "versions": len(versions),
+        "sha256": entry.sha256,
+        "created_at": versions[entry.version - 1].created_at.isoformat(),
+        "owner": owner,
+        "builtin": owner is None,
+        "can_edit": _can_edit(user, owner),
+        "yaml": entry.text,
+        "scenario": scenario_to_data(entry.scenario),
+    }
+
+
+@router.get(
+    "/{scenario_id}/yaml",
+    response_class=PlainTextResponse,
+    responses={**ERRORS, 200: {"content": {"application/yaml": {}}}},
+)
+def get_scenario_yaml(
+    request: Request, scenario_id: str, user: CurrentUser, version: VersionQuery = None
+) -> Response:
+    """Return a version of a scenario as its YAML text, byte for byte as saved."""
+    entry = load_version(request, scenario_id, version, user)
+    return PlainTextResponse(entry.text, media_type="application/yaml; charset=utf-8")
+
+
+@router.put("/{scenario_id}", responses={**ERRORS, 409: ERRORS[422]})
+def update_scenario(
+    scenario_id: str, body: ScenarioText, user: Analyst, store: StoreDep
+) -> dict[str, Any]:
+    """Save a new version of a scenario (its owner or an admin).
+
+    Text equal to the newest version makes no new version (``created: false``).
+    """
+    check_writable(store, scenario_id, user)
+    scenario = _parse(body)
+    if scenario.id != scenario_id:
+        msg = (
+            f"The scenario's id is {scenario.id!r}, not {scenario_id!r} as in the address. "
+            f"Keep 'id: {scenario_id}', or create a new scenario with POST /api/scenarios."
+        )
+        raise ScenarioError([_id_problem(msg, body.yaml)], body.filename)
+    with _WRITES:
+        before = store.scenario_versions(scenario_id)[-1].number
+        number = _save(store, body.yaml, scenario_id, owner=None)
+    return _saved(store, scenario, number, created=number != before)
+
+
+def _id_problem(message: str, text: str) -> Problem:
+    line = next(
+        (n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("id:")), None
+    )
+    return Problem("id", message, line)
+
+
+@router.get("/{scenario_id}/versions", responses=ERRORS)
+def list_versions(scenario_id: str, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
+    """List the saved versions of a scenario, oldest first."""
+    check_readable(store, scenario_id, user)
+    return {
+        "id": scenario_id,
+        "versions": [
+            {
+                "version": v.number,
+                "sha256": v.sha256,
+                "created_at": v.created_at.isoformat(),
+                "url": f"{_url(scenario_id)}?version={v.number}",
+            }
+            for v in store.scenario_versions(scenario_id)
+        ],
+    }
+
+
+def _shares(store: Store, scenario_id: str) -> dict[str, Any]:
+    grantees = store.shares(scenario_id)
+    return {
+        "id": scenario_id,
+        "everyone": None in grantees,
+        "users": [g for g in grantees if g is not None],
+    }
+
+
+@router.get("/{scenario_id}/shares", responses=ERRORS)
+def list_shares(scenario_id: str, user: SignedIn, store: StoreDep) -> dict[str, Any]:
+    """Return whom a scenario is shared with (its owner or an admin)."""
+    check_writable(store, scenario_id, user)
+    return _shares(store, scenario_id)
+
+
+@router.post("/{scenario_id}/shares", responses=ERRORS)
+def share(scenario_id: str, body: ShareBody, user: Analyst, store: StoreDep) -> dict[str, Any]:
+    """Share a scenario (read only) with a user, or with everyone signed in (``null``)."""
+    check_writable(store, scenario_id, user)
+    store.share_scenario(scenario_id, body.username)
+    return _shares(store, scenario_id)
+
+
+@router.delete("/{scenario_id}/shares/{grantee}", responses=ERRORS)
+def unshare(scenario_id: str, grantee: str, user: Analyst, store: StoreDep) -> dict[str, Any]:
+    """Withdraw a share: ``grantee`` is a username, or ``*`` for everyone signed in."""
+    check_writable(store, scenario_id, user)
+    store.unshare_scenario(scenario_id, None if grantee == EVERYONE else grantee)
+    return _shares(store, scenario_id)

@@ -1,0 +1,267 @@
+"""Page: the scenario editor (YAML in a text area, validated by the server on save).
+
+A save that fails validation shows the editor again with the text as sent and every
+problem in place: its line (linked to that line in the text area), the path of the field,
+the message, and the lines around it with the faulty one highlighted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from peacetalks.errors import Problem, ScenarioError, StorageError
+from peacetalks.scenario import builtin_scenarios, parse_scenario
+from peacetalks.scenario.yaml_nodes import read_yaml
+from peacetalks.storage.accounts import User
+from peacetalks.web.pages._access import LoadedScenario, can_create, can_edit, is_admin
+from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
+from peacetalks.web.pages.scenarios import open_scenario
+from peacetalks.web.security import CSRF_FIELD, check_csrf, current_user
+
+__all__ = ["EXCERPT_LINES", "NEW_SCENARIO", "ShownProblem", "router", "shown_problems"]
+
+router = APIRouter()
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+TextField = Annotated[str, Form(max_length=2_000_000)]
+CsrfField = Annotated[str, Form(alias=CSRF_FIELD)]
+
+# Lines shown before and after a faulty line.
+EXCERPT_LINES = 2
+
+NEW_SCENARIO = """\
+id: my-scenario
+title: A new negotiation
+as_of: 2025-01-01
+actors:
+  - {id: north, name: North, capability: 1, veto: true, reservation: 0.4}
+  - {id: south, name: South, capability: 1, veto: true, reservation: 0.4}
+issues:
+  - id: border
+    name: Border
+    scale: {low: South keeps all, high: North takes all}
+    default: status-quo
+    options:
+      - {id: status-quo, label: Status quo, position: 0}
+      - {id: split, label: Split, position: 50}
+positions:
+  - {actor: north, issue: border, ideal: 100, salience: 1, judgement: true}
+  - {actor: south, issue: border, ideal: 0, salience: 1, judgement: true}
+"""
+
+
+@dataclass(frozen=True)
+class ShownProblem:
+    """A validation problem as the editor shows it, with the lines around it."""
+
+    number: int
+    line: int | None
+    path: str
+    message: str
+    excerpt: tuple[tuple[int, str, bool], ...]
+
+
+def shown_problems(text: str, problems: tuple[Problem, ...]) -> list[ShownProblem]:
+    """Return the problems with the lines around each (line number, text, is it the line)."""
+    lines = text.split("\n")
+    shown = []
+    for k, problem in enumerate(problems, start=1):
+        excerpt: tuple[tuple[int, str, bool], ...] = ()
+        if problem.line is not None and 1 <= problem.line <= len(lines):
+            first = max(1, problem.line - EXCERPT_LINES)
+            last = min(len(lines), problem.line + EXCERPT_LINES)
+            excerpt = tuple((n, lines[n - 1], n == problem.line) for n in range(first, last + 1))
+        shown.append(ShownProblem(k, problem.line, problem.path, problem.message, excerpt))
+    return shown
+
+
+def _editor(
+    request: Request,
+    user: User | None,
+    *,
+    text: str,
+    entry: LoadedScenario | None,
+    action: str,
+    problems: tuple[Problem, ...] = (),
+    notice: str = "",
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "editor.html",
+        user,
+        status_code=status_code,
+        entry=entry,
+        scenario=None if entry is None else entry.scenario,
+        tab="edit",
+        may_edit=entry is not None and can_edit(entry, user),
+        text=text,
+        action=action,
+        problems=shown_problems(text, problems),
+        notice=notice,
+    )
+
+
+def _id_line(text: str) -> int | None:
+    document, _ = read_yaml(text)
+    return None if document is None else document.lines.get(("id",))
+
+
+def _ownership_problem(request: Request, user: User, scenario_id: str, text: str) -> Problem | None:
+    """Return why the user may not save under this id, or None if they may."""
+    store = store_of(request)
+    if is_admin(user):
+        return None
+    saved = scenario_id in store.scenario_ids()
+    owner = store.scenario_owner(scenario_id) if saved else None
+    if saved and owner == user.username:
+        return None
+    if saved and owner is not None:
+        msg = (
+            f"a scenario with the id {scenario_id!r} exists and belongs to someone else. "
+            "Choose another id to save your own copy."
+        )
+    elif saved or scenario_id in builtin_scenarios():
+        msg = (
+            f"{scenario_id!r} is the id of a built-in scenario. "
+            "Choose another id to save your own copy."
+        )
+    else:
+        return None
+    return Problem("id", msg, _id_line(text))
+
+
+def _save(
+    request: Request, user: User, text: str, *, entry: LoadedScenario | None, action: str
+) -> Response:
+    text = text.replace("\r\n", "\n")
+    try:
+        scenario = parse_scenario(text, source="editor")
+    except ScenarioError as e:
+        return _editor(
+            request,
+            user,
+            text=text,
+            entry=entry,
+            action=action,
+            problems=e.problems,
+            status_code=422,
+        )
+    if entry is None or scenario.id != entry.id or not can_edit(entry, user):
+        problem = _ownership_problem(request, user, scenario.id, text)
+        if problem is not None:
+            return _editor(
+                request,
+                user,
+                text=text,
+                entry=entry,
+                action=action,
+                problems=(problem,),
+                status_code=422,
+            )
+    try:
+        version = store_of(request).save_scenario(text, owner=user.username)
+    except (ScenarioError, StorageError) as e:
+        problems = e.problems if isinstance(e, ScenarioError) else (Problem("", str(e)),)
+        return _editor(
+            request,
+            user,
+            text=text,
+            entry=entry,
+            action=action,
+            problems=problems,
+            status_code=422,
+        )
+    return RedirectResponse(f"/scenarios/{scenario.id}?saved={version.number}", status_code=303)
+
+
+def _forbidden(request: Request, user: User | None) -> Response:
+    return error_page(
+        request,
+        user,
+        403,
+        "Not allowed",
+        "Saving scenarios needs the analyst or admin role. Ask an admin to change your role.",
+    )
+
+
+@router.get("/scenarios/new", include_in_schema=False)
+def new_scenario(
+    request: Request,
+    user: CurrentUser,
+    source: Annotated[str | None, Query(alias="from")] = None,
+) -> Response:
+    """Show the editor for a new scenario, empty or copied from one the user may read."""
+    if user is None:
+        return login_redirect(request)
+    if not can_create(user):
+        return _forbidden(request, user)
+    text, notice = NEW_SCENARIO, ""
+    if source:
+        copied = open_scenario(request, source, user)
+        if isinstance(copied, Response):
+            return copied
+        text = copied.text
+        notice = f"A copy of {copied.id}: change its id, then save it as your own scenario."
+    return _editor(request, user, text=text, entry=None, action="/scenarios/new", notice=notice)
+
+
+@router.post("/scenarios/new", include_in_schema=False)
+def create_scenario(
+    request: Request, user: CurrentUser, text: TextField, csrf_token: CsrfField = ""
+) -> Response:
+    """Validate and save a new scenario; show the problems in place when it is invalid."""
+    if user is None:
+        return login_redirect(request)
+    check_csrf(request, csrf_token)
+    if not can_create(user):
+        return _forbidden(request, user)
+    return _save(request, user, text, entry=None, action="/scenarios/new")
+
+
+@router.get("/scenarios/{scenario_id}/edit", include_in_schema=False)
+def edit_scenario(request: Request, scenario_id: str, user: CurrentUser) -> Response:
+    """Show the editor of a scenario (a copy to save under a new id if the user may not edit)."""
+    if user is None:
+        return login_redirect(request)
+    entry = open_scenario(request, scenario_id, user)
+    if isinstance(entry, Response):
+        return entry
+    if can_edit(entry, user):
+        return _editor(
+            request, user, text=entry.text, entry=entry, action=f"/scenarios/{entry.id}/edit"
+        )
+    if not can_create(user):
+        return _forbidden(request, user)
+    notice = (
+        f"You cannot change {entry.id}: "
+        + ("it is built in." if entry.builtin else "it belongs to someone else.")
+        + " Change its id to save your own copy."
+    )
+    return _editor(
+        request, user, text=entry.text, entry=entry, action="/scenarios/new", notice=notice
+    )
+
+
+@router.post("/scenarios/{scenario_id}/edit", include_in_schema=False)
+def save_scenario(
+    request: Request,
+    scenario_id: str,
+    user: CurrentUser,
+    text: TextField,
+    csrf_token: CsrfField = "",
+) -> Response:
+    """Validate and save a new version; show the problems in place when it is invalid."""
+    if user is None:
+        return login_redirect(request)
+    check_csrf(request, csrf_token)
+    entry = open_scenario(request, scenario_id, user)
+    if isinstance(entry, Response):
+        return entry
+    if not can_edit(entry, user):
+        return _forbidden(request, user)
+    return _save(request, user, text, entry=entry, action=f"/scenarios/{entry.id}/edit")

@@ -1,0 +1,342 @@
+"""The analyses the API runs as jobs: their parameters, checks and what each computes.
+
+The parameter models are the request bodies of ``POST /api/scenarios/{id}/analyses/{kind}``
+(and so the OpenAPI schema). :func:`check_analysis` is run by the server before a job is
+queued (cheap: ids that must exist), :func:`run_analysis` in the job's own process. Each
+analysis returns the document the matching command prints with ``--json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS
+from peacetalks.agreements.stress import find_agreement
+from peacetalks.briefing.deal_space import RULES, deal_space
+from peacetalks.briefing.evaluation import evaluation_data
+from peacetalks.briefing.forecast import scenario_forecast
+from peacetalks.briefing.negotiation import check_negotiation, negotiation_document
+from peacetalks.briefing.proposals import find_proposal
+from peacetalks.briefing.ratification import ratification_data
+from peacetalks.briefing.stress import stress_document
+from peacetalks.errors import NotFoundError
+from peacetalks.scenario.compile import compile_scenario
+from peacetalks.scenario.models import Scenario
+
+__all__ = [
+    "KINDS",
+    "LONG_KINDS",
+    "DealsParameters",
+    "EvaluateParameters",
+    "ForecastParameters",
+    "Kind",
+    "ModelName",
+    "NegotiateParameters",
+    "Parameters",
+    "RatifyParameters",
+    "SalienceChange",
+    "Strategy",
+    "StressTestParameters",
+    "check_analysis",
+    "parameters_model",
+    "run_analysis",
+]
+
+Kind = Literal["evaluate", "deals", "forecast", "ratify", "stress", "negotiate"]
+KINDS: tuple[str, ...] = get_args(Kind)
+# Analyses that report progress as they go (Monte Carlo runs, simulated periods, talks).
+LONG_KINDS = ("deals", "forecast", "stress", "negotiate")
+
+Progress = Callable[[int, int], None]
+RefId = Annotated[str, Field(min_length=1, max_length=64, description="An id in the scenario.")]
+Seed = Annotated[
+    int | None,
+    Field(
+        ge=0,
+        le=2**63 - 1,
+        description="Seed of the random numbers (the same seed, the same numbers).",
+    ),
+]
+# Spelled out for the schema; tests/web/test_runners.py keeps them in step with the registries.
+ModelName = Literal["compromise", "median", "nash", "bdm", "bdm-scholz", "procedural", "smp"]
+Strategy = Literal["boulware", "conceder", "hardliner", "learner", "linear", "tit-for-tat"]
+
+
+class Parameters(BaseModel):
+    """Base of the analyses' parameters: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvaluateParameters(Parameters):
+    """Evaluate one proposal of the scenario, or a deal: who accepts, who blocks and why."""
+
+    proposal: RefId | None = Field(None, description="Id of one of the scenario's proposals.")
+    deal: Annotated[dict[RefId, RefId], Field(max_length=1000)] | None = Field(
+        None, description="Issue id to option id; left-out issues take their default."
+    )
+    title: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="A label for the deal."
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EvaluateParameters:
+        if (self.proposal is None) == (self.deal is None):
+            got = "both" if self.proposal is not None else "neither"
+            msg = f"give exactly one of 'proposal' (an id) or 'deal' (issue to option); got {got}"
+            raise ValueError(msg)
+        return self
+
+
+class DealsParameters(Parameters):
+    """The deal space: Pareto front, fair compromises, ZOPA, amendments, logrolls.
+
+    With nothing selected, everything but ``amend`` is computed.
+    """
+
+    pareto: bool = Field(False, description="The Pareto-optimal deals.")
+    rules: Annotated[
+        list[Literal["nash", "ks", "egalitarian", "utilitarian"]], Field(max_length=4)
+    ] = Field(default_factory=list, description="Fair compromises to find.")
+    zopa: bool = Field(False, description="The zone of possible agreement.")
+    amend: RefId | None = Field(None, description="Smallest changes that make this proposal pass.")
+    logrolls: bool = Field(False, description="Two-issue trades.")
+    base: RefId | None = Field(None, description="Proposal the logrolls start from.")
+    rational: bool = Field(False, description="Front of deals above every reservation only.")
+    veto_only: bool = Field(False, description="Front, compromises and trades among veto holders.")
+    limit: int = Field(1000, ge=0, le=100_000, description="List at most this many front deals.")
+    seed: Seed = None
+
+
+class SalienceChange(Parameters):
+    """What-if: one actor's salience on one issue."""
+
+    actor: RefId
+    issue: RefId
+    value: float = Field(ge=0, le=1)
+
+
+class ForecastParameters(Parameters):
+    """Where each issue will settle, with uncertainty and sensitivity."""
+
+    model: ModelName = "compromise"
+    rounds: int | None = Field(None, ge=1, le=1000, description="Rounds (models with rounds).")
+    q: float | None = Field(None, ge=0, le=1, description="Q of the expected-utility model.")
+    runs: int = Field(0, ge=0, le=1_000_000, description="Monte Carlo runs (0: none).")
+    seed: Seed = None
+    distribution: Literal["triangular", "uniform"] = "triangular"
+    sensitivity: bool = Field(False, description="Which inputs move each forecast most.")
+    drop: Annotated[list[RefId], Field(max_length=1000)] = Field(
+        default_factory=list, description="What-if: leave these actors out."
+    )
+    saliences: Annotated[list[SalienceChange], Field(max_length=10_000)] = Field(
+        default_factory=list, description="What-if: changed saliences."
+    )
+
+
+class RatifyParameters(Parameters):
+    """Which bodies must approve a proposal, how each member votes, who is pivotal."""
+
+    proposal: RefId
+
+
+class StressTestParameters(Parameters):
+    """Stress-test a phased agreement: the chance of reaching each phase, and of holding."""
+
+    agreement: RefId
+    compare: RefId | None = Field(
+        None, description="Another agreement, simulated on the same random numbers."
+    )
+    runs: int = Field(2000, ge=1, le=MAX_RUNS, description="Monte Carlo runs.")
+    periods: int | None = Field(
+        None, ge=1, le=MAX_PERIODS, description="Periods to simulate (default: the timetable)."
+    )
+    period_days: int = Field(7, ge=1, le=365, description="Length of a period in days.")
+    seed: Seed = None
+
+
+class NegotiateParameters(Parameters):
+    """Simulated negotiations: stacked alternating offers, or single-text mediation."""
+
+    protocol: Literal["alternating", "single-text"] = "alternating"
+    strategies: Annotated[list[Strategy], Field(min_length=1, max_length=1000)] | None = Field(
+        None, description="One strategy for all, or one per actor in scenario order."
+    )
+    rounds: int = Field(100, ge=1, le=100_000, description="Deadline in rounds.")
+    runs: int = Field(1, ge=1, le=100_000, description="Number of negotiations.")
+    seed: Seed = None
+    transcript: bool = Field(False, description="Keep every turn of each run.")
+    mediator: RefId | None = Field(None, description="single-text: a mediating actor's id.")
+    self_interest: float = Field(0.0, ge=0, le=1, description="single-text: mediator's weight.")
+    amendments: bool = Field(False, description="single-text: objectors propose amendments.")
+
+
+_MODELS: dict[str, type[Parameters]] = {
+    "evaluate": EvaluateParameters,
+    "deals": DealsParameters,
+    "forecast": ForecastParameters,
+    "ratify": RatifyParameters,
+    "stress": StressTestParameters,
+    "negotiate": NegotiateParameters,
+}
+
+
+def parameters_model(kind: str) -> type[Parameters]:
+    """Return the parameters model of an analysis kind.
+
+    Raises
+    ------
+    NotFoundError
+        If the kind is unknown.
+    """
+    if kind not in _MODELS:
+        msg = f"No analysis {kind!r}. The analyses are: {', '.join(KINDS)}."
+        raise NotFoundError(msg, kind="analysis", value=kind)
+    return _MODELS[kind]
+
+
+def _check_ids(scenario: Scenario, kind: str, ids: list[str], what: str) -> None:
+    known = [a.id for a in scenario.actors] if kind == "actor" else [i.id for i in scenario.issues]
+    for value in ids:
+        if value not in known:
+            msg = (
+                f"scenario {scenario.id!r} has no {kind} {value!r} ({what}). "
+                f"Its {kind}s: {', '.join(known)}."
+            )
+            raise NotFoundError(msg, kind=kind, value=value)
+
+
+def check_analysis(kind: str, scenario: Scenario, parameters: dict[str, Any]) -> None:
+    """Check that the ids an analysis names exist in the scenario (before queuing it).
+
+    Raises
+    ------
+    NotFoundError
+        If a proposal, agreement, actor or issue is unknown; the message lists the known.
+    ScenarioError
+        If a deal to evaluate names unknown issues or options.
+    ParameterError
+        If the negotiation settings do not fit the scenario.
+    """
+    for name in ("proposal", "amend", "base"):
+        if parameters.get(name) is not None:
+            find_proposal(scenario, parameters[name])
+    if kind == "evaluate" and parameters.get("deal") is not None:
+        compile_scenario(scenario).deal_indices(parameters["deal"])
+    if kind == "stress":
+        for name in ("agreement", "compare"):
+            if parameters.get(name) is not None:
+                find_agreement(scenario, parameters[name])
+    elif kind == "negotiate":
+        strategies = parameters.get("strategies")
+        check_negotiation(
+            scenario,
+            parameters["protocol"],
+            strategies=None if strategies is None else ",".join(strategies),
+            mediator=parameters.get("mediator"),
+            self_interest=parameters["self_interest"],
+            amendments=parameters["amendments"],
+        )
+    elif kind == "forecast":
+        _check_ids(scenario, "actor", parameters["drop"], "in 'drop'")
+        changes = parameters["saliences"]
+        _check_ids(scenario, "actor", [c["actor"] for c in changes], "in 'saliences'")
+        _check_ids(scenario, "issue", [c["issue"] for c in changes], "in 'saliences'")
+
+
+def _deals(scenario: Scenario, p: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    rules = tuple(rule for rule in RULES if rule in p["rules"])
+    pareto, zopa, logrolls = p["pareto"], p["zopa"], p["logrolls"]
+    if not (pareto or rules or zopa or p["amend"] or logrolls):
+        pareto, zopa, logrolls, rules = True, True, True, RULES
+    return deal_space(
+        scenario,
+        pareto=pareto,
+        rules=rules,
+        zopa=zopa,
+        amend=p["amend"],
+        logrolls=logrolls,
+        base=p["base"],
+        rational=p["rational"],
+        among="veto" if p["veto_only"] else "all",
+        limit=p["limit"],
+        seed=p["seed"],
+        progress=progress,
+    )
+
+
+def _forecast(scenario: Scenario, p: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    saliences = {(c["actor"], c["issue"]): c["value"] for c in p["saliences"]}
+    return scenario_forecast(
+        scenario,
+        model=p["model"],
+        rounds=p["rounds"],
+        q=p["q"],
+        runs=p["runs"],
+        seed=p["seed"],
+        distribution=p["distribution"],
+        sensitivity=p["sensitivity"],
+        drop=tuple(p["drop"]),
+        saliences=saliences,
+        progress=progress,
+    )
+
+
+def _negotiate(scenario: Scenario, p: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    strategies = p["strategies"]
+    return negotiation_document(
+        scenario,
+        protocol=p["protocol"],
+        strategies=None if strategies is None else ",".join(strategies),
+        rounds=p["rounds"],
+        runs=p["runs"],
+        seed=p["seed"],
+        transcript=p["transcript"],
+        mediator=p["mediator"],
+        self_interest=p["self_interest"],
+        amendments=p["amendments"],
+        progress=progress,
+    )
+
+
+def run_analysis(
+    kind: str, scenario: Scenario, parameters: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """Run one analysis and return its JSON-ready document.
+
+    Parameters
+    ----------
+    kind : {"evaluate", "deals", "forecast", "ratify", "stress", "negotiate"}
+    scenario : Scenario
+    parameters : dict
+        The analysis' parameters model, dumped (``model_dump()``).
+    progress : callable
+        Called as ``progress(done, total)`` as the work goes on (long analyses only).
+    """
+    p = parameters
+    if kind == "evaluate":
+        return evaluation_data(scenario, proposal=p["proposal"], deal=p["deal"], title=p["title"])
+    if kind == "ratify":
+        return ratification_data(scenario, p["proposal"])
+    if kind == "deals":
+        return _deals(scenario, p, progress)
+    if kind == "forecast":
+        return _forecast(scenario, p, progress)
+    if kind == "stress":
+        return stress_document(
+            scenario,
+            p["agreement"],
+            compare=p["compare"],
+            runs=p["runs"],
+            periods=p["periods"],
+            period_days=p["period_days"],
+            seed=p["seed"],
+            progress=progress,
+        )
+    if kind == "negotiate":
+        return _negotiate(scenario, p, progress)
+    parameters_model(kind)  # raises NotFoundError naming the analyses
+    return {}

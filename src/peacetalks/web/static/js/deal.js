@@ -1,0 +1,178 @@
+// Deal builder: evaluate the deal through the JSON API whenever an option is picked,
+// and rebuild the verdict (the same structure as templates/_verdict.html).
+"use strict";
+
+(function () {
+  const form = document.getElementById("deal-form");
+  const labelsBlock = document.getElementById("deal-labels");
+  if (!form || !labelsBlock) {
+    return;
+  }
+  const labels = JSON.parse(labelsBlock.textContent);
+  const url = form.dataset.evaluateUrl;
+  const prefix = form.dataset.fieldPrefix;
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const selects = Array.from(form.querySelectorAll("select[data-issue]"));
+  let latest = 0;
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "className") {
+        node.className = value;
+      } else {
+        node.setAttribute(key, value);
+      }
+    }
+    for (const child of children || []) {
+      node.append(child);
+    }
+    return node;
+  }
+
+  function actorName(id) {
+    return labels.actors[id] || id;
+  }
+
+  function currentDeal() {
+    const deal = {};
+    for (const select of selects) {
+      deal[select.dataset.issue] = select.value;
+    }
+    return deal;
+  }
+
+  function fixed(value) {
+    return Number(value).toFixed(2);
+  }
+
+  function fillList(list, items, emptyText, build) {
+    list.replaceChildren();
+    if (items.length === 0) {
+      list.append(el("li", { className: "none" }, [emptyText]));
+      return;
+    }
+    for (const item of items) {
+      list.append(build(item));
+    }
+  }
+
+  function costItem(cost) {
+    const issue = labels.issues[cost.issue] || { name: cost.issue, options: {} };
+    const option = issue.options[cost.option] || cost.option;
+    const text = issue.name + ": " + option + " (loss " + fixed(cost.loss) +
+      (cost.red_line ? ", red line" : "") + ")";
+    return el("li", {}, [text]);
+  }
+
+  function reasonItem(actor, withCosts) {
+    const item = el("li", { "data-actor": actor.id }, [
+      el("strong", {}, [actor.name || actorName(actor.id)]),
+      ": " + actor.reason,
+    ]);
+    if (withCosts && actor.worst_issues && actor.worst_issues.length) {
+      item.append(el("ul", { className: "costs" }, actor.worst_issues.map(costItem)));
+    }
+    return item;
+  }
+
+  function render(data) {
+    const verdict = document.getElementById("verdict");
+    const actors = data.actors;
+    const blockers = actors.filter((a) => a.veto && !a.acceptable);
+    const summary = document.getElementById("verdict-summary");
+    const accepted = actors.filter((a) => a.acceptable).length;
+    const head = data.passes
+      ? "Every actor with a veto accepts this deal."
+      : "Blocked by " + blockers.map((a) => a.name || actorName(a.id)).join(", ") + ".";
+    summary.textContent = head + " Accepted by " + accepted + " of " + actors.length + " actors.";
+    summary.className = "verdict-summary " + (data.passes ? "ok" : "blocked");
+    const mini = document.getElementById("verdict-mini");
+    if (mini) {
+      mini.textContent = head;
+      mini.className = "verdict-mini " + (data.passes ? "ok" : "blocked");
+    }
+    fillList(document.getElementById("blockers"), blockers, "Nobody with a veto blocks it.",
+      (a) => reasonItem(a, true));
+    fillList(document.getElementById("acceptors"), actors.filter((a) => a.acceptable),
+      "Nobody accepts it.",
+      (a) => el("li", { "data-actor": a.id }, [(a.name || actorName(a.id)) + (a.veto ? " (veto)" : "")]));
+    fillList(document.getElementById("rejectors"), actors.filter((a) => !a.veto && !a.acceptable),
+      "Nobody.", (a) => reasonItem(a, false));
+    const body = document.querySelector("#utilities tbody");
+    body.replaceChildren(...actors.map((a) => el("tr", { "data-actor": a.id }, [
+      el("th", { scope: "row" }, [a.name || actorName(a.id)]),
+      el("td", {}, [fixed(a.utility)]),
+      el("td", {}, [fixed(a.reservation)]),
+      el("td", {}, [a.veto ? "yes" : "no"]),
+      el("td", {}, [a.acceptable ? "accepts" : "rejects"]),
+    ])));
+    verdict.dataset.passes = data.passes ? "true" : "false";
+  }
+
+  function showError(message) {
+    const summary = document.getElementById("verdict-summary");
+    summary.textContent = "The deal could not be evaluated: " + message;
+    summary.className = "verdict-summary error";
+    const mini = document.getElementById("verdict-mini");
+    if (mini) {
+      mini.textContent = summary.textContent;
+      mini.className = "verdict-mini blocked";
+    }
+  }
+
+  async function evaluate() {
+    const verdict = document.getElementById("verdict");
+    const deal = currentDeal();
+    const ticket = ++latest;
+    verdict.dataset.state = "loading";
+    verdict.setAttribute("aria-busy", "true");
+    const query = new URLSearchParams();
+    for (const [issue, option] of Object.entries(deal)) {
+      query.set(prefix + issue, option);
+    }
+    window.history.replaceState(null, "", window.location.pathname + "?" + query.toString());
+    const headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (csrfMeta) {
+      headers["X-CSRF-Token"] = csrfMeta.content;
+    }
+    let state = "error";
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: headers,
+        credentials: "same-origin",
+        body: JSON.stringify({ deal: deal }),
+      });
+      const data = await response.json().catch(() => null);
+      if (ticket !== latest) {
+        return;
+      }
+      if (!response.ok || !data) {
+        const detail = data && (data.message || data.detail);
+        showError(typeof detail === "string" ? detail : "the server answered " + response.status + ".");
+      } else {
+        render(data);
+        state = "ready";
+      }
+    } catch (error) {
+      if (ticket !== latest) {
+        return;
+      }
+      showError("the server could not be reached.");
+    }
+    verdict.dataset.deal = JSON.stringify(deal);
+    verdict.dataset.state = state;
+    verdict.removeAttribute("aria-busy");
+  }
+
+  for (const select of selects) {
+    select.addEventListener("change", evaluate);
+  }
+  // The verdict updates on its own; the button stays for browsers without scripts.
+  const button = form.querySelector(".evaluate-button");
+  if (button) {
+    button.hidden = true;
+  }
+  document.getElementById("verdict").dataset.deal = JSON.stringify(currentDeal());
+})();
