@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -27,3 +31,12 @@ def small_text(small_path: Path) -> str:
 def rng() -> np.random.Generator:
     """Return a seeded generator, so that random tests are reproducible."""
     return np.random.default_rng(20250212)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Launch Debian's Chromium once per test session (Playwright's sync API allows one)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -28,6 +28,9 @@ PACKAGES = [
     "peacetalks.report",
     "peacetalks.scenario",
     "peacetalks.storage",
+    "peacetalks.web",
+    "peacetalks.web.api",
+    "peacetalks.web.pages",
 ]
 
 

@@ -384,6 +384,8 @@ def test_runs_are_private_to_their_owner(api: Api, small: str) -> None:
         assert bob.get("/api/runs/999999").status_code == 404
         assert mine["id"] not in [r["id"] for r in bob.get("/api/runs").json()["runs"]]
         listed = ann.get("/api/runs", params={"kind": "evaluate"}).json()["runs"]
+        newest = ann.get("/api/runs", params={"limit": 1}).json()["runs"]
+        assert [r["id"] for r in newest] == [ann.get("/api/runs").json()["runs"][0]["id"]]
         assert mine["id"] in [r["id"] for r in listed]
         assert all(r["owner"] == "ann" and "results" not in r for r in listed)
         assert [r["id"] for r in listed] == sorted((r["id"] for r in listed), reverse=True)

@@ -104,6 +104,16 @@ def test_unsafe_request_with_session_cookie_needs_the_csrf_token(api: Api) -> No
     assert right.status_code == 201
 
 
+def test_signing_in_again_with_a_session_cookie_needs_no_csrf_token(api: Api) -> None:
+    """Check that login (JSON only, so no cross-site form can send it) is exempt from CSRF."""
+    with api.session("ann") as (client, csrf):
+        again = client.post("/api/auth/login", json={"username": "ann", "password": PASSWORD})
+        assert again.status_code == 200
+        assert again.json()["csrf_token"] != csrf
+        form = client.post("/api/auth/login", data={"username": "ann", "password": PASSWORD})
+    assert form.status_code == 422  # a form post (what another site could send) is refused
+
+
 def test_csrf_applies_to_logout_put_patch_and_delete(api: Api) -> None:
     """Check that every unsafe method with a session cookie needs the token."""
     with api.session("ada") as (client, _):

@@ -226,6 +226,18 @@ def test_zip_bounds(api: Api) -> None:
         assert message in response.json()["error"]["message"]
 
 
+def test_corrupt_zip_member_is_refused(api: Api) -> None:
+    """Check that a member whose data is corrupt (bad CRC) is refused, not a server error."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("domain.xml", b"<negotiation_template>" + b"x" * 200)
+    data = bytearray(buffer.getvalue())
+    data[60] ^= 0xFF  # inside the stored data: the CRC no longer matches
+    response = _import(api, [("files", ("d.zip", bytes(data), "application/zip"))])
+    assert response.status_code == 422
+    assert "cannot unpack 'domain.xml' from the archive" in response.json()["error"]["message"]
+
+
 def test_imports_need_the_analyst_role(api: Api) -> None:
     """Check that viewers may not import and anonymous users must sign in."""
     files: Files = [("files", ("x.yaml", small_text(new_id()).encode(), "text/yaml"))]

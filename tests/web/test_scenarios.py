@@ -13,7 +13,10 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app as cli
 from peacetalks.scenario import builtin_scenarios, resolve_scenario_path
-from tests.web.conftest import MAX_BODY, Api, create, new_id, small_text
+from peacetalks.storage import open_store
+from peacetalks.web import WebSettings
+from peacetalks.web.app import seed_builtin_scenarios
+from tests.web.conftest import MAX_BODY, Api, create, new_id, serving, small_text
 
 runner = CliRunner()
 
@@ -320,3 +323,37 @@ def test_too_large_streamed_body_is_refused_as_it_arrives(api: Api) -> None:
     assert response.json()["error"]["type"] == "PayloadTooLargeError"
     assert "content-length" not in response.request.headers
     assert response.request.headers["transfer-encoding"] == "chunked"
+
+
+def test_restart_keeps_an_admins_version_of_a_builtin_scenario(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Check that seeding the built-in scenarios never undoes an admin's newer version."""
+    data = str(tmp_path_factory.mktemp("seed"))
+    packaged = resolve_scenario_path("ukraine-2025-02").read_text(encoding="utf-8")
+    edited = packaged.replace("\ntitle: ", "\ntitle: Edited - ", 1)
+    assert edited != packaged
+    with serving(WebSettings(db=data)) as server:
+        store = server.app.state.store
+        assert [v.number for v in store.scenario_versions("ukraine-2025-02")] == [1]
+        store.save_scenario(edited)
+    with serving(WebSettings(db=data)) as server:
+        store = server.app.state.store
+        assert [v.number for v in store.scenario_versions("ukraine-2025-02")] == [1, 2]
+        assert store.scenario_text("ukraine-2025-02") == edited
+        assert store.scenario_owner("ukraine-2025-02") is None
+        assert seed_builtin_scenarios(store) == []
+
+
+def test_seeding_skips_a_builtin_id_a_user_owns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Check that a user's scenario with a built-in id is neither changed nor taken over."""
+    with open_store(tmp_path) as store:
+        store.accounts.create_user("ann", "correct horse battery staple", "analyst")
+        store.save_scenario(small_text("ukraine-2025-06"), owner="ann")
+        saved = seed_builtin_scenarios(store)
+        assert saved == [i for i in builtin_scenarios() if i != "ukraine-2025-06"]
+        assert store.scenario_owner("ukraine-2025-06") == "ann"
+        assert len(store.scenario_versions("ukraine-2025-06")) == 1
+    assert "the built-in scenario 'ukraine-2025-06' is not saved: 'ann' owns" in caplog.text

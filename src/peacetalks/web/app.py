@@ -25,7 +25,7 @@ from peacetalks.web.api._deps import ScenarioCache
 from peacetalks.web.errors import API_PREFIX, install_error_handlers
 from peacetalks.web.jobs import JobRunner, fail_unfinished_runs
 from peacetalks.web.limits import BodyLimitMiddleware
-from peacetalks.web.security import LoginThrottle, SecurityHeadersMiddleware
+from peacetalks.web.security import SECURITY_HEADERS, LoginThrottle, SecurityHeadersMiddleware
 from peacetalks.web.settings import WebSettings
 
 __all__ = ["STATIC_DIR", "create_app", "seed_builtin_scenarios"]
@@ -37,8 +37,10 @@ _log = logging.getLogger("peacetalks.web")
 def seed_builtin_scenarios(store: Store) -> list[str]:
     """Save every built-in scenario to the store, owned by nobody; return the ids saved.
 
-    A built-in scenario already saved with the same text is left alone (no new version);
-    an id that a user took for their own scenario is skipped, with a warning.
+    A built-in scenario whose packaged text was saved before (as any version) is left
+    alone, so that an admin's later versions stay the newest; a packaged text that changed
+    (a new release) is saved as a new version. An id that a user took for their own
+    scenario is skipped, with a warning.
     """
     existing = set(store.scenario_ids())
     saved = []
@@ -53,8 +55,8 @@ def seed_builtin_scenarios(store: Store) -> list[str]:
                     owner,
                 )
                 continue
-            newest = store.scenario_versions(scenario_id)[-1]
-            if newest.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest():
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if digest in {v.sha256 for v in store.scenario_versions(scenario_id)}:
                 continue
         store.save_scenario(text, owner=None)
         saved.append(scenario_id)
@@ -111,7 +113,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.scenario_cache = ScenarioCache()
     app.state.login_throttle = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
-    install_error_handlers(app, render_page=pages.render_error_page)
+    install_error_handlers(app, render_page=pages.render_error_page, headers=dict(SECURITY_HEADERS))
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api.router, prefix=API_PREFIX)

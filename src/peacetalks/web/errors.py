@@ -196,8 +196,11 @@ def _validation_problems(error: RequestValidationError) -> list[dict[str, Any]]:
 class _Handlers:
     """The exception handlers, with the app's page renderer for non-API paths."""
 
-    def __init__(self, render_page: PageErrorRenderer | None) -> None:
+    def __init__(
+        self, render_page: PageErrorRenderer | None, headers: dict[str, str] | None
+    ) -> None:
         self.render_page = render_page
+        self.headers = headers or {}
 
     async def _answer(
         self,
@@ -277,10 +280,18 @@ class _Handlers:
             "The server failed on this request. It is a bug of peacetalks; the server's log "
             "has the details."
         )
-        return await self._answer(request, 500, "InternalError", message)
+        # Answered outside the middleware that adds the security headers: add them here.
+        response = await self._answer(request, 500, "InternalError", message)
+        response.headers.update(self.headers)
+        return response
 
 
-def install_error_handlers(app: FastAPI, *, render_page: PageErrorRenderer | None = None) -> None:
+def install_error_handlers(
+    app: FastAPI,
+    *,
+    render_page: PageErrorRenderer | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     """Register the handlers that answer every error with JSON (or a page outside the API).
 
     Parameters
@@ -289,8 +300,11 @@ def install_error_handlers(app: FastAPI, *, render_page: PageErrorRenderer | Non
     render_page : callable, optional
         ``await render_page(request, status, title, message)`` gives the HTML error page
         for a path outside ``/api``; without it, every path gets JSON.
+    headers : dict, optional
+        Headers for the answer to an unexpected error (500), which the middlewares do
+        not see.
     """
-    handlers = _Handlers(render_page)
+    handlers = _Handlers(render_page, headers)
     app.add_exception_handler(PeacetalksError, handlers.peacetalks)
     app.add_exception_handler(RequestValidationError, handlers.validation)
     app.add_exception_handler(StarletteHTTPException, handlers.http)

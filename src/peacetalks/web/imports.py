@@ -13,6 +13,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -86,8 +87,13 @@ def _unzip(upload: Upload) -> list[Upload]:
             if len(members) >= MAX_FILES:
                 msg = f"the archive has more than {MAX_FILES} files. Zip only the domain folder."
                 raise _fail(msg, upload.filename)
-            with archive.open(info) as member:
-                content = member.read(MAX_UNPACKED_BYTES - total + 1)
+            try:
+                with archive.open(info) as member:
+                    content = member.read(MAX_UNPACKED_BYTES - total + 1)
+            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error) as e:
+                # Encrypted members, unsupported compression, corrupt data.
+                msg = f"cannot unpack {info.filename!r} from the archive: {e}. Zip it again."
+                raise _fail(msg, upload.filename) from None
             total += len(content)
             if total > MAX_UNPACKED_BYTES:
                 msg = (

@@ -35,6 +35,7 @@ from peacetalks.web.settings import WebSettings
 __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "LOGIN_PATH",
     "SAFE_METHODS",
     "SECURITY_HEADERS",
     "SESSION_COOKIE",
@@ -55,6 +56,7 @@ __all__ = [
 SESSION_COOKIE = "pt_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+LOGIN_PATH = "/api/auth/login"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     (
@@ -206,8 +208,12 @@ def check_csrf(request: Request, value: str | None = None) -> None:
 
 
 async def csrf_protect(request: Request) -> None:
-    """Dependency of the API: :func:`check_csrf` with the header."""
-    if request.method in SAFE_METHODS:
+    """Dependency of the API: :func:`check_csrf` with the header.
+
+    Signing in is exempt: it takes JSON only, which a cross-site form cannot send, and a
+    script with an old session cookie must be able to sign in again.
+    """
+    if request.method in SAFE_METHODS or request.url.path == LOGIN_PATH:
         return
     await current_user(request)
     check_csrf(request)

@@ -10,16 +10,6 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 USERNAME = "browser-analyst"
 OTHER_USER = "browser-other"
 PASSWORD = "correct horse battery staple"

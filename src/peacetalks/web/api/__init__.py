@@ -13,12 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from peacetalks import __version__
+from peacetalks.web import security as _security
 from peacetalks.web.api import analyses, auth, events, scenarios, users
-from peacetalks.web.security import csrf_protect
 
-__all__ = ["router"]
+__all__ = ["health", "router"]
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
+router = APIRouter(dependencies=[Depends(_security.csrf_protect)])
 
 
 @router.get("/health", tags=["server"])

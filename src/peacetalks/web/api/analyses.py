@@ -197,12 +197,13 @@ def list_runs(
     scenario: Annotated[str | None, Query(max_length=64)] = None,
     status: Annotated[StatusName | None, Query()] = None,
     everyone: Annotated[bool, Query(description="Admins: the runs of every user.")] = False,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many runs.")] = 100,
 ) -> dict[str, Any]:
     """List your runs (admins: everyone's with ``everyone=true``), newest first."""
     owner = None if everyone and has_role(user, "admin") else user.username
     runs = store.runs(kind=kind, scenario_id=scenario, owner=owner, status=status)
     documents = []
-    for run in reversed(runs):
+    for run in reversed(runs[-limit:]):
         document = run_document(run)
         document.pop("results")
         documents.append(document)
