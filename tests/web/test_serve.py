@@ -2,75 +2,32 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 
+from tests.web._server import serve_command, start_server
 from tests.web.conftest import wait_for
 
 PASSWORD_LINE = re.compile(r"^  password: (\S+)$", re.MULTILINE)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _command(*args: str) -> list[str]:
-    script = shutil.which("peacetalks", path=str(Path(sys.executable).parent))
-    assert script is not None, "the console script is not installed next to this Python"
-    return [script, "serve", "--host", "127.0.0.1", *args]
-
-
 @contextmanager
 def _serve(data: Path, log: Path, *args: str) -> Iterator[str]:
     """Run ``peacetalks serve`` on a free port; give its URL once it answers."""
-    port = _free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            _command("--port", str(port), "--db", str(data), *args),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    url = f"http://127.0.0.1:{port}"
+    server = start_server(data, log, extra=args)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(url + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"no answer within 60 s:\n{log.read_text()}"
-            time.sleep(0.1)
-        yield url
+        yield server.url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            pytest.fail(f"the server did not stop on SIGTERM:\n{log.read_text()}")
+        server.stop()
     # uvicorn shuts down cleanly, then re-raises the signal, as a terminated process should.
-    assert code in (0, -signal.SIGTERM), log.read_text()
-    assert "Application shutdown complete." in log.read_text()
+    assert server.process.returncode in (0, -signal.SIGTERM), server.output()
+    assert "Application shutdown complete." in server.output()
 
 
 def test_serve_first_run_creates_admin_and_serves_jobs(tmp_path: Path) -> None:
@@ -116,7 +73,7 @@ def test_serve_first_run_creates_admin_and_serves_jobs(tmp_path: Path) -> None:
         assert login.status_code == 200
         port = int(url.rsplit(":", 1)[1])
         taken = subprocess.run(
-            _command("--port", str(port), "--db", str(tmp_path / "other")),
+            serve_command(port, tmp_path / "other"),
             capture_output=True,
             text=True,
             timeout=60,
