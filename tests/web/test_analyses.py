@@ -372,6 +372,23 @@ def test_malformed_parameters_answer_422(
     assert response.json()["error"]["problems"][0]["path"] == path
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/runs/99999999999999999999"),
+        ("GET", "/api/runs/0"),
+        ("DELETE", "/api/tokens/99999999999999999999"),
+    ],
+)
+def test_ids_outside_the_databases_range_are_refused(api: Api, method: str, path: str) -> None:
+    """Check that an id no database column can hold is a 422 naming the field, not a 500."""
+    with api.client("ann") as ann:
+        response = ann.request(method, path)
+    assert response.status_code == 422
+    problem = response.json()["error"]["problems"][0]
+    assert problem["path"].startswith("path.")
+
+
 def test_runs_are_private_to_their_owner(api: Api, small: str) -> None:
     """Check that another user's run is 404, the list shows one's own, admins see all."""
     mine = _run(api, small, "evaluate", {"proposal": "grab"})

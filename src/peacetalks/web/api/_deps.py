@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 
 from peacetalks.errors import NotFoundError, StorageError
@@ -27,6 +27,7 @@ __all__ = [
     "CurrentUser",
     "ErrorBody",
     "ErrorDetail",
+    "RowId",
     "ScenarioCache",
     "SignedIn",
     "StoreDep",
@@ -38,6 +39,11 @@ __all__ = [
     "settings_of",
     "store_of",
 ]
+
+
+# The id of a stored row (a run, a token) in a path: a positive 64-bit integer, as the
+# databases store it; a larger number is refused with 422 before any query.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Id of the stored record.")]
 
 
 class ErrorDetail(BaseModel):

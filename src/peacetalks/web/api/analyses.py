@@ -14,6 +14,7 @@ from peacetalks.storage.accounts import User
 from peacetalks.web.api._deps import (
     ERRORS,
     Analyst,
+    RowId,
     SignedIn,
     StoreDep,
     jobs_of,
@@ -184,7 +185,7 @@ def _readable_run(store: Store, run_id: int, user: User) -> AnalysisRun:
 
 
 @router.get("/runs/{run_id}", responses=ERRORS)
-def get_run(run_id: int, user: SignedIn, store: StoreDep) -> dict[str, Any]:
+def get_run(run_id: RowId, user: SignedIn, store: StoreDep) -> dict[str, Any]:
     """Return a run: its status, progress (0 to 1), timings, and results or error."""
     return run_document(_readable_run(store, run_id, user))
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peacetalks.errors import StorageError
 from peacetalks.storage.accounts import ApiToken, Role
-from peacetalks.web.api._deps import ERRORS, Admin, SignedIn, StoreDep
+from peacetalks.web.api._deps import ERRORS, Admin, RowId, SignedIn, StoreDep
 from peacetalks.web.api.auth import UserOut, user_out
 from peacetalks.web.errors import ConflictError
 
@@ -80,7 +80,7 @@ def create_token(body: NewToken, user: SignedIn, store: StoreDep) -> NewTokenOut
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS)
-def revoke_token(token_id: int, user: SignedIn, store: StoreDep) -> Response:
+def revoke_token(token_id: RowId, user: SignedIn, store: StoreDep) -> Response:
     """Revoke one of your API tokens; it stops working at once."""
     store.accounts.revoke_token(user.username, token_id)
     return Response(status_code=204)

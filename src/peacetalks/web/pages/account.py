@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from peacetalks.errors import PeacetalksError
 from peacetalks.storage.accounts import User
 from peacetalks.web import security
+from peacetalks.web.api._deps import RowId
 from peacetalks.web.errors import TooManyAttemptsError
 from peacetalks.web.pages._render import (
     LOGIN_CSRF_COOKIE,
@@ -175,7 +176,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
 def revoke_token(
-    request: Request, token_id: int, user: CurrentUser, csrf_token: CsrfField = ""
+    request: Request, token_id: RowId, user: CurrentUser, csrf_token: CsrfField = ""
 ) -> Response:
     """Revoke one of the user's API tokens."""
     if user is None:
