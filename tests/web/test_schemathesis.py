@@ -57,7 +57,7 @@ def test_the_fuzzed_schema_is_the_served_one(fuzzed: tuple[str, str]) -> None:
 
 @schema.parametrize()
 @settings(
-    max_examples=10,
+    max_examples=60,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
