@@ -282,6 +282,8 @@ class JobRunner:
             # first job after the server started) does not count against the job.
             deadline = time.monotonic() + self.seconds
             while True:
+                if self._closed:  # close() may come before this process was started
+                    return None, _failure("ServerRestarted", RESTART_ERROR)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return None, self._timeout(job)
