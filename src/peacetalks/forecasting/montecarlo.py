@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from peacetalks.analysis.sampling import Distribution as Distribution
+from peacetalks.analysis.sampling import draw_in_ranges as _draw
 from peacetalks.errors import ParameterError
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.scenario.stakeholders import StakeholderTable
@@ -21,33 +23,7 @@ from peacetalks.scenario.stakeholders import StakeholderTable
 __all__ = ["MonteCarloResult", "draw_inputs", "monte_carlo"]
 
 FloatArray = npt.NDArray[np.float64]
-Distribution = Literal["triangular", "uniform"]
 Progress = Callable[[int, int], None]
-
-
-def _draw(
-    rng: np.random.Generator,
-    point: FloatArray,
-    ranges: FloatArray,
-    n_runs: int,
-    distribution: Distribution,
-) -> FloatArray:
-    """Draw ``n_runs`` values of every entry of ``point`` within ``ranges`` (..., 2)."""
-    low = np.minimum(ranges[..., 0], point)
-    high = np.maximum(ranges[..., 1], point)
-    u = rng.random((n_runs, *point.shape))
-    width = high - low
-    if distribution == "uniform":
-        drawn = low + u * width
-    else:
-        # Inverse CDF of the triangular distribution with mode at the point value.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            split = np.where(width > 0, (point - low) / width, 0.5)
-            left = low + np.sqrt(u * width * (point - low))
-            right = high - np.sqrt((1 - u) * width * (high - point))
-        drawn = np.where(u < split, left, right)
-    result: FloatArray = np.where(width > 0, drawn, point)
-    return result
 
 
 def draw_inputs(
