@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from peacetalks.briefing.proposals import assess_deal, assess_proposal
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.models import Scenario
 
@@ -26,6 +27,8 @@ def evaluation_data(
     proposal: str | None = None,
     deal: Mapping[str, str] | None = None,
     title: str | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int = ACCEPTANCE_SEED,
 ) -> dict[str, Any]:
     """Return what ``evaluate --json`` prints for a proposal or a deal.
 
@@ -38,6 +41,8 @@ def evaluation_data(
         Issue id to option id; left-out issues take their default option.
     title : str or None
         A label for the deal.
+    runs, seed : int
+        Draws and seed of the acceptance Monte Carlo (``p_accept``, ``p_pass``).
 
     Raises
     ------
@@ -54,10 +59,10 @@ def evaluation_data(
         )
         raise ParameterError(msg, parameter="--proposal/--deal", value=(proposal, deal))
     if proposal is not None:
-        result = assess_proposal(scenario, proposal)
+        result = assess_proposal(scenario, proposal, runs=runs, seed=seed)
         kind = source_kind(scenario, result.source)
     else:
         assert deal is not None  # narrowed by the check above
-        result = assess_deal(scenario, deal, proposal_id=None, title=title)
+        result = assess_deal(scenario, deal, proposal_id=None, title=title, runs=runs, seed=seed)
         kind = None
     return {"scenario": scenario.id, **result.to_dict(), "source_kind": kind}

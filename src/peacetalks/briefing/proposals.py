@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from peacetalks.analysis.acceptance import AcceptanceInputs
 from peacetalks.analysis.evaluate import blocking_issues, evaluate_deal
+from peacetalks.briefing.robustness import (
+    ACCEPTANCE_RUNS,
+    ACCEPTANCE_SEED,
+    DecidingInput,
+    Robustness,
+    acceptance_inputs,
+    deal_robustness,
+)
 from peacetalks.errors import NotFoundError, ScenarioError
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Proposal, Scenario
@@ -52,6 +61,12 @@ class ActorVerdict:
     veto: bool
     red_lines_crossed: tuple[str, ...]
     worst_issues: tuple[IssueCost, ...]
+    p_accept: float | None = None
+
+    @property
+    def margin(self) -> float:
+        """Return the utility minus the reservation (negative: below the reservation)."""
+        return self.utility - self.reservation
 
     @property
     def reason(self) -> str:
@@ -74,6 +89,8 @@ class ActorVerdict:
             "name": self.name,
             "utility": self.utility,
             "reservation": self.reservation,
+            "margin": round(self.margin, 12),
+            "p_accept": self.p_accept,
             "acceptable": self.acceptable,
             "veto": self.veto,
             "red_lines_crossed": list(self.red_lines_crossed),
@@ -92,6 +109,40 @@ class Assessment:
     deal: dict[str, str]
     defaulted: tuple[str, ...]
     actors: tuple[ActorVerdict, ...]
+    robustness: Robustness | None = None
+
+    @property
+    def p_pass(self) -> float | None:
+        """Return the probability that every veto holder accepts (None without draws)."""
+        return None if self.robustness is None else self.robustness.p_pass
+
+    @property
+    def fragile(self) -> bool | None:
+        """Return whether the verdict is fragile (None without draws)."""
+        return None if self.robustness is None else self.robustness.fragile
+
+    @property
+    def deciding(self) -> tuple[DecidingInput, ...]:
+        """Return the judgements that decide the verdict, most decisive first."""
+        return () if self.robustness is None else self.robustness.deciding
+
+    def robustness_summary(self) -> str:
+        """Return the verdict's robustness in one sentence ("" without draws)."""
+        if self.robustness is None:
+            return ""
+        subject = self.id or self.title or "the deal"
+        r = self.robustness
+        head = (
+            f"passes every veto in {r.p_pass:.0%} of {r.runs:,} draws of the stated ranges "
+            f"(seed {r.seed})"
+        )
+        if r.fragile:
+            head += "; the verdict is fragile"
+        if r.deciding:
+            return head + ". " + r.deciding[0].describe(subject) + "."
+        if self.blockers and r.p_pass == 0.0:
+            return head + ". No stated range changes it."
+        return head + "."
 
     @property
     def blockers(self) -> tuple[str, ...]:
@@ -125,6 +176,11 @@ class Assessment:
             "accepted_by": list(self.accepted_by),
             "utility": {a.id: a.utility for a in self.actors},
             "acceptable": {a.id: a.acceptable for a in self.actors},
+            "p_pass": self.p_pass,
+            "fragile": self.fragile,
+            "deciding": [d.to_dict() for d in self.deciding],
+            "robustness": None if self.robustness is None else self.robustness_summary(),
+            "monte_carlo": None if self.robustness is None else self.robustness.settings(),
             "actors": [a.to_dict() for a in self.actors],
         }
 
@@ -137,11 +193,17 @@ def assess_deal(
     proposal_id: str | None = None,
     title: str | None = None,
     source: str | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int = ACCEPTANCE_SEED,
+    inputs: AcceptanceInputs | None = None,
 ) -> Assessment:
     """Judge a deal (issue id to option id) with every actor of the scenario.
 
     Issues the deal leaves out fall back to their default option; the assessment lists
-    them in ``defaulted``.
+    them in ``defaulted``. With ``runs`` > 0 the verdict also carries its robustness: each
+    actor's probability of accepting, the probability that the deal passes every veto,
+    whether the verdict is fragile and which judgements decide it (see
+    :mod:`peacetalks.briefing.robustness`).
 
     Raises
     ------
@@ -161,6 +223,11 @@ def assess_deal(
     full_deal = {
         issue: compiled.option_ids[i][int(indices[i])] for i, issue in enumerate(compiled.issue_ids)
     }
+    robust = (
+        deal_robustness(compiled, indices, runs=runs, seed=seed, inputs=inputs)
+        if runs > 0 or inputs is not None
+        else None
+    )
     verdicts = []
     for a, actor in enumerate(scenario.actors):
         worst = tuple(
@@ -186,6 +253,7 @@ def assess_deal(
                     if evaluation.red_lines[a, i]
                 ),
                 worst_issues=worst,
+                p_accept=None if robust is None else robust.p_accept[a],
             )
         )
     return Assessment(
@@ -195,6 +263,7 @@ def assess_deal(
         deal=full_deal,
         defaulted=defaulted,
         actors=tuple(verdicts),
+        robustness=robust,
     )
 
 
@@ -215,7 +284,13 @@ def find_proposal(scenario: Scenario, proposal_id: str) -> Proposal:
 
 
 def assess_proposal(
-    scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
+    scenario: Scenario,
+    proposal_id: str,
+    *,
+    compiled: CompiledScenario | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int = ACCEPTANCE_SEED,
+    inputs: AcceptanceInputs | None = None,
 ) -> Assessment:
     """Judge one of the scenario's proposals with every actor.
 
@@ -233,12 +308,25 @@ def assess_proposal(
             proposal_id=proposal.id,
             title=proposal.title,
             source=proposal.source,
+            runs=runs,
+            seed=seed,
+            inputs=inputs,
         )
     except ScenarioError as e:
         raise ScenarioError(e.problems, f"proposal {proposal_id}") from None
 
 
-def assess_proposals(scenario: Scenario) -> list[Assessment]:
-    """Judge every proposal of the scenario, in file order."""
-    compiled = compile_scenario(scenario)
-    return [assess_proposal(scenario, p.id, compiled=compiled) for p in scenario.proposals]
+def assess_proposals(
+    scenario: Scenario,
+    *,
+    compiled: CompiledScenario | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int = ACCEPTANCE_SEED,
+) -> list[Assessment]:
+    """Judge every proposal of the scenario, in file order, on the same draws."""
+    compiled = compiled if compiled is not None else compile_scenario(scenario)
+    inputs = acceptance_inputs(compiled, runs=runs, seed=seed) if runs > 0 else None
+    return [
+        assess_proposal(scenario, p.id, compiled=compiled, runs=runs, seed=seed, inputs=inputs)
+        for p in scenario.proposals
+    ]

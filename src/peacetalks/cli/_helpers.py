@@ -12,12 +12,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import PeacetalksError
 from peacetalks.forecasting.registry import MODELS
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.readers import read_scenario
 
 __all__ = [
+    "AcceptanceRunsOption",
+    "AcceptanceSeedOption",
     "ModelOption",
     "TableSourceArg",
     "console",
@@ -36,6 +39,18 @@ TableSourceArg = Annotated[
     ),
 ]
 ModelOption = Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")]
+# The acceptance Monte Carlo's draws and seed (the same defaults in every face).
+AcceptanceRunsOption = Annotated[
+    int,
+    typer.Option(
+        "--runs",
+        help="Draws of the stated ranges for the acceptance probabilities "
+        f"(default {ACCEPTANCE_RUNS}).",
+    ),
+]
+AcceptanceSeedOption = Annotated[
+    int, typer.Option("--seed", help=f"Seed of those draws (default {ACCEPTANCE_SEED}).")
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -14,9 +14,24 @@ from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.evaluation import evaluation_data, source_kind
 from peacetalks.briefing.forecast import forecast_data
 from peacetalks.briefing.negotiation import negotiation_data
-from peacetalks.briefing.proposals import assess_deal, assess_proposal, assess_proposals
+from peacetalks.briefing.proposals import (
+    Assessment,
+    assess_deal,
+    assess_proposal,
+    assess_proposals,
+)
 from peacetalks.briefing.ratification import ratification_data, ratification_summary
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load, state, stderr
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, check_runs
+from peacetalks.cli._helpers import (
+    AcceptanceRunsOption,
+    AcceptanceSeedOption,
+    console,
+    emit_json,
+    handles_errors,
+    load,
+    state,
+    stderr,
+)
 from peacetalks.cli.agreements import stress, track
 from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deals, print_amendment_line, print_deal_space
@@ -202,9 +217,17 @@ def evaluate(
         Path | None,
         typer.Option("--deal", "-d", help="YAML/JSON file mapping issue ids to option ids."),
     ] = None,
+    runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
+    seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
 ) -> None:
-    """Evaluate a proposal or a deal: each actor's utility, who accepts, who blocks and why."""
+    """Evaluate a proposal or a deal: each actor's utility, who accepts, who blocks and why.
+
+    Each actor's margin (utility minus reservation) and probability of accepting, and the
+    probability that the deal passes every veto, come from --runs draws of the stated
+    ranges (seeded, so two runs print the same).
+    """
+    check_runs(runs)
     if (proposal is None) == (deal is None):
         msg = "Give exactly one of --proposal ID or --deal FILE. Got " + (
             "both." if proposal is not None else "neither."
@@ -214,14 +237,20 @@ def evaluate(
     deal_map = None if deal is None else _read_deal(deal)
     if json_output:
         title = None if deal is None else str(deal)
-        emit_json(evaluation_data(model, proposal=proposal, deal=deal_map, title=title))
+        emit_json(
+            evaluation_data(
+                model, proposal=proposal, deal=deal_map, title=title, runs=runs, seed=seed
+            )
+        )
         return
     if proposal is not None:
-        result = assess_proposal(model, proposal)
+        result = assess_proposal(model, proposal, runs=runs, seed=seed)
         kind = source_kind(model, result.source)
     else:
         assert deal_map is not None  # narrowed by the check above
-        result = assess_deal(model, deal_map, proposal_id=None, title=str(deal))
+        result = assess_deal(
+            model, deal_map, proposal_id=None, title=str(deal), runs=runs, seed=seed
+        )
         kind = None
     print_assessment(console, result, kind=kind)
 
@@ -253,10 +282,13 @@ def _simulated_talks(compiled: CompiledScenario) -> dict[str, Any]:
     }
 
 
-def _briefing_data(model: Scenario) -> dict[str, Any]:
+def _briefing_data(
+    model: Scenario, *, runs: int = ACCEPTANCE_RUNS, seed: int = ACCEPTANCE_SEED
+) -> tuple[dict[str, Any], list[Assessment]]:
     compiled = compile_scenario(model)
     proposals = []
-    for assessment in assess_proposals(model):
+    assessments = assess_proposals(model, compiled=compiled, runs=runs, seed=seed)
+    for assessment in assessments:
         entry = assessment.to_dict()
         entry["source_kind"] = source_kind(model, assessment.source)
         entry["amendment"] = amendment_data(model, compiled, str(assessment.id), limit=3)
@@ -277,13 +309,14 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
     space.pop("actors")
     outlook = forecast_data(CompromiseModel().fit(model), scenario=model, runs=2000, seed=0)
     talks = _simulated_talks(compiled)
-    return {
+    data = {
         "scenario": {
             "id": model.id,
             "title": model.title,
             "as_of": model.as_of.isoformat(),
             "description": model.description,
         },
+        "monte_carlo": {"runs": runs, "seed": seed, "distribution": "triangular"},
         "actors": [
             {
                 "id": a.id,
@@ -309,6 +342,7 @@ def _briefing_data(model: Scenario) -> dict[str, Any]:
         "negotiation": talks,
         "deal_space": space,
     }
+    return data, assessments
 
 
 @app.command()
@@ -317,6 +351,8 @@ def analyze(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a path to a YAML file.")
     ] = DEFAULT_SCENARIO,
+    runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
+    seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
 ) -> None:
     """Brief on a scenario: actors, issues, proposals, amendments and the deal space.
@@ -325,9 +361,10 @@ def analyze(
     veto holder would accept. Then the Pareto front of deals every actor prefers to no
     deal, the fair compromises on it, the zone of possible agreement and logrolls.
     """
+    check_runs(runs)
     model = load(scenario)
     with stderr.status("analysing..."):
-        data = _briefing_data(model)
+        data, assessments = _briefing_data(model, runs=runs, seed=seed)
     if json_output:
         emit_json(data)
         return
@@ -341,10 +378,13 @@ def analyze(
     )
     console.print(
         "\n[bold]Proposals[/]: utility is the salience-weighted mean of option utilities (0-1); "
-        "an actor accepts when no red line is crossed and utility >= its reservation. "
+        "an actor accepts when no red line is crossed and utility >= its reservation; the "
+        "margin is utility minus reservation. P(accept) and the chance of passing every veto "
+        f"come from {runs:,} draws of the stated ranges (seed {seed}); a verdict is fragile "
+        "when that chance is between 20% and 80% or one stated range flips it. "
         "\\[analysis] marks an analyst's proposal, \\[stated]/\\[reported] a party's own."
     )
-    for assessment, entry in zip(assess_proposals(model), data["proposals"], strict=True):
+    for assessment, entry in zip(assessments, data["proposals"], strict=True):
         print_assessment(console, assessment, kind=source_kind(model, assessment.source))
         print_amendment_line(console, entry["amendment"])
         console.print("  " + ratification_summary(entry["ratification"]), markup=False)

@@ -99,16 +99,23 @@ def print_assessment(console: Console, assessment: Assessment, *, kind: str | No
             "  not addressed, default option assumed: " + escape(", ".join(assessment.defaulted))
         )
     table = Table(show_edge=False, pad_edge=False)
-    for column in ("actor", "utility", "reservation", "accepts", "veto"):
+    columns = ["actor", "utility", "reservation", "margin", "accepts", "P(accept)", "veto"]
+    if assessment.robustness is None:
+        columns.remove("P(accept)")
+    for column in columns:
         table.add_column(column)
     for verdict in assessment.actors:
-        table.add_row(
+        row = [
             verdict.id,
             f"{verdict.utility:.2f}",
             f"{verdict.reservation:.2f}",
+            f"{verdict.margin:+.3f}",
             _yes(verdict.acceptable),
-            _yes(verdict.veto),
-        )
+        ]
+        if verdict.p_accept is not None:
+            row.append(f"{verdict.p_accept:.2f}")
+        row.append(_yes(verdict.veto))
+        table.add_row(*row)
     console.print(table)
     for verdict in assessment.actors:
         if verdict.acceptable:
@@ -122,3 +129,6 @@ def print_assessment(console: Console, assessment: Assessment, *, kind: str | No
         console.print("  [green]every veto holder accepts[/]")
     else:
         console.print(f"  [red]blocked by: {escape(', '.join(assessment.blockers))}[/]")
+    summary = assessment.robustness_summary()
+    if summary:
+        console.print("  " + escape(summary))

@@ -74,7 +74,13 @@ class CompiledScenario:
     position_ranges, salience_ranges : ndarray of shape (n_actors, n_issues, 2)
         Low and high of the uncertainty ranges (the point value at both ends when none).
     capabilities, reservations : ndarray of shape (n_actors,)
-    capability_ranges : ndarray of shape (n_actors, 2)
+    capability_ranges, reservation_ranges : ndarray of shape (n_actors, 2)
+        Low and high of the ranges (the point value at both ends when none).
+    derived : ndarray of shape (n_actors, n_issues)
+        True where the utilities follow from the distance to the ideal point (so that they
+        move with it), False where the file gives them or there is no position.
+    quadratic : ndarray of shape (n_actors, n_issues)
+        True where a derived utility uses the quadratic curve.
     veto : ndarray of shape (n_actors,)
     red_lines : ndarray of shape (n_actors, n_issues, max_options)
         True where an option crosses the actor's red line.
@@ -98,6 +104,9 @@ class CompiledScenario:
     capabilities: FloatArray
     capability_ranges: FloatArray
     reservations: FloatArray
+    reservation_ranges: FloatArray
+    derived: BoolArray
+    quadratic: BoolArray
     veto: BoolArray
     red_lines: BoolArray
     default_options: IntArray
@@ -222,12 +231,16 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     salience_ranges = np.zeros((n_actors, n_issues, 2))
     red_lines = np.zeros((n_actors, n_issues, width), dtype=bool)
     has_position = np.zeros((n_actors, n_issues), dtype=bool)
+    derived = np.zeros((n_actors, n_issues), dtype=bool)
+    quadratic = np.zeros((n_actors, n_issues), dtype=bool)
     actor_index = {a: k for k, a in enumerate(actor_ids)}
     issue_index = {i: k for k, i in enumerate(issue_ids)}
     for position in scenario.positions:
         a, i = actor_index[position.actor], issue_index[position.issue]
         count = counts[i]
         has_position[a, i] = True
+        derived[a, i] = position.utilities is None
+        quadratic[a, i] = position.curve == "quadratic"
         utilities[a, i, :count] = _position_utilities(
             position, option_positions[i, :count], option_ids[i]
         )
@@ -255,6 +268,16 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         ],
         dtype=np.float64,
     ).reshape(n_actors, 2)
+    reservations = np.array([a.reservation for a in scenario.actors], dtype=np.float64)
+    reservation_ranges = np.array(
+        [
+            a.uncertainty.reservation
+            if a.uncertainty is not None and a.uncertainty.reservation is not None
+            else (a.reservation, a.reservation)
+            for a in scenario.actors
+        ],
+        dtype=np.float64,
+    ).reshape(n_actors, 2)
     compiled = CompiledScenario(
         actor_ids=actor_ids,
         issue_ids=issue_ids,
@@ -271,7 +294,10 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         salience_ranges=salience_ranges,
         capabilities=capabilities,
         capability_ranges=capability_ranges,
-        reservations=np.array([a.reservation for a in scenario.actors], dtype=np.float64),
+        reservations=reservations,
+        reservation_ranges=reservation_ranges,
+        derived=derived,
+        quadratic=quadratic,
         veto=np.array([a.veto for a in scenario.actors], dtype=bool),
         red_lines=red_lines,
         default_options=default_options,

@@ -69,9 +69,10 @@ class Source(Record):
 
 
 class ActorUncertainty(Record):
-    """Range of an actor's capability, for Monte Carlo."""
+    """Ranges of an actor's capability and reservation value, for Monte Carlo."""
 
     capability: tuple[Number, Number] | None = None
+    reservation: RangeUnit | None = None
 
 
 class Actor(Record):

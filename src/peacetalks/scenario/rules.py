@@ -106,6 +106,13 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
             if low <= 0:
                 msg = f"capability range starts at {low:g}. Capabilities must stay above 0."
                 problems.append(Problem(f"{path}.uncertainty.capability", msg))
+        if actor.uncertainty is not None and actor.uncertainty.reservation is not None:
+            problems += _check_range(
+                f"{path}.uncertainty.reservation",
+                "reservation",
+                actor.uncertainty.reservation,
+                actor.reservation,
+            )
 
     for k, issue in enumerate(scenario.issues):
         path = f"issues[{k}]"
