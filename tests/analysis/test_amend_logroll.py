@@ -57,31 +57,71 @@ def _acceptable_deals(space: Space) -> Iterator[tuple[IntArray, FloatArray]]:
             yield np.array(combo, dtype=np.int64), utils
 
 
+def _dominated(utils: FloatArray, others: list[FloatArray]) -> bool:
+    """Return whether another vector is as good for every actor and better for one."""
+    return any(bool((o >= utils).all() and (o > utils).any()) for o in others)
+
+
 @settings(max_examples=150, deadline=None)
-@given(small_spaces())
-def test_amendment_is_minimal(space: Space) -> None:
-    """Check that an amendment is acceptable to every veto holder and no smaller one is."""
+@given(small_spaces(), st.integers(0, 3))
+def test_amendment_is_minimal(space: Space, n_authors: int) -> None:
+    """Check that amendments are minimal, undominated and ranked by the authors' loss."""
     tables, admissible, reservations, veto, deal = space
-    result = amendments(tables, deal, reservations, veto=veto, admissible=admissible, limit=1000)
+    authors = list(range(min(n_authors, tables[0].shape[0])))
+    result = amendments(
+        tables, deal, reservations, veto=veto, admissible=admissible, authors=authors, limit=1000
+    )
     base_utils = _utils(tables, deal)
-    brute = [
-        (int((combo != deal).sum()), float(np.abs(utils - base_utils).sum()))
-        for combo, utils in _acceptable_deals(space)
-    ]
+    brute = [(combo, utils) for combo, utils in _acceptable_deals(space)]
     if not brute:
         assert not result.possible
         return
     assert result.possible
-    fewest = min(k for k, _ in brute)
-    least = min(m for k, m in brute if k == fewest)
+    fewest = min(int((combo != deal).sum()) for combo, _ in brute)
+    same_size = [utils for combo, utils in brute if int((combo != deal).sum()) == fewest]
+    undominated = [u for u in same_size if not _dominated(u, same_size)]
     assert result.n_changes == fewest
-    assert abs(result.amendments[0].moved - least) < 1e-9
-    assert len(result.amendments) == sum(1 for k, _ in brute if k == fewest)
+    assert result.found == len(same_size)
+    assert len(result.amendments) == len(undominated)
+    assert result.dominated == len(same_size) - len(undominated)
+
+    def rank(utils: FloatArray) -> tuple[float, float, float]:
+        losses = base_utils - utils
+        author = float(losses[authors].max()) if authors else 0.0
+        return (author, float(losses.max()), float(np.abs(utils - base_utils).sum()))
+
+    best = min(rank(u) for u in undominated)
+    np.testing.assert_allclose(rank(result.amendments[0].utilities), best, atol=1e-9)
     for amendment in result.amendments:
         assert len(amendment.changed) == fewest
         utils = _utils(tables, amendment.deal)
         np.testing.assert_allclose(amendment.utilities, utils)
         assert (utils[veto] >= reservations[veto] - 1e-12).all()
+        assert not _dominated(utils, same_size)
+
+
+def test_headline_amendment_is_never_dominated() -> None:
+    """Check that an amendment another beats for every actor is dropped, even if it moves less."""
+    # One issue, base option 0 fails actor 0's reservation. Option 1 moves little but gives
+    # both actors less than option 2, which moves more utility in total.
+    tables = [np.array([[0.0, 0.6, 0.7], [0.9, 0.5, 0.85]])]
+    result = amendments(tables, [0], [0.5, 0.0])
+    assert result.n_changes == 1
+    assert [int(a.deal[0]) for a in result.amendments] == [2]
+    assert result.dominated == 1
+
+
+def test_amendments_rank_by_the_authors_loss_first() -> None:
+    """Check that the author's smaller loss beats a smaller loss in total."""
+    # Option 1: author (actor 1) loses 0.3, actor 0 gains 0.6 (moved 0.9).
+    # Option 2: author loses 0.1, actor 0 gains 0.5 ... and actor 2 loses 0.4 (moved 1.0).
+    tables = [
+        np.array([[0.0, 0.6, 0.5], [0.9, 0.6, 0.8], [0.5, 0.5, 0.1]]),
+    ]
+    result = amendments(tables, [0], [0.45, 0.0, 0.0], authors=[1])
+    assert [int(a.deal[0]) for a in result.amendments] == [2, 1]
+    assert result.amendments[0].author_loss == pytest.approx(0.1)
+    assert result.amendments[0].worst_loss == pytest.approx(0.4)
 
 
 def test_amendment_by_hand() -> None:

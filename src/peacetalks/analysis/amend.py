@@ -1,10 +1,14 @@
 """Amendments: the smallest changes to a proposal that every veto holder would accept.
 
-"Smallest" means fewest issues changed, then least utility moved (the sum over all actors
-of the absolute change in utility). The search goes up in the number of changed issues and
-stops at the first size that has a solution, so the answer is minimal by construction;
-within a size every subset of issues and every combination of their other options is
-evaluated at once with NumPy broadcasting.
+"Smallest" means fewest issues changed. The search goes up in the number of changed
+issues and stops at the first size that has a solution, so the answer is minimal by
+construction; within a size every subset of issues and every combination of their other
+options is evaluated at once with NumPy broadcasting. Among the amendments of that size,
+one that another amendment of the same size beats for every actor (as good for all, better
+for one) is dropped: it is never worth proposing. The rest are ranked by the loss of the
+proposal's own authors (the largest among them; so that the author can still call it its
+proposal), then by the largest loss to any actor, then by the utility moved (the sum over
+all actors of the absolute change in utility).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from peacetalks.analysis._validation import (
     check_veto,
     freeze,
 )
+from peacetalks.analysis.pareto import pareto_mask
 from peacetalks.errors import ParameterError
 
 __all__ = ["Amendment", "AmendmentSearch", "RedLineConflict", "amendments"]
@@ -49,12 +54,19 @@ class Amendment:
         Every actor's utility of the amended deal.
     moved : float
         Sum over actors of the absolute change in utility.
+    author_loss : float
+        The largest utility loss of the proposal's authors (0 without authors; negative
+        when every author gains).
+    worst_loss : float
+        The largest utility loss of any actor (negative when every actor gains).
     """
 
     deal: IntArray
     changed: IntArray
     utilities: FloatArray
     moved: float
+    author_loss: float = 0.0
+    worst_loss: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,10 @@ class AmendmentSearch:
         respects their own red lines.
     complete : bool
         False when ``max_changes`` stopped the search before every size was tried.
+    dominated : int
+        Amendments of the minimal size dropped because another beats them for every actor.
+    found : int
+        Amendments of the minimal size found (before dropping the dominated ones).
     """
 
     amendments: tuple[Amendment, ...]
@@ -90,6 +106,8 @@ class AmendmentSearch:
     conflicts: tuple[RedLineConflict, ...]
     unreachable: IntArray
     complete: bool
+    dominated: int = 0
+    found: int = 0
 
     @property
     def possible(self) -> bool:
@@ -104,6 +122,7 @@ def amendments(
     *,
     veto: npt.ArrayLike | None = None,
     admissible: Sequence[npt.ArrayLike] | None = None,
+    authors: Sequence[int] = (),
     max_changes: int | None = None,
     limit: int = 5,
     tol: float = 1e-12,
@@ -122,6 +141,8 @@ def amendments(
         Who must accept; every actor when None.
     admissible : sequence of ndarray of shape (n_actors, n_options_i), optional
         False where an option crosses an actor's red line.
+    authors : sequence of int
+        Indices of the actors whose proposal it is; their loss ranks the amendments first.
     max_changes : int, optional
         Change at most this many issues (default: all).
     limit : int
@@ -162,6 +183,13 @@ def amendments(
         else check_positive_int(max_changes, "max_changes", caller=_CALLER, minimum=0)
     )
     top = min(top, n_issues)
+    author_rows = np.asarray(list(authors), dtype=np.intp)
+    if author_rows.size and ((author_rows < 0).any() or (author_rows >= n_actors).any()):
+        msg = (
+            f"The 'authors' parameter of {_CALLER} must hold actor indices in [0, {n_actors}). "
+            f"Got {list(authors)!r} instead."
+        )
+        raise ParameterError(msg, parameter="authors", value=authors)
 
     # An option is usable only if no veto holder has a red line on it.
     usable: list[BoolArray] = [np.asarray(mask[must].all(axis=0), dtype=np.bool_) for mask in masks]
@@ -195,7 +223,7 @@ def amendments(
         empty = Amendment(
             freeze(base.astype(np.intp)), freeze(np.empty(0, np.intp)), freeze(base_utils), 0.0
         )
-        return AmendmentSearch((empty,), 0, (), unreachable, True)
+        return AmendmentSearch((empty,), 0, (), unreachable, True, found=1)
 
     budget = max_candidates
     for size in range(len(forced), top + 1):
@@ -210,7 +238,9 @@ def amendments(
                 continue
             budget -= n_candidates
             if budget < 0:
-                return _result(found, limit, size, base, unreachable, complete=False)
+                return _result(
+                    found, limit, size, base, base_utils, author_rows, unreachable, complete=False
+                )
             grids = np.meshgrid(*alternatives, indexing="ij") if subset else []
             choices = (
                 np.stack([g.ravel() for g in grids], axis=1)
@@ -227,7 +257,9 @@ def amendments(
                 moved = float(np.abs(utils[:, row] - base_utils).sum())
                 found.append((moved, new, utils[:, row].copy()))
         if found:
-            return _result(found, limit, size, base, unreachable, complete=True)
+            return _result(
+                found, limit, size, base, base_utils, author_rows, unreachable, complete=True
+            )
     return AmendmentSearch((), None, (), unreachable, top >= n_issues)
 
 
@@ -243,18 +275,45 @@ def _result(
     limit: int,
     size: int,
     base: npt.NDArray[np.integer[npt.NBitBase]],
+    base_utils: FloatArray,
+    authors: IntArray,
     unreachable: IntArray,
     *,
     complete: bool,
 ) -> AmendmentSearch:
-    found.sort(key=lambda item: (round(item[0], 12), item[1].tolist()))
+    if not found:
+        return AmendmentSearch((), None, (), unreachable, complete)
+    utilities = np.stack([utils for _, _, utils in found])  # (n_found, n_actors)
+    keep = pareto_mask(utilities)
+    losses = base_utils[None, :] - utilities
+    author_loss = losses[:, authors].max(axis=1) if authors.size else np.zeros(len(found))
+    worst_loss = losses.max(axis=1)
+    order = sorted(
+        np.flatnonzero(keep).tolist(),
+        key=lambda k: (
+            round(float(author_loss[k]), 12),
+            round(float(worst_loss[k]), 12),
+            round(found[k][0], 12),
+            found[k][1].tolist(),
+        ),
+    )
     chosen = tuple(
         Amendment(
-            deal=freeze(new),
-            changed=freeze(np.flatnonzero(new != base).astype(np.intp)),
-            utilities=freeze(utils),
-            moved=moved,
+            deal=freeze(found[k][1]),
+            changed=freeze(np.flatnonzero(found[k][1] != base).astype(np.intp)),
+            utilities=freeze(found[k][2]),
+            moved=found[k][0],
+            author_loss=float(author_loss[k]),
+            worst_loss=float(worst_loss[k]),
         )
-        for moved, new, utils in found[:limit]
+        for k in order[:limit]
     )
-    return AmendmentSearch(chosen, size if chosen else None, (), unreachable, complete)
+    return AmendmentSearch(
+        chosen,
+        size,
+        (),
+        unreachable,
+        complete,
+        dominated=int((~keep).sum()),
+        found=len(found),
+    )

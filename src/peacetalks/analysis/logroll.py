@@ -65,6 +65,7 @@ def logrolls(
     *,
     admissible: Sequence[npt.ArrayLike] | None = None,
     actors: Sequence[int] | None = None,
+    protect: npt.ArrayLike | None = None,
     limit: int = 10,
     tol: float = 1e-12,
 ) -> list[Logroll]:
@@ -81,6 +82,9 @@ def logrolls(
         line of either trading actor.
     actors : sequence of int, optional
         Only trades between these actors (default: every pair).
+    protect : array-like of bool of shape (n_actors,), optional
+        Actors (typically the veto holders) whose red lines no trade may cross and whom no
+        trade may leave worse off; default: none beyond the two traders.
     limit : int
         Return at most this many trades.
     tol : float
@@ -109,19 +113,45 @@ def logrolls(
         )
         raise ParameterError(msg, parameter="deal", value=deal)
     who = list(range(n_actors)) if actors is None else [int(a) for a in actors]
+    guarded = np.zeros(n_actors, dtype=bool) if protect is None else np.asarray(protect, bool)
+    if guarded.shape != (n_actors,):
+        msg = (
+            f"The 'protect' parameter of {_CALLER} must be {n_actors} booleans. "
+            f"Got shape {guarded.shape} instead."
+        )
+        raise ParameterError(msg, parameter="protect", value=protect)
+    # Options no protected actor has a red line on.
+    open_to = [m[guarded].all(axis=0) for m in masks]
     # deltas[i][a, o]: actor a's change in utility when issue i moves to option o.
     deltas = [t - t[:, [base[i]]] for i, t in enumerate(checked)]
     found: list[Logroll] = []
     for a, b in itertools.combinations(who, 2):
         for i, j in itertools.permutations(range(n_issues), 2):
-            win_a = (deltas[i][a] > tol) & (deltas[i][b] < -tol) & masks[i][a] & masks[i][b]
-            win_b = (deltas[j][b] > tol) & (deltas[j][a] < -tol) & masks[j][a] & masks[j][b]
+            win_a = (
+                (deltas[i][a] > tol)
+                & (deltas[i][b] < -tol)
+                & masks[i][a]
+                & masks[i][b]
+                & open_to[i]
+            )
+            win_b = (
+                (deltas[j][b] > tol)
+                & (deltas[j][a] < -tol)
+                & masks[j][a]
+                & masks[j][b]
+                & open_to[j]
+            )
             if not win_a.any() or not win_b.any():
                 continue
             xs, ys = np.flatnonzero(win_a), np.flatnonzero(win_b)
             net_a = deltas[i][a, xs][:, None] + deltas[j][a, ys][None, :]
             net_b = deltas[i][b, xs][:, None] + deltas[j][b, ys][None, :]
             ok = (net_a > tol) & (net_b > tol)
+            if guarded.any():
+                net_guarded = (
+                    deltas[i][guarded][:, xs][:, :, None] + deltas[j][guarded][:, ys][:, None, :]
+                )
+                ok &= (net_guarded >= -tol).all(axis=0)
             if not ok.any():
                 continue
             joint = np.where(ok, net_a + net_b, -np.inf)

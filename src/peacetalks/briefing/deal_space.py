@@ -14,6 +14,12 @@ from peacetalks.briefing.deals import (
     rational_front,
     zopa_data,
 )
+from peacetalks.briefing.robustness import (
+    ACCEPTANCE_RUNS,
+    ACCEPTANCE_SEED,
+    acceptance_inputs,
+    check_runs,
+)
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
 
@@ -37,6 +43,8 @@ def deal_space(
     traders: Among | None = None,
     limit: int = 1000,
     seed: int | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    all_trades: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Return the requested deal-space results as one JSON-ready document.
@@ -64,12 +72,25 @@ def deal_space(
     limit : int
         List at most this many front deals.
     seed : int or None
-        Seed of the samples (a sampled front, an estimated ZOPA).
+        Seed of the samples (a sampled front, an estimated ZOPA) and of the acceptance
+        Monte Carlo (``ACCEPTANCE_SEED`` when None, so that two runs print the same).
+    runs : int
+        Draws of the acceptance Monte Carlo (``p_pass`` of compromises and amendments).
+    all_trades : bool
+        List every logroll, also those that cross a veto holder's red line or leave a
+        veto holder worse off (dropped by default).
     progress : callable, optional
         Called as ``progress(done, total)`` after each part (front, compromises, ...).
     """
     compiled = compiled if compiled is not None else compile_scenario(scenario)
-    result: dict[str, Any] = {"scenario": scenario.id, "actors": list(compiled.actor_ids)}
+    check_runs(runs)
+    draw_seed = ACCEPTANCE_SEED if seed is None else seed
+    result: dict[str, Any] = {
+        "scenario": scenario.id,
+        "actors": list(compiled.actor_ids),
+        "monte_carlo": {"runs": runs, "seed": draw_seed, "distribution": "triangular"},
+    }
+    inputs = acceptance_inputs(compiled, runs=runs, seed=draw_seed)
     total = sum(map(bool, (pareto, rules, zopa, amend is not None, logrolls)))
     done = 0
 
@@ -89,7 +110,9 @@ def deal_space(
         result["pareto_info"] = front
         step()
     if rules:
-        solved = bargaining_data(compiled, rules, among=among, front=shared)
+        solved = bargaining_data(
+            compiled, rules, among=among, front=shared, runs=runs, seed=draw_seed, inputs=inputs
+        )
         result["bargaining_actors"] = solved.pop("actors")
         result.update(solved)
         step()
@@ -97,11 +120,23 @@ def deal_space(
         result["zopa"] = zopa_data(compiled, rng=seed)
         step()
     if amend is not None:
-        result["amend"] = amendment_data(scenario, compiled, amend)
+        result["amend"] = amendment_data(
+            scenario, compiled, amend, runs=runs, seed=draw_seed, inputs=inputs
+        )
         step()
     if logrolls:
-        rolls = logroll_data(scenario, compiled, base=base, among=traders or among)
+        rolls = logroll_data(
+            scenario,
+            compiled,
+            base=base,
+            among=traders or among,
+            worth_proposing=not all_trades,
+        )
         result["logrolls"] = rolls["trades"]
-        result["logrolls_base"] = {"base": rolls["base"], "deal": rolls["base_deal"]}
+        result["logrolls_base"] = {
+            "base": rolls["base"],
+            "deal": rolls["base_deal"],
+            "worth_proposing": rolls["worth_proposing"],
+        }
         step()
     return result

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from peacetalks.analysis.acceptance import AcceptanceInputs
 from peacetalks.analysis.amend import amendments
 from peacetalks.analysis.bargaining import (
     BargainingSolution,
@@ -31,6 +32,12 @@ from peacetalks.analysis.pareto import (
 )
 from peacetalks.analysis.zopa import zopa_count, zopa_option_presence, zopa_sample
 from peacetalks.briefing.proposals import find_proposal
+from peacetalks.briefing.robustness import (
+    ACCEPTANCE_RUNS,
+    ACCEPTANCE_SEED,
+    acceptance_inputs,
+    deal_robustness,
+)
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.scenario.compile import CompiledScenario
 from peacetalks.scenario.models import Scenario
@@ -52,6 +59,14 @@ RULES = {
     "ks": kalai_smorodinsky_deal,
     "egalitarian": egalitarian_deal,
     "utilitarian": utilitarian_deal,
+}
+
+
+_RULE_SUBJECTS = {
+    "nash": "the Nash deal",
+    "ks": "the Kalai-Smorodinsky deal",
+    "egalitarian": "the egalitarian deal",
+    "utilitarian": "the utilitarian deal",
 }
 
 
@@ -181,13 +196,18 @@ def bargaining_data(
     among: Among = "all",
     max_points: int = 1_000_000,
     front: ParetoFront | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int = ACCEPTANCE_SEED,
+    inputs: AcceptanceInputs | None = None,
 ) -> dict[str, Any]:
     """Return the fair compromises (Nash, Kalai-Smorodinsky, egalitarian, utilitarian).
 
     Each is computed exactly on the front of the deals above every reservation (among the
     chosen actors; pass ``front`` from :func:`rational_front` to reuse it). An entry is
     None, with a ``reason``, when no deal gives every actor at least its reservation; ties
-    are listed under ``ties``.
+    are listed under ``ties``. Each compromise carries its robustness under the stated
+    ranges, as ``evaluate`` gives it: ``p_accept`` per actor, ``p_pass``, ``fragile`` and
+    ``deciding`` (``runs`` draws, ``seed``).
     """
     space = _Space(compiled, among)
     if front is None:
@@ -209,6 +229,24 @@ def bargaining_data(
             continue
         entry = deal_data(compiled, solution.deals[0], solution.utilities[0])
         entry["value"] = solution.value
+        if runs > 0:
+            if inputs is None:
+                inputs = acceptance_inputs(compiled, runs=runs, seed=seed)
+            robust = deal_robustness(
+                compiled, solution.deals[0].astype(np.int64), runs=runs, seed=seed, inputs=inputs
+            )
+            entry["p_accept"] = dict(zip(compiled.actor_ids, robust.p_accept, strict=True))
+            entry["p_pass"] = robust.p_pass
+            entry["fragile"] = robust.fragile
+            entry["deciding"] = [d.to_dict() for d in robust.deciding]
+            entry["robustness"] = (
+                f"passes every veto in {robust.p_pass:.0%} of {robust.runs:,} draws"
+                + (
+                    f"; {robust.deciding[0].describe(_RULE_SUBJECTS[rule])}"
+                    if robust.deciding
+                    else ""
+                )
+            )
         entry["ties"] = [
             deal_data(compiled, solution.deals[k], solution.utilities[k])
             for k in range(1, len(solution))
@@ -258,6 +296,11 @@ def zopa_data(
     }
 
 
+def _clean(value: float) -> float:
+    """Return ``value`` rounded to 12 decimals, so that float noise prints as 0."""
+    return round(value, 12) + 0.0
+
+
 def _proposal_indices(
     scenario: Scenario, compiled: CompiledScenario, proposal_id: str
 ) -> npt.NDArray[np.int64]:
@@ -272,23 +315,35 @@ def amendment_data(
     *,
     limit: int = 5,
     max_changes: int | None = None,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int = ACCEPTANCE_SEED,
+    inputs: AcceptanceInputs | None = None,
 ) -> dict[str, Any]:
     """Return the smallest changes to a proposal that every veto holder would accept.
 
-    Fewest issues changed first, then least utility moved. When none exists, ``possible``
-    is false and ``conflicts`` names the issues whose veto holders' red lines exclude
-    every option, ``unreachable`` the veto holders no deal can satisfy.
+    Fewest issues changed first; amendments that another of the same size beats for every
+    actor are dropped; the rest are ranked by the loss of the proposal's authors, then the
+    largest loss to any actor, then the utility moved (see
+    :mod:`peacetalks.analysis.amend`). Each amendment carries ``p_pass``, its probability
+    of passing every veto under the stated ranges (``runs`` draws, ``seed``). When none
+    exists, ``possible`` is false and ``conflicts`` names the issues whose veto holders'
+    red lines exclude every option, ``unreachable`` the veto holders no deal can satisfy.
     """
-    base = _proposal_indices(scenario, compiled, proposal_id)
+    proposal = find_proposal(scenario, proposal_id)
+    base, _ = compiled.deal_indices(proposal.deal)
+    authors = [compiled.actor_ids.index(a) for a in proposal.authors]
     search = amendments(
         compiled.tables(),
         base,
         compiled.reservations,
         veto=compiled.veto,
         admissible=compiled.admissible(),
+        authors=authors,
         limit=limit,
         max_changes=max_changes,
     )
+    if search.amendments and inputs is None:
+        inputs = acceptance_inputs(compiled, runs=runs, seed=seed)
     found = []
     for amendment in search.amendments:
         entry = deal_data(compiled, amendment.deal, amendment.utilities)
@@ -301,12 +356,28 @@ def amendment_data(
             for i in amendment.changed
         }
         entry["moved"] = amendment.moved
+        entry["author_loss"] = _clean(amendment.author_loss)
+        entry["worst_loss"] = _clean(amendment.worst_loss)
+        robust = deal_robustness(
+            compiled, amendment.deal.astype(np.int64), runs=runs, seed=seed, inputs=inputs
+        )
+        entry["p_pass"] = robust.p_pass
+        entry["fragile"] = robust.fragile
         found.append(entry)
     return {
         "proposal": proposal_id,
+        "authors": list(proposal.authors),
         "possible": search.possible,
         "n_changes": search.n_changes,
         "complete": search.complete,
+        "ranking": (
+            "fewest issues changed; amendments another of the same size beats for every "
+            "actor dropped; then least loss to the proposal's authors, least loss to any "
+            "actor, least utility moved"
+        ),
+        "found": search.found,
+        "dominated": search.dominated,
+        "monte_carlo": {"runs": runs, "seed": seed, "distribution": "triangular"},
         "amendments": found,
         "conflicts": [
             {
@@ -329,12 +400,16 @@ def logroll_data(
     base: str | None = None,
     among: Among = "all",
     limit: int = 10,
+    worth_proposing: bool = True,
 ) -> dict[str, Any]:
-    """Return two-issue logrolls from a base deal, best joint gain first.
+    """Return two-issue logrolls from a base deal, best joint gain (of the traders) first.
 
     The base is a proposal (by id) or, when None, every issue's default option. Trades are
-    between any two actors, or between veto holders only. Each trade lists every actor's
-    gain, and ``hurts`` names the veto holders it leaves worse off.
+    between any two actors, or between veto holders only. With ``worth_proposing`` (the
+    default) a trade that crosses a red line of any veto holder or leaves a veto holder
+    worse off is dropped; without it, every trade is listed and ``hurts`` names the veto
+    holders it leaves worse off. Each trade lists every actor's gain (rounded to 12
+    decimals, so that float noise prints as 0).
     """
     if base is not None:
         indices = _proposal_indices(scenario, compiled, base)
@@ -353,7 +428,12 @@ def logroll_data(
         indices, _ = compiled.deal_indices({})
     traders = _Space(compiled, among).rows.tolist()
     found = logrolls(
-        compiled.tables(), indices, admissible=compiled.admissible(), actors=traders, limit=limit
+        compiled.tables(),
+        indices,
+        admissible=compiled.admissible(),
+        actors=traders,
+        protect=compiled.veto if worth_proposing else None,
+        limit=limit,
     )
     trades = []
     for roll in found:
@@ -368,8 +448,11 @@ def logroll_data(
                     compiled.issue_ids[i]: compiled.option_ids[i][x],
                     compiled.issue_ids[j]: compiled.option_ids[j][y],
                 },
-                "gains": dict(zip(compiled.actor_ids, map(float, roll.gains), strict=True)),
-                "joint_gain": roll.joint_gain,
+                "gains": {
+                    actor: _clean(float(g))
+                    for actor, g in zip(compiled.actor_ids, roll.gains, strict=True)
+                },
+                "joint_gain": _clean(roll.joint_gain),
                 "hurts": [
                     compiled.actor_ids[k]
                     for k in np.flatnonzero(compiled.veto & (roll.gains < -1e-12))
@@ -380,4 +463,9 @@ def logroll_data(
     base_deal = {
         issue: compiled.option_ids[i][int(indices[i])] for i, issue in enumerate(compiled.issue_ids)
     }
-    return {"base": base or "defaults", "base_deal": base_deal, "trades": trades}
+    return {
+        "base": base or "defaults",
+        "base_deal": base_deal,
+        "worth_proposing": worth_proposing,
+        "trades": trades,
+    }

@@ -11,7 +11,15 @@ from rich.table import Table
 
 from peacetalks.briefing.deal_space import deal_space
 from peacetalks.briefing.deals import Among
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+from peacetalks.cli._helpers import (
+    AcceptanceRunsOption,
+    console,
+    emit_json,
+    handles_errors,
+    load,
+    stderr,
+)
 
 __all__ = ["deals", "print_amendment_line", "print_deal_space"]
 
@@ -64,6 +72,8 @@ def print_deal_space(out: Console, data: dict[str, Any], *, shown: int = 20) -> 
         out.print(f"\n[bold]{name}[/]{ties}")
         out.print("  " + escape(_utilities(data["bargaining_actors"], entry["utilities"])))
         out.print("  " + escape(_options(entry["deal"])))
+        if "robustness" in entry:
+            out.print("  " + escape(entry["robustness"]))
     if "zopa" in data:
         zopa = data["zopa"]
         holders = ", ".join(zopa["veto_holders"])
@@ -96,16 +106,35 @@ def print_deal_space(out: Console, data: dict[str, Any], *, shown: int = 20) -> 
                 )
         elif amend["n_changes"] == 0:
             out.print("  none needed: every veto holder already accepts it")
+        else:
+            authors = ", ".join(amend["authors"]) or "none: an analyst's proposal"
+            out.print(
+                f"  {amend['found']} way(s) with {amend['n_changes']} change(s); "
+                f"{amend['dominated']} dropped because another beats them for every actor; "
+                f"ranked by the loss to the proposal's authors ({escape(authors)}), then the "
+                "largest loss to any actor; P(passes) from "
+                f"{amend['monte_carlo']['runs']:,} draws of the stated ranges"
+            )
         for entry in amend["amendments"]:
             if not entry["changed"]:
                 continue
             changes = "; ".join(
                 f"{issue}: {c['from']} -> {c['to']}" for issue, c in entry["changes"].items()
             )
-            out.print(f"  change {escape(changes)} (utility moved {entry['moved']:.2f})")
+            out.print(
+                f"  change {escape(changes)}: P(passes) {entry['p_pass']:.2f}; authors' loss "
+                f"{entry['author_loss']:.2f}, largest loss {entry['worst_loss']:.2f}, "
+                f"utility moved {entry['moved']:.2f}"
+            )
             out.print("    " + escape(_utilities(actors, entry["utilities"])))
     if "logrolls" in data:
-        out.print(f"\n[bold]Logrolls[/] from {escape(data['logrolls_base']['base'])}")
+        kept = (
+            " (trades that cross a veto holder's red line or hurt a veto holder left out; "
+            "--all-trades lists them)"
+            if data["logrolls_base"].get("worth_proposing", False)
+            else ""
+        )
+        out.print(f"\n[bold]Logrolls[/] from {escape(data['logrolls_base']['base'])}{kept}")
         if not data["logrolls"]:
             out.print("  none found")
         for roll in data["logrolls"][:10]:
@@ -131,7 +160,10 @@ def print_amendment_line(out: Console, amend: dict[str, Any]) -> None:
         )
         more = len(amend["amendments"]) - 1
         extra = f" ({more} other way(s) with as few changes)" if more else ""
-        out.print(f"  smallest amendment that passes: {escape(changes)}{extra}")
+        out.print(
+            f"  smallest amendment that passes: {escape(changes)}{extra}; "
+            f"P(passes) {first['p_pass']:.2f}"
+        )
 
 
 @handles_errors
@@ -167,7 +199,21 @@ def deals(
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="List at most N front deals.")
     ] = 1000,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for samples.")] = None,
+    all_trades: Annotated[
+        bool,
+        typer.Option(
+            "--all-trades",
+            help="Also list logrolls that cross a veto holder's red line or hurt a veto holder.",
+        ),
+    ] = False,
+    runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            help=f"Seed of the samples and of the acceptance draws (default {ACCEPTANCE_SEED}).",
+        ),
+    ] = ACCEPTANCE_SEED,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Explore the deal space: Pareto front, fair compromises, ZOPA, amendments, logrolls.
@@ -201,6 +247,8 @@ def deals(
         "among": among,
         "limit": limit,
         "seed": seed,
+        "runs": runs,
+        "all_trades": all_trades,
     }
     if json_output:
         emit_json(deal_space(model, **options))

@@ -169,11 +169,16 @@ class Position(Record):
 
 
 class Proposal(Record):
-    """A deal attributed to a source: one option id per issue."""
+    """A deal attributed to a source: one option id per issue.
+
+    ``authors`` names the actors whose proposal it is (none for an analyst's proposal);
+    amendments are ranked by their loss first.
+    """
 
     id: Id
     title: Name
     source: Id
+    authors: tuple[Id, ...] = ()
     date: PartialDate | None = None
     note: Text | None = None
     deal: dict[Id, Id]

@@ -222,6 +222,11 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     for k, proposal in enumerate(scenario.proposals):
         path = f"proposals[{k}]"
         problems += check_source(f"{path}.source", proposal.source, sources)
+        problems += [
+            unknown(f"{path}.authors[{j}]", "actor", author, actors)
+            for j, author in enumerate(proposal.authors)
+            if author not in actors
+        ]
         problems += check_deal(path, proposal.deal, scenario)
     problems += check_agreements(scenario.agreements, scenario)
     return problems
