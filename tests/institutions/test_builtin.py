@@ -120,7 +120,8 @@ BODY_FILE = "id: trio\nname: Trio\nrule: {kind: majority, basis: weight}\nmember
         (
             BODY_FILE.replace("name: Trio\n", "name: Trio\nchair: a\n"),
             "t.yaml, line 3, chair: unknown key 'chair'. Allowed keys here: id, name, "
-            "builtin, members, rule, source, follow, default_vote, actors, votes, note. "
+            "builtin, members, rule, source, follow, default_vote, actors, votes, positions, "
+            "electorate, note. "
             "Check the spelling or remove it.",
         ),
         (
@@ -151,17 +152,19 @@ def test_unknown_body_name() -> None:
 
 def test_institutions_doc_names_every_body_field() -> None:
     """Check that docs/institutions.md mentions every field of the body records."""
-    from peacetalks.scenario.bodies import Body, Member, Rule
+    from peacetalks.institutions.ratification import BASES
+    from peacetalks.scenario.bodies import Body, ElectorateCase, Member, Position, Rule
 
     doc = (ROOT / "docs" / "institutions.md").read_text(encoding="utf-8")
     missing = [
         f"{model.__name__}.{field}"
-        for model in (Body, Member, Rule)
+        for model in (Body, Member, Rule, Position, ElectorateCase)
         for field in model.model_fields
         if f"`{field}`" not in doc
     ]
     assert missing == []
     assert all(f"`{body_id}`" in doc for body_id in BUILTINS)
+    assert [basis for basis in BASES if f"| `{basis}` |" not in doc] == []
 
 
 def test_institutions_package_all_is_sorted_and_complete() -> None:

@@ -65,7 +65,8 @@ def test_trade_only_fails_on_population(bodies_scenario: Scenario) -> None:
         ("assembly", False, ["n"], {"yes": 2, "no": 1, "abstain": 0})
     ]
     votes = ratify(bodies_scenario, "trade-only").bodies[0].votes
-    assert {v.id: (v.vote, v.basis) for v in votes}["b"] == ("yes", "follows")
+    b = {v.id: v for v in votes}["b"]
+    assert (b.vote, b.basis, b.inherited_from, b.judgement) == ("yes", "inherited", "broker", True)
 
 
 def test_deal_without_requirements(bodies_scenario: Scenario) -> None:
@@ -118,15 +119,23 @@ def test_ukraine_2025_requirements(ukraine: Scenario) -> None:
 
 
 def test_ukraine_2025_mapping_of_members(ukraine: Scenario) -> None:
-    """Check the mapping: P5 by their actors, elected members yes, EU states follow eu."""
+    """Check the mapping: P5 by their actors, elected members assumed yes, EU states inherit eu."""
     data = ratification_data(ukraine, "korybko-2025")
     bodies = {b["id"]: b for b in data["bodies"]}
     unsc = {v["id"]: v for v in bodies["unsc"]["votes"]}
-    assert all(
-        unsc[p]["basis"] == "actor" for p in ("united-states", "russia", "china", "uk", "france")
-    )
-    assert unsc["algeria"]["basis"] == "default"
-    assert unsc["algeria"]["vote"] == "yes"
+    for p5 in ("united-states", "russia", "china", "uk", "france"):
+        assert (unsc[p5]["basis"], unsc[p5]["actor"], unsc[p5]["judgement"]) == ("actor", p5, False)
+    permanent = {m.id for m in scenario_body(ukraine, "unsc").body.members if m.veto}
+    elected = [v for k, v in unsc.items() if k not in permanent]
+    assert len(elected) == 10
+    assert {(v["basis"], v["vote"], v["judgement"], v["source"]) for v in elected} == {
+        ("assumed", "yes", True, None)
+    }
     eu = {v["id"]: v for v in bodies["eu-council-unanimity"]["votes"]}
-    assert eu["france"]["basis"] == "actor"
-    assert {v["basis"] for k, v in eu.items() if k != "france"} == {"follows"}
+    assert (eu["france"]["basis"], eu["france"]["actor"], eu["france"]["from"]) == (
+        "actor",
+        "france",
+        None,
+    )
+    others = {(v["basis"], v["from"], v["judgement"]) for k, v in eu.items() if k != "france"}
+    assert others == {("inherited", "eu", True)}

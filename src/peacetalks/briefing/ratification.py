@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy.typing as npt
+
 from peacetalks.briefing.proposals import find_proposal
 from peacetalks.institutions.ratification import Ratification, ratify_proposal
 from peacetalks.scenario.compile import CompiledScenario
@@ -13,9 +15,16 @@ __all__ = ["ratification_data", "ratification_summary", "ratify"]
 
 
 def ratify(
-    scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
+    scenario: Scenario,
+    proposal_id: str,
+    *,
+    compiled: CompiledScenario | None = None,
+    accepts: npt.ArrayLike | None = None,
 ) -> Ratification:
     """Return the ratification of a proposal.
+
+    ``accepts`` (draws of each actor's acceptance, shape ``(n_runs, n_actors)``) is as for
+    :func:`~peacetalks.institutions.ratify_deal`: ``p_pass`` is computed over it.
 
     Raises
     ------
@@ -23,20 +32,28 @@ def ratify(
         If the scenario has no such proposal; the message lists its proposals.
     """
     find_proposal(scenario, proposal_id)
-    return ratify_proposal(scenario, proposal_id, compiled=compiled)
+    return ratify_proposal(scenario, proposal_id, compiled=compiled, accepts=accepts)
 
 
 def ratification_data(
-    scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
+    scenario: Scenario,
+    proposal_id: str,
+    *,
+    compiled: CompiledScenario | None = None,
+    accepts: npt.ArrayLike | None = None,
 ) -> dict[str, Any]:
     """Return the ratification of a proposal as JSON-ready data.
 
     ``bodies`` lists every body the proposal needs, each with ``id``, ``name``, ``rule``,
-    ``required_for`` (issue ids), ``passes``, ``tally``, ``votes`` (per member: ``id``,
-    ``name``, ``vote``, ``basis``, ``actor``, ``pivotal``) and ``pivotal`` (member ids);
-    ``passes`` is true when every body approves (or none is needed).
+    ``required_for`` (issue ids), ``passes`` (at the point values), ``p_pass`` (the
+    probability it approves), ``tally``, ``votes`` (per member: ``id``, ``name``,
+    ``vote``, ``basis``, ``actor``, ``from``, ``source``, ``judgement``, ``pivotal``),
+    ``pivotal`` (member ids) and ``electorate`` (a referendum's share in favour with its
+    range, ``p_pass``, source or judgement; otherwise null). ``passes`` is true when every
+    body approves (or none is needed); ``p_pass`` is the probability that all do, over
+    ``p_pass_from``. ``docs/institutions.md`` lists every ``basis``.
     """
-    result = ratify(scenario, proposal_id, compiled=compiled)
+    result = ratify(scenario, proposal_id, compiled=compiled, accepts=accepts)
     return {"scenario": scenario.id, **result.to_dict()}
 
 
@@ -55,8 +72,12 @@ def ratification_summary(data: dict[str, Any]) -> str:
         pivotal = body["pivotal"]
         shown = ", ".join(pivotal[:5]) + (", ..." if len(pivotal) > 5 else "")
         pivots = f"; pivotal: {shown}" if pivotal else ""
+        chance = f"; P {body['p_pass']:.2f}" if 0 < body["p_pass"] < 1 else ""
         parts.append(
-            f"{body['id']} (for {', '.join(body['required_for'])}) {verdict} ({counts}{pivots})"
+            f"{body['id']} (for {', '.join(body['required_for'])}) {verdict} "
+            f"({counts}{pivots}{chance})"
         )
     overall = "all approve" if data["passes"] else "blocked by " + ", ".join(data["blocked_by"])
+    if 0 < data["p_pass"] < 1:
+        overall += f" (P all approve {data['p_pass']:.2f})"
     return f"ratification: {overall} - " + "; ".join(parts)

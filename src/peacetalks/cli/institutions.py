@@ -86,8 +86,42 @@ def power(
         console.print(f"source {escape(source['id'])}: {escape(source['title'])}")
 
 
+def _because(vote: dict[str, Any]) -> str:
+    source = f" ({vote['source']})" if vote.get("source") else ""
+    return {
+        "proposal": "stated for this proposal",
+        "stated": f"own stated position{source}",
+        "assumed": f"own position, assumed{source}",
+        "share": f"share in favour{source}",
+        "actor": f"actor {vote['actor']}",
+        "inherited": f"inherits {vote['from']}",
+        "default": "body's default vote",
+        "none": "no actor or stated vote",
+    }[vote["basis"]]
+
+
+def _electorate_line(electorate: dict[str, Any]) -> str:
+    low, high = electorate["range"]
+    line = (
+        f"  electorate: share in favour {electorate['share']:.0%} "
+        f"(range {low:.0%}-{high:.0%}), P(more than half) x P(quorum) = "
+        f"{electorate['p_pass']:.3f}"
+    )
+    if electorate["quorum"] is not None:
+        line += f"; quorum {electorate['quorum']:.0%}, turnout {electorate['turnout']:.0%}"
+    if electorate["source"]:
+        line += f"; source {electorate['source']}"
+    if electorate["judgement"]:
+        line += "; JUDGEMENT"
+    return line
+
+
 def print_ratification(data: dict[str, Any]) -> None:
-    """Print which bodies a proposal needs, how their members vote and who is pivotal."""
+    """Print which bodies a proposal needs, how their members vote and who is pivotal.
+
+    A vote that is a modelling judgement (inherited from a group's actor, assumed, a
+    default) is flagged in the ``judgement`` column.
+    """
     if not data["bodies"]:
         console.print("No option of this deal requires a body's approval.")
         return
@@ -95,27 +129,29 @@ def print_ratification(data: dict[str, Any]) -> None:
         verdict = "[green]passes[/]" if body["passes"] else "[red]fails[/]"
         console.print(
             f"\n[bold]{escape(body['name'])}[/] ({escape(body['id'])}), needed for "
-            f"{escape(', '.join(body['required_for']))}: {verdict}"
+            f"{escape(', '.join(body['required_for']))}: {verdict} "
+            f"(P(approves) = {body['p_pass']:.3f})"
         )
         console.print(f"  rule: {escape(body['rule'])}")
+        if body.get("electorate") is not None:
+            console.print(escape(_electorate_line(body["electorate"])))
         tally = body["tally"]
         console.print(f"  {tally['yes']} yes, {tally['no']} no, {tally['abstain']} abstain")
+        judged = sum(v["judgement"] for v in body["votes"])
+        if judged:
+            console.print(
+                f"  {judged} of {len(body['votes'])} votes are modelling judgements "
+                "(flagged below), not sourced positions"
+            )
         table = Table(show_edge=False, pad_edge=False)
-        for column in ("member", "vote", "because", "pivotal"):
+        for column in ("member", "vote", "because", "judgement", "pivotal"):
             table.add_column(column)
         for vote in body["votes"]:
-            because = {
-                "proposal": "stated for this proposal",
-                "stated": "stated vote",
-                "actor": f"actor {vote['actor']}",
-                "follows": f"follows {vote['actor']}",
-                "default": "body's default vote",
-                "none": "no actor or stated vote",
-            }[vote["basis"]]
             table.add_row(
                 escape(vote["name"]),
                 vote["vote"],
-                escape(because),
+                escape(_because(vote)),
+                "judgement" if vote["judgement"] else "",
                 "yes" if vote["pivotal"] else "",
             )
         console.print(table)
@@ -125,6 +161,10 @@ def print_ratification(data: dict[str, Any]) -> None:
         else f"[red]not ratified: {escape(', '.join(data['blocked_by']))} do(es) not approve[/]"
     )
     console.print("\n" + overall)
+    console.print(
+        f"probability that every required body approves: {data['p_pass']:.3f} "
+        f"(over {escape(data['p_pass_from'])})"
+    )
 
 
 @handles_errors

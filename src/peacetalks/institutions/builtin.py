@@ -19,7 +19,12 @@ from pydantic import Field, ValidationError
 
 from peacetalks.errors import NotFoundError, Problem, ScenarioError
 from peacetalks.scenario._fields import Record
-from peacetalks.scenario.bodies import Body, builtin_body_ids, builtin_body_text
+from peacetalks.scenario.bodies import (
+    Body,
+    builtin_body_ids,
+    builtin_body_text,
+    check_body_positions,
+)
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario, Source
 from peacetalks.scenario.rules import check_body
@@ -113,6 +118,16 @@ def parse_body(text: str, *, source: str | None = None) -> BodyDocument:
         raise ScenarioError(found, source) from None
     sources = {s.id for s in parsed.sources} if wrapped else None
     checked = check_body(parsed.body, "body", sources=sources)
+    complete = parsed.body
+    if parsed.body.builtin is not None and parsed.body.builtin in builtin_body_ids():
+        complete = builtin_body(parsed.body.builtin).body
+    checked += check_body_positions(
+        parsed.body,
+        "body",
+        members=[m.id for m in complete.members],
+        rule=parsed.body.rule or complete.rule,
+        sources=sources,
+    )
     if checked:
         found = [
             Problem(
@@ -183,9 +198,10 @@ def load_body(name: str | Path) -> BodyDocument:
 def resolve_body(body: Body) -> BodyDocument:
     """Return a scenario's body complete: a ``builtin`` body merged with its overrides.
 
-    The built-in's members are kept; ``name``, ``note``, ``rule``, ``follow`` and
-    ``default_vote`` replace the built-in's when given;
-    ``actors`` re-links members to actors; ``votes`` add to the built-in's.
+    The built-in's members are kept; ``name``, ``note``, ``rule``, ``follow``,
+    ``default_vote`` and ``electorate`` replace the built-in's when given; ``actors``
+    re-links members to actors; ``votes`` and ``positions`` (per member) add to the
+    built-in's.
     """
     if body.builtin is None:
         if not body.actors:
@@ -208,6 +224,8 @@ def resolve_body(body: Body) -> BodyDocument:
             "follow": body.follow or base.body.follow,
             "default_vote": body.default_vote or base.body.default_vote,
             "votes": {**base.body.votes, **body.votes},
+            "positions": {**base.body.positions, **body.positions},
+            "electorate": body.electorate or base.body.electorate,
             "note": body.note or base.body.note,
         }
     )

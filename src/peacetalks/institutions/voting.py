@@ -1,9 +1,11 @@
 """Decision rules: does a body pass a measure, and the body as a voting game.
 
 :func:`decides` applies a body's rule to a vote of every member (yes, no or abstain),
-exactly (shares as fractions). :func:`voting_game` turns the body into the
-:class:`~peacetalks.institutions.power.VotingGame` on which power indices are computed,
-where every member votes yes or no. On yes/no votes the two agree (the tests check it).
+exactly (shares as fractions); :func:`decides_draws` does the same for many votes at once
+(one per draw of a Monte Carlo), exactly too (whole numbers). :func:`voting_game` turns
+the body into the :class:`~peacetalks.institutions.power.VotingGame` on which power
+indices are computed, where every member votes yes or no. On yes/no votes the two agree
+(the tests check it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 
 from peacetalks.errors import ParameterError
 from peacetalks.institutions.power import VotingGame
@@ -22,6 +25,7 @@ from peacetalks.scenario.bodies import Body, Member, Rule
 __all__ = [
     "BodyGame",
     "decides",
+    "decides_draws",
     "describe_rule",
     "voting_game",
 ]
@@ -68,7 +72,8 @@ def decides(body: Body, votes: Mapping[str, str]) -> bool:
     votes yes; two-thirds: at least two thirds; referendum: more than half of the
     ``basis`` of the votes cast. Qualified majority: every given share of all members is
     reached by the yes votes, or, with ``blocking_minority``, fewer members than that are
-    not in favour. ``count`` adds a least number of yes votes.
+    not in favour. ``count`` adds a least number of yes votes. A referendum's ``quorum``
+    adds a least share of the ``basis`` of all members among the votes cast (turnout).
     """
     rule = _rule(body)
     members = body.members
@@ -83,6 +88,11 @@ def decides(body: Body, votes: Mapping[str, str]) -> bool:
 
     def total(group: list[Member] | tuple[Member, ...], basis: str) -> Fraction:
         return sum((_amount(m, basis) for m in group), Fraction(0))
+
+    if rule.quorum is not None and total(yes + no, rule.basis) < _exact(rule.quorum) * total(
+        members, rule.basis
+    ):
+        return False
 
     if rule.kind == "majority":
         return 2 * total(yes, rule.basis) > total(members, rule.basis)
@@ -104,6 +114,109 @@ def decides(body: Body, votes: Mapping[str, str]) -> bool:
     )
 
 
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+def _amounts(body: Body, basis: str) -> IntArray:
+    # Whole numbers proportional to each member's amount: every comparison below is
+    # homogeneous, so scaling all amounts by one factor keeps it exact.
+    if basis == "weight":
+        weights = [_exact(m.weight) for m in body.members]
+        denominator = math.lcm(*(w.denominator for w in weights)) if weights else 1
+        return np.array([int(w * denominator) for w in weights], dtype=np.int64)
+    if basis == "population":
+        return np.array([m.population or 0 for m in body.members], dtype=np.int64)
+    return np.ones(len(body.members), dtype=np.int64)
+
+
+def decides_draws(body: Body, yes: npt.ArrayLike, no: npt.ArrayLike) -> BoolArray:
+    """Return whether the body adopts the measure, for many votes at once.
+
+    Parameters
+    ----------
+    body : Body
+        A complete body.
+    yes, no : array-like of bool, shape (n_runs, n_members)
+        Which members vote yes and which vote no in each run (members in the body's
+        order); a member that does neither abstains. No member may do both.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_runs,)
+        The same decision as :func:`decides` on each run's votes.
+
+    Raises
+    ------
+    ParameterError
+        If the arrays do not have one column per member, or a member votes both ways.
+    """
+    rule = _rule(body)
+    yes_votes = np.asarray(yes, dtype=bool)
+    no_votes = np.asarray(no, dtype=bool)
+    n = len(body.members)
+    for name, array in (("yes", yes_votes), ("no", no_votes)):
+        if array.ndim != 2 or array.shape[1] != n or array.shape != yes_votes.shape:
+            msg = (
+                f"The {name!r} parameter of decides_draws must be a boolean array of shape "
+                f"(n_runs, {n}), one column per member of body {body.id!r}, as 'yes' and "
+                f"'no' both. Got shape {array.shape} instead."
+            )
+            raise ParameterError(msg, parameter=name, value=array.shape)
+    if (yes_votes & no_votes).any():
+        msg = (
+            "The 'yes' and 'no' parameters of decides_draws must not both be true for a "
+            "member in a run. Got a member voting both ways instead."
+        )
+        raise ParameterError(msg, parameter="no", value=None)
+    veto = np.array([m.veto for m in body.members], dtype=bool)
+    passes: BoolArray = ~(no_votes & veto).any(axis=1)
+    if rule.kind == "unanimity":
+        result: BoolArray = passes & ~no_votes.any(axis=1) & yes_votes.any(axis=1)
+        return result
+    n_yes = yes_votes.sum(axis=1)
+    if rule.count is not None:
+        passes &= n_yes >= rule.count
+
+    def total(mask: BoolArray, basis: str) -> IntArray:
+        summed: IntArray = mask.astype(np.int64) @ _amounts(body, basis)
+        return summed
+
+    def everyone(basis: str) -> int:
+        return int(_amounts(body, basis).sum())
+
+    def reaches(mask: BoolArray, share: float, basis: str) -> BoolArray:
+        fraction = _exact(share)
+        needed = fraction.numerator * everyone(basis)
+        counted = total(mask, basis)
+        if max(needed, everyone(basis) * fraction.denominator) < 2**62:
+            reached: BoolArray = counted * fraction.denominator >= needed
+            return reached
+        # Beyond 64 bits (huge populations with fine shares) count in Python integers.
+        return np.array([int(c) * fraction.denominator >= needed for c in counted], dtype=bool)
+
+    basis = rule.basis
+    if rule.quorum is not None:
+        passes &= reaches(yes_votes | no_votes, rule.quorum, basis)
+    if rule.kind == "majority":
+        return passes & (2 * total(yes_votes, basis) > everyone(basis))
+    if rule.kind == "two-thirds":
+        return passes & (3 * total(yes_votes, basis) >= 2 * everyone(basis))
+    if rule.kind == "referendum":
+        return passes & (2 * total(yes_votes, basis) > total(yes_votes | no_votes, basis))
+    shares_reached = np.ones_like(passes)
+    for share, share_basis in (
+        (rule.members_share, "members"),
+        (rule.weight_share, "weight"),
+        (rule.population_share, "population"),
+    ):
+        if share is not None:
+            shares_reached &= reaches(yes_votes, share, share_basis)
+    if rule.blocking_minority is not None:
+        shares_reached |= (n - n_yes) < rule.blocking_minority
+    return passes & shares_reached
+
+
 def describe_rule(body: Body) -> str:
     """Return the body's rule in words, as ``9 of 15 members in favour; vetoes: ...``."""
     rule = _rule(body)
@@ -118,6 +231,8 @@ def describe_rule(body: Body) -> str:
         parts.append(f"at least two thirds of the {basis}")
     elif rule.kind == "referendum":
         parts.append(f"more than half of the votes cast (counted by {basis})")
+        if rule.quorum is not None:
+            parts.append(f"turnout of at least {rule.quorum * 100:g}% of the {basis}")
     else:
         shares = [
             f"{share * 100:g}% of {name}"
