@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from peacetalks.analysis import pareto_front
 from peacetalks.errors import ParameterError
 from peacetalks.protocols import (
     STRATEGIES,
@@ -23,22 +24,50 @@ from peacetalks.protocols import (
     single_text,
     tournament,
 )
-from peacetalks.scenario.compile import compile_scenario
+from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
 
 __all__ = [
+    "BRIEFING_ROUNDS",
+    "BRIEFING_RUNS",
+    "BRIEFING_STRATEGY",
+    "MIX_RUNS",
     "PROTOCOLS",
+    "briefing_talks",
     "check_negotiation",
     "check_protocol",
     "mediation_runs",
     "negotiation_data",
     "negotiation_document",
+    "negotiation_setting",
     "parse_strategies",
+    "strategy_mixes",
 ]
 
 PROTOCOLS = ("alternating", "single-text")
 # Negotiations per progress report (when progress is reported).
 _PROGRESS_CHUNK = 10
+
+# analyze's short simulated run: every actor concedes linearly over 50 rounds ...
+BRIEFING_STRATEGY = "linear"
+BRIEFING_RUNS = 5
+BRIEFING_ROUNDS = 50
+# ... and the contrasting strategy mixes, each this many runs of the same deadline.
+MIX_RUNS = 20
+
+
+def negotiation_setting(compiled: CompiledScenario) -> tuple[NegotiationSpace, Benchmarks]:
+    """Return a scenario's negotiation space and its benchmarks (front and Nash deal).
+
+    The Pareto front of the whole deal space is computed once and serves both.
+    """
+    tables = compiled.tables()
+    front = pareto_front(tables)
+    space = scenario_space(compiled, front=front)
+    reference = benchmarks(
+        tables, compiled.reservations, admissible=compiled.admissible(), front=front
+    )
+    return space, reference
 
 
 def parse_strategies(text: str, actor_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -288,10 +317,7 @@ def negotiation_document(
     compiled = compile_scenario(scenario)
     given = None if strategies is None else parse_strategies(strategies, compiled.actor_ids)
     is_mediated = protocol == "single-text"
-    space = scenario_space(compiled)
-    reference = benchmarks(
-        compiled.tables(), compiled.reservations, admissible=compiled.admissible()
-    )
+    space, reference = negotiation_setting(compiled)
     if is_mediated:
         result = mediation_runs(
             space,
@@ -331,7 +357,101 @@ def negotiation_document(
         "deadline": rounds,
         "candidate_deals": space.n_deals,
         "exhaustive": space.is_exhaustive,
+        "deciders": _deciders(space),
         **data,
+    }
+
+
+def _deciders(space: NegotiationSpace) -> list[str]:
+    return [a for a, needed in zip(space.actor_ids, space.deciders, strict=True) if needed]
+
+
+def strategy_mixes(space: NegotiationSpace) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Return analyze's contrasting strategy mixes as (name, description, assignment).
+
+    Every actor conceding early; every actor holding out until near the deadline; and
+    the first veto holder listed as a hardliner while the others concede early.
+    """
+    n = space.n_actors
+    holdout = int(np.flatnonzero(space.deciders)[0])
+    hard = tuple("hardliner" if k == holdout else "conceder" for k in range(n))
+    name = space.actor_ids[holdout]
+    return [
+        ("conceders", "every actor concedes early (conceder)", ("conceder",) * n),
+        ("boulware", "every actor holds out until near the deadline (Boulware)", ("boulware",) * n),
+        ("hardliner", f"{name} never moves from its best deal; the others concede early", hard),
+    ]
+
+
+def _mix(
+    space: NegotiationSpace,
+    reference: Benchmarks,
+    name: str,
+    description: str,
+    assignment: tuple[str, ...],
+) -> dict[str, Any]:
+    result = tournament(
+        space,
+        [assignment],
+        runs=MIX_RUNS,
+        rounds=BRIEFING_ROUNDS,
+        rng=0,
+        reference=reference,
+        record=False,
+    )
+    to_nash = result.distance_to_nash
+    agreed = to_nash[result.agreed]
+    rounds = result.mean_rounds_to_agreement
+    no_nash = bool(np.isnan(to_nash).all())
+    return {
+        "name": name,
+        "description": description,
+        "strategies": dict(zip(space.actor_ids, assignment, strict=True)),
+        "runs": MIX_RUNS,
+        "rounds": BRIEFING_ROUNDS,
+        "agreements": int(result.agreed.sum()),
+        "agreement_rate": result.agreement_rate,
+        "mean_rounds_to_agreement": None if rounds is None else round(rounds, 6),
+        "mean_utilities": _by_actor(space, result.utilities.mean(axis=0)),
+        "distance_to_nash": None if no_nash else _number(float(to_nash.mean())),
+        "distance_to_nash_agreed": None
+        if no_nash or agreed.size == 0
+        else _number(float(agreed.mean())),
+    }
+
+
+def briefing_talks(compiled: CompiledScenario) -> dict[str, Any]:
+    """Return analyze's simulated talks: a short linear run and the contrasting mixes.
+
+    Returns
+    -------
+    dict
+        ``settings``, ``runs`` and ``summary`` of :data:`BRIEFING_RUNS` negotiations of
+        every actor conceding linearly over :data:`BRIEFING_ROUNDS` rounds (seed 0),
+        ``deciders`` (the actors whose acceptance an agreement needs) and ``mixes``: per
+        strategy mix of :func:`strategy_mixes`, :data:`MIX_RUNS` negotiations (seed 0)
+        summarised as ``name``, ``description``, ``strategies``, ``runs``, ``rounds``,
+        ``agreements``, ``agreement_rate``, ``mean_rounds_to_agreement``,
+        ``mean_utilities``, ``distance_to_nash`` (mean over all runs, a failed run
+        counting as each actor's reservation) and ``distance_to_nash_agreed`` (mean over
+        the runs that agreed).
+    """
+    space, reference = negotiation_setting(compiled)
+    result = tournament(
+        space,
+        [(BRIEFING_STRATEGY,) * compiled.n_actors],
+        runs=BRIEFING_RUNS,
+        rounds=BRIEFING_ROUNDS,
+        rng=0,
+        reference=reference,
+        record=False,
+    )
+    settings = {"strategy": BRIEFING_STRATEGY, "runs": BRIEFING_RUNS, "rounds": BRIEFING_ROUNDS}
+    return {
+        "settings": {**settings, "seed": 0},
+        **negotiation_data(space, result, transcript=False),
+        "deciders": _deciders(space),
+        "mixes": [_mix(space, reference, *mix) for mix in strategy_mixes(space)],
     }
 
 

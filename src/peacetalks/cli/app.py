@@ -13,7 +13,7 @@ from peacetalks.briefing.deal_space import deal_space
 from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.evaluation import evaluation_data, source_kind
 from peacetalks.briefing.forecast import forecast_data
-from peacetalks.briefing.negotiation import negotiation_data
+from peacetalks.briefing.negotiation import briefing_talks
 from peacetalks.briefing.proposals import (
     Assessment,
     assess_deal,
@@ -37,7 +37,7 @@ from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deals, print_amendment_line, print_deal_space
 from peacetalks.cli.forecast import forecast, print_forecast
 from peacetalks.cli.institutions import power, ratify
-from peacetalks.cli.negotiate import negotiate
+from peacetalks.cli.negotiate import negotiate, print_talks
 from peacetalks.cli.render import (
     print_actors,
     print_assessment,
@@ -50,8 +50,6 @@ from peacetalks.cli.serve import serve
 from peacetalks.cli.sweep import sweep_command
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 from peacetalks.forecasting.compromise import CompromiseModel
-from peacetalks.protocols import benchmarks as protocol_benchmarks
-from peacetalks.protocols import scenario_space, tournament
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.load import builtin_scenarios, load_scenario, scenario_to_data
 from peacetalks.scenario.models import Scenario
@@ -255,31 +253,9 @@ def evaluate(
     print_assessment(console, result, kind=kind)
 
 
-# A short simulated run for the briefing: every actor concedes linearly over 50 rounds.
-BRIEFING_STRATEGY = "linear"
-BRIEFING_RUNS = 5
-BRIEFING_ROUNDS = 50
-
-
 def _simulated_talks(compiled: CompiledScenario) -> dict[str, Any]:
-    space = scenario_space(compiled)
-    reference = protocol_benchmarks(
-        compiled.tables(), compiled.reservations, admissible=compiled.admissible()
-    )
-    result = tournament(
-        space,
-        [(BRIEFING_STRATEGY,) * compiled.n_actors],
-        runs=BRIEFING_RUNS,
-        rounds=BRIEFING_ROUNDS,
-        rng=0,
-        reference=reference,
-        record=False,
-    )
-    settings = {"strategy": BRIEFING_STRATEGY, "runs": BRIEFING_RUNS, "rounds": BRIEFING_ROUNDS}
-    return {
-        "settings": {**settings, "seed": 0},
-        **negotiation_data(space, result, transcript=False),
-    }
+    # A short linear run and contrasting strategy mixes (briefing.negotiation).
+    return briefing_talks(compiled)
 
 
 def _briefing_data(
@@ -394,14 +370,7 @@ def analyze(
         "over the stated uncertainty ranges, and the option nearest to it."
     )
     print_forecast(data["forecast"])
-    talks = data["negotiation"]
-    summary = talks["summary"]
-    utilities = ", ".join(f"{a} {u:.2f}" for a, u in summary["mean_utilities"].items())
-    console.print(
-        f"\n[bold]Simulated talks[/] ({BRIEFING_RUNS} runs of stacked alternating offers, "
-        f"every actor conceding linearly over {BRIEFING_ROUNDS} rounds, seed 0): "
-        f"agreement rate {summary['agreement_rate']:.0%}; mean utilities {utilities}"
-    )
+    print_talks(data["negotiation"])
     console.print(
         "\n[bold]Deal space[/]: the Pareto front of the deals every actor prefers to no deal, "
         "the fair compromises on it, the zone of possible agreement of the veto holders, and "

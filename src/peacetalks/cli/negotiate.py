@@ -10,7 +10,7 @@ from peacetalks.briefing.negotiation import check_protocol, negotiation_document
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
 from peacetalks.protocols import STRATEGIES
 
-__all__ = ["negotiate"]
+__all__ = ["negotiate", "print_talks"]
 
 
 @handles_errors
@@ -115,3 +115,34 @@ def _print(title: str, scenario_id: str, data: dict[str, Any]) -> None:
         f"{summary['mean_distance_to_pareto']:.3f}",
         markup=False,
     )
+
+
+def _runs(agreements: int, runs: int) -> str:
+    return f"agreement in {agreements} of {runs} runs ({agreements / runs:.0%})"
+
+
+def print_talks(talks: dict[str, Any]) -> None:
+    """Print analyze's simulated talks: the linear run and the contrasting strategy mixes."""
+    settings = talks["settings"]
+    summary = talks["summary"]
+    console.print(
+        f"\n[bold]Simulated talks[/]: stacked alternating offers over {settings['rounds']} "
+        f"rounds (seed {settings['seed']}). A deal needs the yes of "
+        f"{', '.join(talks['deciders'])} before the deadline, or the talks fail. Distance "
+        "to the Nash deal: how far the outcome lies from the fairest compromise, in utility "
+        "points (0 is the Nash deal itself; a failed run counts as each actor's reservation)."
+    )
+    utilities = ", ".join(f"{a} {u:.2f}" for a, u in summary["mean_utilities"].items())
+    agreed = round(summary["agreement_rate"] * summary["runs"])
+    console.print(
+        f"  every actor concedes linearly: {_runs(agreed, summary['runs'])}; "
+        f"mean utilities {utilities}",
+        markup=False,
+    )
+    for mix in talks["mixes"]:
+        line = f"  {mix['description']}: {_runs(mix['agreements'], mix['runs'])}"
+        if mix["mean_rounds_to_agreement"] is not None:
+            line += f", by round {mix['mean_rounds_to_agreement']:.0f} on average"
+        if mix["distance_to_nash"] is not None:
+            line += f"; distance to the Nash deal {mix['distance_to_nash']:.2f}"
+        console.print(line, markup=False)

@@ -1,14 +1,21 @@
 """Multilateral stacked alternating offers.
 
 Parties take turns in a fixed order from a random first party. At its turn a party
-accepts the standing deal or replaces it with its own offer. A deal is agreed once every
-party has accepted it (the proposer accepts by proposing). A party's acceptance counts
-only when the deal crosses none of its red lines and gives it at least its reservation,
-whatever the strategy says; an offer the proposer could not accept counts as nobody's
-acceptance. After ``rounds`` rounds of one turn per party with no agreement, each party
-gets its reservation. Relative time runs from 0 at the first turn to 1 at the start of the
-last round, so that in the last round every time-based party will settle for its
-reservation.
+accepts the deal on the table or replaces it with its own offer. A deal is agreed once
+every veto holder (every party, when nobody holds a veto) has accepted it; a veto holder
+that proposes a deal accepts it by proposing. An acceptance counts only when the deal
+crosses none of the party's red lines and gives it at least its reservation, whatever
+the strategy says; an offer the proposer could not accept counts as nobody's acceptance.
+A party without a veto may say yes or no, but its no does not take the deal off the
+table: it offers only when the table is empty.
+
+The deadline is ``rounds`` rounds of one turn per party. After the last round the parties
+that have not yet answered the last offer answer it, in turn, with a yes or a no and no
+new offer, so that the last offer of a negotiation is answered like every other (without
+this, whoever moves last in the final round makes an offer nobody can take, and the
+agreement rate hinges on who opened). With no agreement each party gets its reservation.
+Relative time runs from 0 at the first turn to 1 at the start of the last round, so that
+in the last round every time-based party will settle for its reservation.
 """
 
 from __future__ import annotations
@@ -44,9 +51,12 @@ class Turn:
     Attributes
     ----------
     step, round, party : int
-    action : {"offer", "accept"}
+    action : {"offer", "accept", "reject"}
+        ``"reject"`` is a no that puts no offer on the table: a party without a veto
+        declining the deal on the table, or any party declining the last offer after
+        the deadline.
     deal : int
-        The deal offered or accepted (index among the candidate deals).
+        The deal offered, accepted or rejected (index among the candidate deals).
     utilities : tuple of float
         Every party's utility of that deal, in party order.
     """
@@ -54,7 +64,7 @@ class Turn:
     step: int
     round: int
     party: int
-    action: Literal["offer", "accept"]
+    action: Literal["offer", "accept", "reject"]
     deal: int
     utilities: tuple[float, ...]
 
@@ -68,9 +78,10 @@ class NegotiationResult:
     agreement : int or None
         Index of the agreed deal among the candidates, or None.
     rounds : int
-        Round of the agreement, or the deadline when there is none.
+        Round of the agreement, or the deadline when there is none (an answer to the last
+        offer after the deadline counts as the last round).
     steps : int
-        Turns played.
+        Turns played, answers to the last offer included.
     utilities : ndarray of shape (n_actors,)
         Each party's utility of the agreement, or its reservation.
     first : int
@@ -160,7 +171,10 @@ def _schedule(p: Preferences, exponent: float, window: int, total: int, n: int) 
     floor = min(p.reservation, p.best)
     span = max(total - n, 1)
     power = 1.0 / exponent
-    levels = [best - (best - floor) * float(min(k / span, 1.0) ** power) for k in range(total)]
+    # total + n - 1 steps: the last offer's answers after the deadline are at time 1.
+    levels = [
+        best - (best - floor) * float(min(k / span, 1.0) ** power) for k in range(total + n - 1)
+    ]
     counts = p._keys.searchsorted(_TOL - np.asarray(levels), side="right").tolist()
     low, size = [], []
     for count in counts:
@@ -186,10 +200,10 @@ def _run_scheduled(
     rounds: int,
     first: int,
     record: bool,
-) -> tuple[int | None, int, list[Turn]]:
+) -> tuple[int | None, int, int, list[Turn]]:
     """Play a negotiation of stock time-based parties from their precomputed courses.
 
-    Returns the agreement, the last step played and the transcript; the same as the
+    Returns the agreement, its step, the turns played and the transcript; the same as the
     general loop of :func:`alternating_offers` turn for turn, random draws included.
     """
     n = space.n_actors
@@ -200,12 +214,19 @@ def _run_scheduled(
         for k, ng in enumerate(stock)
     ]
     draws = [ng.rng.random for ng in stock]
+    deciders = space.deciders.tolist()
+    needed = sum(deciders)
+    utilities = space.utilities
     transcript: list[Turn] = []
     standing = -1
+    proposed = 0
     accepted = 0
     step = 0
+    action: Literal["offer", "accept", "reject"]
     # A party's own acceptability mask is the mechanism's, so one test serves both.
-    for step in range(total):
+    for step in range(total + n - 1):
+        if step >= total and step >= proposed + n:
+            return None, step, step, transcript
         party = (first + step) % n
         plan = plans[party]
         if (
@@ -213,36 +234,33 @@ def _run_scheduled(
             and plan.acceptable[standing]
             and plan.utilities[standing] >= plan.bar[step]
         ):
-            accepted += 1
-            if record:
-                transcript.append(
-                    Turn(
-                        step,
-                        step // n + 1,
-                        party,
-                        "accept",
-                        standing,
-                        tuple(space.utilities[:, standing]),
-                    )
-                )
+            action = "accept"
+            if deciders[party]:
+                accepted += 1
+        elif step >= total or (standing >= 0 and not deciders[party]):
+            action = "reject"
         else:
             size = plan.size[step]
             standing = plan.order[plan.low[step] + int(draws[party]() * size)]
-            accepted = 1 if plan.acceptable[standing] else 0
-            if record:
-                transcript.append(
-                    Turn(
-                        step,
-                        step // n + 1,
-                        party,
-                        "offer",
-                        standing,
-                        tuple(space.utilities[:, standing]),
-                    )
+            proposed = step
+            action = "offer"
+            accepted = 1 if deciders[party] and plan.acceptable[standing] else 0
+        if record:
+            transcript.append(
+                Turn(
+                    step,
+                    min(step // n + 1, rounds),
+                    party,
+                    action,
+                    standing,
+                    tuple(utilities[:, standing]),
                 )
-        if accepted == n:
-            return standing, step, transcript
-    return None, step, transcript
+            )
+        if accepted == needed:
+            return standing, step, step + 1, transcript
+        if action == "reject" and step >= total and deciders[party]:
+            return None, step, step + 1, transcript
+    return None, step, step + 1, transcript
 
 
 def alternating_offers(
@@ -278,7 +296,6 @@ def alternating_offers(
     first = int(rng.integers(n))
     for k, (negotiator, child) in enumerate(zip(negotiators, rng.spawn(n), strict=True)):
         negotiator.setup(space.preferences(k), party=k, rng=child)
-    utilities = space.utilities
     if all(
         _time_based(negotiator) and negotiator.preferences is space.preferences(k)
         for k, negotiator in enumerate(negotiators)
@@ -287,18 +304,38 @@ def alternating_offers(
         return _result(
             space, *_run_scheduled(space, negotiators, rounds, first, record), rounds, first
         )
+    return _result(space, *_run_general(space, negotiators, rounds, first, record), rounds, first)
+
+
+def _run_general(
+    space: NegotiationSpace,
+    negotiators: Sequence[Negotiator],
+    rounds: int,
+    first: int,
+    record: bool,
+) -> tuple[int | None, int, int, list[Turn]]:
+    """Play a negotiation turn by turn, each negotiator seeing a fresh view.
+
+    Returns the agreement, its step, the turns played and the transcript.
+    """
+    n = space.n_actors
+    utilities = space.utilities
     acceptable = [space.preferences(k).acceptable for k in range(n)]
+    deciders = space.deciders.tolist()
+    needed = sum(deciders)
     n_deals = space.n_deals
     total = rounds * n
     offers: tuple[Offer, ...] = ()
     transcript: list[Turn] = []
     standing: int | None = None
+    proposed = 0
     accepted = 0
-    agreement: int | None = None
     step = 0
-    for step in range(total):
+    for step in range(total + n - 1):
+        if step >= total and step >= proposed + n:
+            return None, step, step, transcript
         party = (first + step) % n
-        round_ = step // n + 1
+        round_ = min(step // n + 1, rounds)
         view = NegotiationView(
             party=party,
             n_parties=n,
@@ -311,16 +348,17 @@ def alternating_offers(
             deals=space.deals,
         )
         negotiator = negotiators[party]
+        action: Literal["offer", "accept", "reject"]
         if (
             standing is not None
             and negotiator.accepts(view, standing)
             and acceptable[party][standing]
         ):
-            accepted += 1
-            if record:
-                transcript.append(
-                    Turn(step, round_, party, "accept", standing, tuple(utilities[:, standing]))
-                )
+            action = "accept"
+            if deciders[party]:
+                accepted += 1
+        elif step >= total or (standing is not None and not deciders[party]):
+            action = "reject"
         else:
             deal = negotiator.propose(view)
             if isinstance(deal, bool) or not isinstance(deal, _INTEGERS):
@@ -332,22 +370,26 @@ def alternating_offers(
                 )
                 raise ProtocolError(msg, party=party)
             standing = int(deal)
-            accepted = 1 if acceptable[party][standing] else 0
+            proposed = step
+            action = "offer"
+            accepted = 1 if deciders[party] and acceptable[party][standing] else 0
             offers = (*offers, Offer(step, round_, party, standing))
-            if record:
-                transcript.append(
-                    Turn(step, round_, party, "offer", standing, tuple(utilities[:, standing]))
-                )
-        if accepted == n:
-            agreement = standing
-            break
-    return _result(space, agreement, step, transcript, rounds, first)
+        if record and standing is not None:
+            transcript.append(
+                Turn(step, round_, party, action, standing, tuple(utilities[:, standing]))
+            )
+        if accepted == needed:
+            return standing, step, step + 1, transcript
+        if action == "reject" and step >= total and deciders[party]:
+            return None, step, step + 1, transcript
+    return None, step, step + 1, transcript
 
 
 def _result(
     space: NegotiationSpace,
     agreement: int | None,
     step: int,
+    played: int,
     transcript: list[Turn],
     rounds: int,
     first: int,
@@ -355,12 +397,10 @@ def _result(
     n = space.n_actors
     if agreement is None:
         outcome = space.reservations.copy()
-        played = rounds * n
         when = rounds
     else:
         outcome = space.utilities[:, agreement].copy()
-        played = step + 1
-        when = step // n + 1
+        when = min(step // n + 1, rounds)
     return NegotiationResult(
         agreement=agreement,
         rounds=when,

@@ -4,8 +4,9 @@ Each round the mediator proposes a text (a candidate deal); every party accepts 
 objects, and in the amendment variant each objecting party also names its preferred
 single-issue change, computed from its own utilities only. A party's acceptance counts
 only when the text crosses none of its red lines and gives it at least its reservation,
-whatever its strategy says. A text accepted by every party is agreed; after ``rounds``
-rounds with no agreement each party gets its reservation.
+whatever its strategy says. A text accepted by every veto holder (every party, when
+nobody holds a veto) is agreed; after ``rounds`` rounds with no agreement each party
+gets its reservation.
 
 The mediator's pool is the Pareto front of the candidate deals: it only ever proposes
 Pareto-optimal texts, and never one that was already objected to. When every text of
@@ -297,6 +298,8 @@ def single_text(
     )
     for k, (negotiator, child) in enumerate(zip(parties, rng.spawn(n), strict=True)):
         negotiator.setup(space.preferences(k), party=k, rng=child)
+    deciders = space.deciders.tolist()
+    needed = sum(deciders)
     own = None if index is None else space.utilities[index]
     chair = _Mediator(space, rng, own, float(self_interest))
     speaker = NEUTRAL if index is None else index
@@ -332,7 +335,7 @@ def single_text(
             accepts = negotiator.accepts(view, text) and bool(space.acceptable[party, text])
             amendment = None
             if accepts:
-                accepted += 1
+                accepted += deciders[party]
                 if record:
                     transcript.append(
                         Turn(step, round_, party, "accept", text, tuple(utilities[:, text]))
@@ -359,7 +362,7 @@ def single_text(
             chair.hear(text, accepts, amendment)
             step += 1
         offers = (*offers, *amended)
-        if accepted == n:
+        if accepted == needed:
             agreement = text
             break
     if agreement is None:

@@ -5,11 +5,16 @@ which deals each party may accept. Only the mechanism holds it whole; each negot
 handed its own :class:`Preferences` (its row, pre-sorted once), never the others'.
 
 Deal-space bound: when the product of the option counts is at most ``max_deals``
-(default 1,000,000) every deal is enumerated. Above that the candidates are the Pareto
-front of the deals every party could accept (no red line crossed, every reservation
-met); any agreement must be such a deal, and an agreement off that front is dominated by
-one on it. When that front is empty (no deal can pass) the plain Pareto front is used so
-that parties still have something to offer.
+(default 1,000,000) every deal is enumerated. Above that the candidates are every deal
+that some party could sensibly offer, whether or not the others accept it:
+
+- the Pareto front of the whole deal space (a deal off it is dominated: another deal is
+  at least as good for every party and better for one);
+- the Pareto front of the deals every veto holder could accept (no red line crossed,
+  reservation met), where any agreement must lie;
+- each party's own best deal within its red lines (a hardliner's opening offer).
+
+So offers are not limited to deals the others already accept, and talks can fail.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from peacetalks.analysis import additive_utilities, enumerate_deals, pareto_front
+from peacetalks.analysis import ParetoFront, additive_utilities, enumerate_deals, pareto_front
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.compile import CompiledScenario
 
@@ -101,6 +106,8 @@ class NegotiationSpace:
     acceptable : ndarray of shape (n_actors, n_deals)
         True where the actor may accept the deal (no red line, reservation met).
     reservations : ndarray of shape (n_actors,)
+    veto : ndarray of shape (n_actors,)
+        True for the parties whose acceptance an agreement needs (see ``deciders``).
     option_counts : tuple of int
     actor_ids, issue_ids : tuple of str
     option_ids : tuple of tuple of str
@@ -112,12 +119,21 @@ class NegotiationSpace:
     utilities: FloatArray
     acceptable: BoolArray
     reservations: FloatArray
+    veto: BoolArray
     option_counts: tuple[int, ...]
     actor_ids: tuple[str, ...]
     issue_ids: tuple[str, ...]
     option_ids: tuple[tuple[str, ...], ...]
     is_exhaustive: bool
     _preferences: dict[int, Preferences] = field(default_factory=dict, repr=False)
+
+    @property
+    def deciders(self) -> BoolArray:
+        """Return which parties must accept a deal for it to be agreed, shape (n_actors,).
+
+        The veto holders; every party when nobody holds a veto.
+        """
+        return self.veto if bool(self.veto.any()) else np.ones_like(self.veto)
 
     @property
     def n_actors(self) -> int:
@@ -160,10 +176,12 @@ def negotiation_space(
     *,
     reservations: npt.ArrayLike | None = None,
     admissible: Sequence[npt.ArrayLike] | None = None,
+    veto: npt.ArrayLike | None = None,
     actor_ids: Sequence[str] | None = None,
     issue_ids: Sequence[str] | None = None,
     option_ids: Sequence[Sequence[str]] | None = None,
     max_deals: int = MAX_DEALS,
+    front: ParetoFront | None = None,
 ) -> NegotiationSpace:
     """Build the candidate deals of a negotiation from per-issue utility tables.
 
@@ -175,11 +193,17 @@ def negotiation_space(
         Utility of no deal; zeros when omitted.
     admissible : sequence of bool array-like of shape (n_actors, n_options_i), optional
         False where an option crosses an actor's red line; all True when omitted.
+    veto : bool array-like of shape (n_actors,), optional
+        True for the parties whose acceptance an agreement needs; all True when omitted.
+        When no party holds a veto, every party's acceptance is needed.
     actor_ids, issue_ids, option_ids : sequences of str, optional
         Labels; numbered when omitted.
     max_deals : int, default=1_000_000
-        Largest deal space that is enumerated; above it the candidates are the Pareto
-        front of the acceptable deals (see the module notes).
+        Largest deal space that is enumerated; above it the candidates are the deals of
+        the module notes.
+    front : ParetoFront, optional
+        The Pareto front of the whole deal space (``pareto_front(tables)``), when the
+        caller has it already; used only above ``max_deals``.
 
     Returns
     -------
@@ -211,28 +235,29 @@ def negotiation_space(
         if admissible is None
         else [np.asarray(a, dtype=bool) for a in admissible]
     )
+    vetoes = (
+        np.ones(n_actors, dtype=bool)
+        if veto is None
+        else np.asarray(veto, dtype=bool).reshape(n_actors)
+    )
     total = int(np.prod(counts, dtype=object))
     exhaustive = total <= max_deals
     if exhaustive:
         deals = enumerate_deals(counts)
     else:
-        front = pareto_front(
-            checked, reservations=floor, admissible=allowed, individually_rational=True
-        )
-        if len(front) == 0:
-            front = pareto_front(checked)
-        deals = front.deals.astype(np.intp)
+        deals = _offerable_deals(checked, floor, allowed, vetoes, front)
     utilities = np.ascontiguousarray(additive_utilities(checked, deals).T)
     acceptable = utilities >= floor[:, None] - _TOL
     for i, mask in enumerate(allowed):
         acceptable &= mask[:, deals[:, i]]
-    for array in (deals, utilities, acceptable, floor):
+    for array in (deals, utilities, acceptable, floor, vetoes):
         _read_only(array)
     return NegotiationSpace(
         deals=deals,
         utilities=utilities,
         acceptable=acceptable,
         reservations=floor,
+        veto=vetoes,
         option_counts=counts,
         actor_ids=tuple(actor_ids) if actor_ids is not None else tuple(map(str, range(n_actors))),
         issue_ids=tuple(issue_ids)
@@ -247,14 +272,58 @@ def negotiation_space(
     )
 
 
-def scenario_space(compiled: CompiledScenario, *, max_deals: int = MAX_DEALS) -> NegotiationSpace:
-    """Return the negotiation space of a compiled scenario (see :func:`negotiation_space`)."""
+def _best_deals(tables: list[FloatArray], allowed: list[BoolArray]) -> IntArray:
+    """Return each actor's best deal within its own red lines, shape (n_actors, n_issues).
+
+    Utilities are additive, so that is the best admissible option of each issue; ties go
+    to the option the others value most in sum.
+    """
+    n_actors = tables[0].shape[0]
+    best = np.empty((n_actors, len(tables)), dtype=np.intp)
+    for i, (table, mask) in enumerate(zip(tables, allowed, strict=True)):
+        others = table.sum(axis=0)
+        for k in range(n_actors):
+            own = np.where(mask[k], table[k], -np.inf) if mask[k].any() else table[k]
+            # lexsort sorts by its last key first: own utility, then the others'.
+            best[k, i] = int(np.lexsort((-(others - table[k]), -own))[0])
+    return best
+
+
+def _offerable_deals(
+    tables: list[FloatArray],
+    reservations: FloatArray,
+    allowed: list[BoolArray],
+    veto: BoolArray,
+    front: ParetoFront | None,
+) -> IntArray:
+    """Return the candidate deals of a space too large to enumerate (module notes)."""
+    whole = pareto_front(tables) if front is None else front
+    deciders = veto if bool(veto.any()) else np.ones_like(veto)
+    zopa = pareto_front(
+        tables,
+        reservations=np.where(deciders, reservations, -np.inf),
+        admissible=[np.where(deciders[:, None], mask, True) for mask in allowed],
+        individually_rational=True,
+    )
+    parts = [whole.deals, zopa.deals, _best_deals(tables, allowed)]
+    return np.unique(np.concatenate(parts).astype(np.intp), axis=0)
+
+
+def scenario_space(
+    compiled: CompiledScenario, *, max_deals: int = MAX_DEALS, front: ParetoFront | None = None
+) -> NegotiationSpace:
+    """Return the negotiation space of a compiled scenario (see :func:`negotiation_space`).
+
+    The scenario's veto holders are the parties whose acceptance an agreement needs.
+    """
     return negotiation_space(
         compiled.tables(),
         reservations=compiled.reservations,
         admissible=compiled.admissible(),
+        veto=compiled.veto,
         actor_ids=compiled.actor_ids,
         issue_ids=compiled.issue_ids,
         option_ids=compiled.option_ids,
         max_deals=max_deals,
+        front=front,
     )

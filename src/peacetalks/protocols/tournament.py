@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from peacetalks.analysis import nash_deal, pareto_front, pareto_mask
+from peacetalks.analysis import ParetoFront, nash_deal, pareto_front, pareto_mask
 from peacetalks.errors import ParameterError
 from peacetalks.protocols.alternating_offers import NegotiationResult, alternating_offers
 from peacetalks.protocols.negotiators import make_negotiator
@@ -41,9 +41,15 @@ def benchmarks(
     reservations: npt.ArrayLike,
     *,
     admissible: Sequence[npt.ArrayLike] | None = None,
+    front: ParetoFront | None = None,
 ) -> Benchmarks:
-    """Return the Pareto front and the Nash deal of a deal space, in utility space."""
-    front = pareto_front(tables)
+    """Return the Pareto front and the Nash deal of a deal space, in utility space.
+
+    ``front`` is ``pareto_front(tables)`` when the caller has it already (it is the
+    slow part on large spaces).
+    """
+    if front is None:
+        front = pareto_front(tables)
     rational = pareto_front(
         tables, reservations=reservations, admissible=admissible, individually_rational=True
     )
