@@ -41,12 +41,35 @@ def test_stress_json() -> None:
     reach = [p["reach_probability"] for p in data["phases"]]
     assert reach[0] == 1.0
     assert reach == sorted(reach, reverse=True)
-    survival = data["survival"]
-    assert survival[0]["t"] == 0
-    assert survival[0]["p"] == 1.0
-    assert all(s["low"] <= s["p"] <= s["high"] for s in survival)
-    assert [s["p"] for s in survival] == sorted((s["p"] for s in survival), reverse=True)
+    given = data["survival_given_signature"]
+    assert given[0]["t"] == 0
+    assert given[0]["p"] == 1.0
+    assert all(s["low"] <= s["p"] <= s["high"] for s in given)
+    assert [s["p"] for s in given] == sorted((s["p"] for s in given), reverse=True)
     assert data["seed"] == 1
+    # Overall survival is the chance of signing times the survival given signature.
+    overall = data["survival"]
+    assert len(overall) == len(given)
+    for point, cond in zip(overall, given, strict=True):
+        assert point["p"] == pytest.approx(data["p_sign"] * cond["p"])
+        assert point["low"] <= point["p"] <= point["high"]
+
+
+@pytest.mark.parametrize("agreement", [BASE, OTHER])
+def test_stress_states_whether_the_deal_is_signed(tmp_path: Path, agreement: str) -> None:
+    """Check that stress uses evaluate's and ratify's verdicts on the agreement's deal."""
+    stress = _json(["stress", "ukraine-2025", "-a", agreement, "--runs", "500", "--json"])
+    sign = stress["signature"]
+    deal = tmp_path / "deal.json"
+    deal.write_text(json.dumps(sign["deal"]), encoding="utf-8")
+    evaluation = _json(["evaluate", "ukraine-2025", "--deal", str(deal), "--runs", "500", "--json"])
+    assert sign["deal"] == evaluation["deal"]
+    assert sign["passes"] == evaluation["passes"]
+    assert sign["blockers"] == evaluation["blockers"]
+    assert sign["p_pass"] == evaluation["p_pass"]
+    assert stress["p_sign"] <= sign["p_pass"]
+    assert not sign["signed"]
+    assert "would not be signed" in sign["warning"]
 
 
 def test_stress_is_reproducible() -> None:
@@ -76,7 +99,10 @@ def test_stress_compare_json() -> None:
     difference = data["difference"]
     final = difference["final_survival"]
     assert final["low"] <= final["difference"] <= final["high"]
-    expected = data["compare"]["survival"][-1]["p"] - data["survival"][-1]["p"]
+    expected = (
+        data["compare"]["survival_given_signature"][-1]["p"]
+        - data["survival_given_signature"][-1]["p"]
+    )
     assert final["difference"] == pytest.approx(expected)
     assert len(difference["survival"]) == len(data["survival"])
 

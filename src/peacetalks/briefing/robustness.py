@@ -33,6 +33,7 @@ __all__ = [
     "Robustness",
     "acceptance_inputs",
     "check_runs",
+    "deal_acceptance",
     "deal_robustness",
 ]
 
@@ -163,6 +164,27 @@ def _input_name(compiled: CompiledScenario, effect: InputEffect) -> tuple[str, s
     return f"{actor}:{issue}.salience", f"{actor}'s salience of {issue}"
 
 
+def deal_acceptance(
+    compiled: CompiledScenario, deal: npt.NDArray[np.int64], inputs: AcceptanceInputs
+) -> npt.NDArray[np.bool_]:
+    """Return whether each actor accepts the deal in each run of ``inputs``.
+
+    Returns
+    -------
+    ndarray of shape (n_runs, n_actors)
+    """
+    accepted: npt.NDArray[np.bool_] = acceptance_draws(
+        inputs,
+        compiled.option_positions,
+        compiled.utilities,
+        compiled.derived,
+        compiled.quadratic,
+        compiled.red_lines,
+        deal[None, :],
+    )[:, :, 0]
+    return accepted
+
+
 def deal_robustness(
     compiled: CompiledScenario,
     deal: npt.NDArray[np.int64],
@@ -184,15 +206,7 @@ def deal_robustness(
         Draws already made with :func:`acceptance_inputs` for these ``runs`` and ``seed``.
     """
     draws = inputs if inputs is not None else acceptance_inputs(compiled, runs=runs, seed=seed)
-    accepted = acceptance_draws(
-        draws,
-        compiled.option_positions,
-        compiled.utilities,
-        compiled.derived,
-        compiled.quadratic,
-        compiled.red_lines,
-        deal[None, :],
-    )[:, :, 0]
+    accepted = deal_acceptance(compiled, deal, draws)
     passes: npt.NDArray[np.bool_] = np.asarray(accepted[:, compiled.veto].all(axis=1))
     effects = input_effects(
         compiled.ideal_points,

@@ -6,10 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from peacetalks.agreements.simulation import StressParameters
-from peacetalks.agreements.stress import Comparison, StressResult, compare_designs, stress_test
+from peacetalks.agreements.stress import (
+    Comparison,
+    StressResult,
+    compare_designs,
+    find_agreement,
+    stress_test,
+)
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+from peacetalks.briefing.signature import Signature, signature
+from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.models import Scenario
 
-__all__ = ["run_stress", "stress_data", "stress_document"]
+__all__ = ["conditioned", "run_stress", "stress_data", "stress_document"]
 
 
 def run_stress(
@@ -20,7 +29,7 @@ def run_stress(
     runs: int = 2000,
     periods: int | None = None,
     period_days: int = 7,
-    seed: int | None = None,
+    seed: int | None = ACCEPTANCE_SEED,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[StressResult, Comparison | None]:
     """Stress-test an agreement, or compare two on the same random numbers.
@@ -70,16 +79,68 @@ def run_stress(
     return comparison.base, comparison
 
 
+def conditioned(result: StressResult, sign: Signature) -> dict[str, Any]:
+    """Return a stress test's data with survival given signature and overall.
+
+    ``survival_given_signature`` is the simulated curve (the agreement signed);
+    ``survival`` is the overall chance of holding, ``p_sign`` times that curve, with the
+    band scaled by the ends of ``p_sign``'s interval. Each phase's ``reach_probability``
+    stays given signature; ``reach_probability_overall`` multiplies it by ``p_sign``.
+    """
+    data = result.to_dict()
+    given = data["survival"]
+    low, high = sign.p_sign_low, sign.p_sign_high
+    data["survival_given_signature"] = given
+    data["survival"] = [
+        {
+            "t": point["t"],
+            "day": point["day"],
+            "p": sign.p_sign * point["p"],
+            "low": low * point["low"],
+            "high": high * point["high"],
+        }
+        for point in given
+    ]
+    for phase in data["phases"]:
+        phase["reach_probability_overall"] = sign.p_sign * phase["reach_probability"]
+    data["completion_probability_overall"] = sign.p_sign * data["completion_probability"]
+    data["p_sign"] = sign.p_sign
+    data["signature"] = sign.to_dict()
+    return data
+
+
 def stress_data(
-    scenario: Scenario, result: StressResult, comparison: Comparison | None
+    scenario: Scenario,
+    result: StressResult,
+    comparison: Comparison | None,
+    *,
+    runs: int = ACCEPTANCE_RUNS,
+    seed: int | None = None,
 ) -> dict[str, Any]:
-    """Return what ``peacetalks stress --json`` prints for the results of :func:`run_stress`."""
+    """Return what ``peacetalks stress --json`` prints for the results of :func:`run_stress`.
+
+    Each design first says whether it would be signed (:mod:`peacetalks.briefing.signature`,
+    on ``runs`` draws of the stated ranges with ``seed``, ``ACCEPTANCE_SEED`` when None)
+    and reports survival given signature and overall.
+    """
+    compiled = compile_scenario(scenario)
+    draw_seed = ACCEPTANCE_SEED if seed is None else seed
+
+    def signed(agreement_id: str) -> Signature:
+        return signature(
+            scenario,
+            find_agreement(scenario, agreement_id),
+            runs=runs,
+            seed=draw_seed,
+            compiled=compiled,
+        )
+
+    data = {"scenario": scenario.id, **conditioned(result, signed(result.agreement))}
     if comparison is None:
-        return {"scenario": scenario.id, **result.to_dict()}
+        return data
     return {
-        "scenario": scenario.id,
-        **result.to_dict(),
-        "compare": comparison.other.to_dict(),
+        **data,
+        "compare": conditioned(comparison.other, signed(comparison.other.agreement)),
         "difference": comparison.difference(),
     }
 
@@ -92,7 +153,7 @@ def stress_document(
     runs: int = 2000,
     periods: int | None = None,
     period_days: int = 7,
-    seed: int | None = None,
+    seed: int | None = ACCEPTANCE_SEED,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Stress-test an agreement (see :func:`run_stress`) and return :func:`stress_data`."""
@@ -106,4 +167,4 @@ def stress_document(
         seed=seed,
         progress=progress,
     )
-    return stress_data(scenario, result, comparison)
+    return stress_data(scenario, result, comparison, runs=runs, seed=seed)

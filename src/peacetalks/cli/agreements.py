@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -19,6 +19,7 @@ from rich.table import Table
 from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS, StressParameters
 from peacetalks.agreements.stress import StressResult, find_agreement
 from peacetalks.agreements.tracking import track_agreement
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.briefing.stress import run_stress, stress_data
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
 from peacetalks.errors import ParameterError
@@ -60,13 +61,33 @@ def _survival_rows(result: StressResult) -> list[int]:
     return rows
 
 
-def _print_result(result: StressResult) -> None:
+def _print_signature(sign: dict[str, Any]) -> None:
+    low, high = sign["p_sign_interval"]
+    verdict = (
+        "every veto holder accepts its deal and every required body approves it"
+        if sign["signed"]
+        else "NOT signed as modelled"
+    )
+    console.print(
+        f"  signed? {verdict}; chance of signing under the stated ranges "
+        f"{sign['p_sign']:.3f} ({low:.3f}-{high:.3f}; every veto holder accepts in "
+        f"{sign['p_pass']:.3f} of {sign['monte_carlo']['runs']:,} draws, seed "
+        f"{sign['monte_carlo']['seed']})",
+        markup=False,
+    )
+    if sign["warning"]:
+        console.print(f"  [bold red]warning:[/] {escape(sign['warning'])}")
+
+
+def _print_result(result: StressResult, data: dict[str, Any]) -> None:
     days = result.parameters.period_days
     console.print(
         f"[bold]{escape(result.agreement)}[/]: {escape(result.title)}\n"
         f"  {result.runs:,} runs, {result.periods} periods of {days} days"
         + (f", seed {result.seed}" if result.seed is not None else "")
     )
+    _print_signature(data["signature"])
+    console.print("  given signature:", markup=False)
     table = Table(show_edge=False, pad_edge=False)
     for column in ("phase", "starts (day)", "reached", "95% band"):
         table.add_column(column)
@@ -87,6 +108,12 @@ def _print_result(result: StressResult) -> None:
         f"({result.survival_low[end]:.3f}-{result.survival_high[end]:.3f}); "
         f"completed on schedule: {result.completion_probability:.3f}; violations per run: "
         f"{result.mean_verified:.2f} verified, {result.mean_unverified:.2f} unverified",
+        markup=False,
+    )
+    overall = data["survival"][-1]
+    console.print(
+        f"  overall (signed and holding) at the end: {overall['p']:.3f} "
+        f"({overall['low']:.3f}-{overall['high']:.3f})",
         markup=False,
     )
 
@@ -117,8 +144,15 @@ def _check_counts(runs: int, periods: int | None) -> None:
 def stress(
     scenario: ScenarioArg,
     agreement: AgreementOption,
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs.")] = 2000,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the random numbers.")] = None,
+    runs: Annotated[
+        int,
+        typer.Option(
+            "--runs", help="Monte Carlo runs (of the implementation and of the signing draws)."
+        ),
+    ] = ACCEPTANCE_RUNS,
+    seed: Annotated[
+        int, typer.Option("--seed", help=f"Seed of the random numbers (default {ACCEPTANCE_SEED}).")
+    ] = ACCEPTANCE_SEED,
     periods: Annotated[
         int | None,
         typer.Option("--periods", help="Periods to simulate (default: the whole timetable)."),
@@ -157,18 +191,18 @@ def stress(
             seed=seed,
             progress=progress,
         )
-    data = stress_data(model, result, comparison)
+    data = stress_data(model, result, comparison, runs=runs, seed=seed)
     if json_output:
         emit_json(data)
         return
-    _print_result(result)
+    _print_result(result, data)
     if comparison is not None:
         console.print()
-        _print_result(comparison.other)
+        _print_result(comparison.other, data["compare"])
         diff = data["difference"]["final_survival"]
         console.print(
             f"\n{escape(compare or '')} minus {escape(agreement)}, on the same random numbers: "
-            f"holds at the end {diff['difference']:+.3f} (paired 95% interval "
+            f"holds at the end given signature {diff['difference']:+.3f} (paired 95% interval "
             f"{diff['low']:+.3f} to {diff['high']:+.3f})",
         )
 
