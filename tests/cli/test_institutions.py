@@ -65,14 +65,60 @@ def test_ratify_json() -> None:
     assert first["id"] == "council"
     assert first["required_for"] == ["border"]
     assert [v["id"] for v in first["votes"]] == ["north", "south", "broker-seat", "observer"]
+    for vote in first["votes"]:
+        assert set(vote) == {
+            "id",
+            "name",
+            "vote",
+            "basis",
+            "actor",
+            "from",
+            "source",
+            "judgement",
+            "pivotal",
+        }
+    observer = first["votes"][3]
+    assert (observer["basis"], observer["judgement"], observer["source"]) == (
+        "assumed",
+        True,
+        None,
+    )
+    assert [b["p_pass"] for b in data["bodies"]] == [1.0, 0.0, 0.0]
+    assert data["p_pass"] == 0.0
 
 
 def test_ratify_text() -> None:
-    """Check the text output of `ratify`."""
+    """Check the text output of `ratify`: judgement flags, inherited votes, probabilities."""
     result = runner.invoke(app, ["ratify", "ukraine-2025", "--proposal", "korybko-2025"])
     assert result.exit_code == 0, result.output
     assert "United Nations Security Council" in result.stdout
     assert "not ratified" in result.stdout
+    assert "10 of 15 votes are modelling judgements" in result.stdout
+    assert "26 of 27 votes are modelling judgements" in result.stdout
+    hungary = next(line for line in result.stdout.splitlines() if line.startswith("Hungary"))
+    assert "inherits eu" in hungary
+    assert "judgement" in hungary
+    france = [line for line in result.stdout.splitlines() if line.startswith("France")]
+    assert france
+    assert all("judgement" not in line for line in france)
+    assert "probability that every required body approves: 0.000" in result.stdout
+
+
+def test_ratify_referendum_text_and_json() -> None:
+    """Check a referendum decided by a share: the electorate line, p_pass in JSON."""
+    args = ["ratify", "ukraine-2025", "--proposal", "framework-2025-12"]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "electorate: share in favour 45% (range 30%-65%)" in text.stdout
+    assert "JUDGEMENT" in text.stdout
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    referendum = {b["id"]: b for b in data["bodies"]}["ukraine-referendum"]
+    assert referendum["p_pass"] == pytest.approx(0.15**2 / (0.35 * 0.2))
+    assert referendum["electorate"]["when"] == {"territory": ["de-facto-line-of-contact"]}
+    assert data["p_pass"] == pytest.approx(referendum["p_pass"])
+    assert data["p_pass_from"] == "point verdicts"
 
 
 def test_ratify_unknown_proposal() -> None:

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetalks.institutions import builtin_body, decides, describe_rule, voting_game
+from peacetalks.errors import ParameterError
+from peacetalks.institutions import (
+    builtin_body,
+    decides,
+    decides_draws,
+    describe_rule,
+    voting_game,
+)
 from peacetalks.scenario.bodies import Body
 
 
@@ -43,6 +50,8 @@ def bodies(draw: st.DrawFn) -> Body:
             rule["blocking_minority"] = draw(st.integers(1, n))
     elif kind != "unanimity" and draw(st.booleans()):
         rule["count"] = draw(st.integers(1, n))
+    if kind == "referendum" and draw(st.booleans()):
+        rule["quorum"] = draw(st.sampled_from([0.25, 0.5, 0.65, 1.0]))
     return Body.model_validate({"id": "b", "name": "B", "members": members, "rule": rule})
 
 
@@ -152,3 +161,81 @@ def test_builtin_rules_as_games(body_id: str, rule: str, clauses: list[list[int]
     body = builtin_body(body_id).body
     assert describe_rule(body) == rule
     assert voting_game(body).game.clauses.tolist() == clauses
+
+
+@given(bodies(), st.integers(0, 2**32 - 1))
+@settings(max_examples=200, deadline=None)
+def test_decides_draws_agrees_with_decides(body: Body, seed: int) -> None:
+    """Check that the vectorised rule gives decides' answer on random votes with abstentions."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 3, size=(60, len(body.members)))
+    decided = decides_draws(body, codes == 1, codes == 0)
+    for run, row in enumerate(codes):
+        votes = {
+            m.id: ("no", "yes", "abstain")[int(c)] for m, c in zip(body.members, row, strict=True)
+        }
+        assert bool(decided[run]) == decides(body, votes)
+
+
+def test_decides_draws_on_the_eu_double_majority() -> None:
+    """Check the EU's 65% of the population in whole numbers: the big four fall short alone."""
+    body = builtin_body("eu-council-qmv").body
+    ids = [m.id for m in body.members]
+    everyone = np.ones((1, len(ids)), dtype=bool)
+    against = np.isin(ids, ["germany", "france", "italy", "spain"])[None, :]
+    three = np.isin(ids, ["germany", "france", "italy"])[None, :]
+    yes = np.concatenate([everyone, ~against, ~three])
+    no = np.concatenate([~everyone, against, three])
+    assert decides_draws(body, yes, no).tolist() == [True, False, True]
+
+
+def test_referendum_quorum() -> None:
+    """Check that a referendum with a quorum fails when too few vote, whatever the share."""
+    body = Body.model_validate(
+        {
+            "id": "r",
+            "name": "R",
+            "members": [{"id": "a", "weight": 3}, {"id": "b", "weight": 2}, {"id": "c"}],
+            "rule": {"kind": "referendum", "basis": "weight", "quorum": 0.5},
+        }
+    )
+    assert decides(body, {"a": "yes"})
+    assert not decides(body, {"b": "yes"})
+    assert decides(body, {"b": "yes", "c": "no"})
+    assert describe_rule(body) == (
+        "more than half of the votes cast (counted by weight); turnout of at least 50% of "
+        "the weight"
+    )
+
+
+@pytest.mark.parametrize(
+    ("yes", "no", "message"),
+    [
+        (
+            np.ones((2, 3), dtype=bool),
+            np.zeros((2, 3), dtype=bool),
+            "The 'yes' parameter of decides_draws must be a boolean array of shape "
+            "(n_runs, 15), one column per member of body 'unsc', as 'yes' and 'no' both. Got "
+            "shape (2, 3) instead.",
+        ),
+        (
+            np.ones((2, 15), dtype=bool),
+            np.zeros((3, 15), dtype=bool),
+            "The 'no' parameter of decides_draws must be a boolean array of shape "
+            "(n_runs, 15), one column per member of body 'unsc', as 'yes' and 'no' both. Got "
+            "shape (3, 15) instead.",
+        ),
+        (
+            np.ones((2, 15), dtype=bool),
+            np.ones((2, 15), dtype=bool),
+            "The 'yes' and 'no' parameters of decides_draws must not both be true for a "
+            "member in a run. Got a member voting both ways instead.",
+        ),
+    ],
+    ids=["yes-columns", "no-runs", "both-ways"],
+)
+def test_decides_draws_validation(yes: np.ndarray, no: np.ndarray, message: str) -> None:
+    """Check the exact messages for malformed vote arrays."""
+    with pytest.raises(ParameterError) as info:
+        decides_draws(builtin_body("unsc").body, yes, no)
+    assert str(info.value) == message
