@@ -78,9 +78,11 @@ class Signature:
             return None
         reasons = []
         if self.blockers:
-            reasons.append(f"{', '.join(self.blockers)} reject(s) its deal (see evaluate)")
+            verb = "rejects" if len(self.blockers) == 1 else "reject"
+            reasons.append(f"{_names(self.blockers)} {verb} its deal (see evaluate)")
         if self.failing_bodies:
-            reasons.append(f"{', '.join(self.failing_bodies)} do(es) not approve it (see ratify)")
+            verb = "does" if len(self.failing_bodies) == 1 else "do"
+            reasons.append(f"{_names(self.failing_bodies)} {verb} not approve it (see ratify)")
         return (
             f"As modelled, {self.agreement} would not be signed: {'; '.join(reasons)}. "
             f"Its chance of being signed under the stated ranges is {self.p_sign:.1%}; the "

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
 from peacetalks.errors import ParameterError
 from peacetalks.report.briefing import MAX_RUNS, Briefing, build_briefing
@@ -49,10 +50,15 @@ def report(
         Path,
         typer.Option("--output", "-o", help="The file to write: HTML, or PDF with --pdf."),
     ],
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random draw.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of every random draw (as analyze's).")
+    ] = ACCEPTANCE_SEED,
     runs: Annotated[
-        int, typer.Option("--runs", help="Monte Carlo runs of the forecast and stress tests.")
-    ] = 1000,
+        int,
+        typer.Option(
+            "--runs", help="Monte Carlo runs of the forecast and stress tests (as analyze's)."
+        ),
+    ] = ACCEPTANCE_RUNS,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Print the briefing to PDF with headless Chromium.")
     ] = False,

@@ -28,6 +28,13 @@ from peacetalks.briefing.deals import (
     zopa_data,
 )
 from peacetalks.briefing.proposals import assess_proposal
+from peacetalks.briefing.robustness import (
+    ACCEPTANCE_RUNS,
+    ACCEPTANCE_SEED,
+    MAX_ACCEPTANCE_RUNS,
+    acceptance_inputs,
+)
+from peacetalks.briefing.signature import signature
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.report.charts import (
     RULE_LABELS,
@@ -144,13 +151,16 @@ def _sources(scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def _proposals(
-    scenario: Scenario, compiled: CompiledScenario, kinds: dict[str, str]
+    scenario: Scenario, compiled: CompiledScenario, kinds: dict[str, str], seed: int
 ) -> list[dict[str, Any]]:
     labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
     names = {i.id: i.name for i in scenario.issues}
+    inputs = acceptance_inputs(compiled, runs=ACCEPTANCE_RUNS, seed=seed)
     entries = []
     for proposal in scenario.proposals:
-        assessment = assess_proposal(scenario, proposal.id, compiled=compiled)
+        assessment = assess_proposal(
+            scenario, proposal.id, compiled=compiled, seed=seed, inputs=inputs
+        )
         verdicts = []
         for v in assessment.actors:
             worst = ", ".join(
@@ -163,6 +173,8 @@ def _proposals(
                     "name": v.name,
                     "utility": v.utility,
                     "reservation": v.reservation,
+                    "margin": v.margin,
+                    "p_accept": v.p_accept,
                     "acceptable": v.acceptable,
                     "veto": v.veto,
                     "reason": v.reason,
@@ -187,9 +199,14 @@ def _proposals(
                     for issue, option in assessment.deal.items()
                 ],
                 "passes": assessment.passes,
+                "p_pass": assessment.p_pass,
+                "fragile": assessment.fragile,
+                "robustness": assessment.robustness_summary(),
                 "blockers": [scenario.actor(a).name for a in assessment.blockers],
                 "verdicts": verdicts,
-                "amendment": amendment_data(scenario, compiled, proposal.id, limit=3),
+                "amendment": amendment_data(
+                    scenario, compiled, proposal.id, limit=3, seed=seed, inputs=inputs
+                ),
                 "ratification": ratification_rows(scenario, proposal.id, compiled=compiled),
             }
         )
@@ -208,7 +225,7 @@ def _deal_space(
         space["front_error"] = str(e)
     if front is not None:
         space["front_count"] = len(front)
-        solved = bargaining_data(compiled, front=front)
+        solved = bargaining_data(compiled, front=front, seed=seed)
         for rule, label in RULE_LABELS.items():
             entry = solved[rule]
             space["rules"].append(
@@ -218,6 +235,8 @@ def _deal_space(
                     "utilities": entry["utilities"] if entry else None,
                     "ties": len(entry["ties"]) if entry else 0,
                     "reason": solved.get(f"{rule}_reason"),
+                    "p_pass": entry["p_pass"] if entry else None,
+                    "robustness": entry["robustness"] if entry else None,
                 }
             )
     space["zopa"] = zopa_data(compiled, sample=0, rng=seed)
@@ -226,7 +245,9 @@ def _deal_space(
     return space, front
 
 
-def _agreements(scenario: Scenario) -> list[dict[str, Any]]:
+def _agreements(
+    scenario: Scenario, compiled: CompiledScenario, *, runs: int, seed: int
+) -> list[dict[str, Any]]:
     return [
         {
             "id": a.id,
@@ -237,6 +258,9 @@ def _agreements(scenario: Scenario) -> list[dict[str, Any]]:
             "phases": [
                 {"id": p.id, "name": p.name, "kind": p.kind, "days": p.days} for p in a.phases
             ],
+            "signature": signature(
+                scenario, a, runs=min(runs, MAX_ACCEPTANCE_RUNS), seed=seed, compiled=compiled
+            ).to_dict(),
         }
         for a in scenario.agreements
     ]
@@ -245,8 +269,8 @@ def _agreements(scenario: Scenario) -> list[dict[str, Any]]:
 def build_briefing(
     scenario: Scenario,
     *,
-    seed: int = 0,
-    runs: int = 1000,
+    seed: int = ACCEPTANCE_SEED,
+    runs: int = ACCEPTANCE_RUNS,
     progress: _Progress | None = None,
 ) -> Briefing:
     """Return the briefing on a scenario as one self-contained HTML document and its charts.
@@ -255,9 +279,12 @@ def build_briefing(
     ----------
     scenario : Scenario
     seed : int
-        Seed of every random draw (Monte Carlo forecast, stress tests, ZOPA estimate).
+        Seed of every random draw (acceptance draws, Monte Carlo forecast, stress tests,
+        ZOPA estimate); the default is the command line's.
     runs : int
-        Monte Carlo runs of the forecast and of each stress test, 1 to 1,000,000.
+        Monte Carlo runs of the forecast and of each stress test, 1 to 1,000,000 (the
+        default is the command line's, so that the report and ``analyze`` agree); the
+        acceptance probabilities always use ``ACCEPTANCE_RUNS`` draws, as ``evaluate``.
     progress : callable, optional
         Called with the name of each step as it starts (for a progress display).
 
@@ -283,7 +310,7 @@ def build_briefing(
     step("assessing the proposals")
     compiled = compile_scenario(scenario)
     kinds: dict[str, str] = {s.id: s.kind for s in scenario.sources}
-    proposals = _proposals(scenario, compiled, kinds)
+    proposals = _proposals(scenario, compiled, kinds, seed)
     step("computing the deal space")
     space, front = _deal_space(scenario, compiled, seed)
     charts: list[Chart] = []
@@ -308,7 +335,7 @@ def build_briefing(
         position_charts.append(chart)
         charts.append(chart)
     step("stress-testing the agreements")
-    agreements = _agreements(scenario)
+    agreements = _agreements(scenario, compiled, runs=runs, seed=seed)
     for agreement in agreements:
         chart = Chart(
             f"chart-survival-{agreement['id']}",
@@ -323,6 +350,7 @@ def build_briefing(
         "plotly_version": _plotly_version(),
         "seed": seed,
         "runs": runs,
+        "acceptance_runs": ACCEPTANCE_RUNS,
         "forecast_model": FORECAST_MODEL,
         "positions_model": POSITIONS_MODEL,
         "sources": _sources(scenario),

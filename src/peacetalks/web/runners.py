@@ -21,6 +21,7 @@ from peacetalks.briefing.forecast import scenario_forecast
 from peacetalks.briefing.negotiation import check_negotiation, negotiation_document
 from peacetalks.briefing.proposals import find_proposal
 from peacetalks.briefing.ratification import ratification_data
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MAX_ACCEPTANCE_RUNS
 from peacetalks.briefing.stress import stress_document
 from peacetalks.errors import NotFoundError
 from peacetalks.scenario.compile import compile_scenario
@@ -60,6 +61,15 @@ Seed = Annotated[
         description="Seed of the random numbers (the same seed, the same numbers).",
     ),
 ]
+AcceptanceRuns = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_ACCEPTANCE_RUNS,
+        description="Draws of the stated ranges for the acceptance probabilities (p_accept, "
+        "p_pass), the same default as the command line.",
+    ),
+]
 # Spelled out for the schema; tests/web/test_runners.py keeps them in step with the registries.
 ModelName = Literal["compromise", "median", "nash", "bdm", "bdm-scholz", "procedural", "smp"]
 Strategy = Literal["boulware", "conceder", "hardliner", "learner", "linear", "tit-for-tat"]
@@ -81,6 +91,8 @@ class EvaluateParameters(Parameters):
     title: Annotated[str, Field(max_length=200)] | None = Field(
         None, description="A label for the deal."
     )
+    runs: AcceptanceRuns = ACCEPTANCE_RUNS
+    seed: Seed = ACCEPTANCE_SEED
 
     @model_validator(mode="after")
     def _one_of(self) -> EvaluateParameters:
@@ -108,7 +120,12 @@ class DealsParameters(Parameters):
     rational: bool = Field(False, description="Front of deals above every reservation only.")
     veto_only: bool = Field(False, description="Front, compromises and trades among veto holders.")
     limit: int = Field(1000, ge=0, le=100_000, description="List at most this many front deals.")
-    seed: Seed = None
+    all_trades: bool = Field(
+        False,
+        description="Also list logrolls that cross a veto holder's red line or hurt one.",
+    )
+    runs: AcceptanceRuns = ACCEPTANCE_RUNS
+    seed: Seed = ACCEPTANCE_SEED
 
 
 class SalienceChange(Parameters):
@@ -155,7 +172,7 @@ class StressTestParameters(Parameters):
         None, ge=1, le=MAX_PERIODS, description="Periods to simulate (default: the timetable)."
     )
     period_days: int = Field(7, ge=1, le=365, description="Length of a period in days.")
-    seed: Seed = None
+    seed: Seed = ACCEPTANCE_SEED
 
 
 class NegotiateParameters(Parameters):
@@ -264,6 +281,8 @@ def _deals(scenario: Scenario, p: dict[str, Any], progress: Progress) -> dict[st
         among="veto" if p["veto_only"] else "all",
         limit=p["limit"],
         seed=p["seed"],
+        runs=p["runs"],
+        all_trades=p["all_trades"],
         progress=progress,
     )
 
@@ -318,7 +337,14 @@ def run_analysis(
     """
     p = parameters
     if kind == "evaluate":
-        return evaluation_data(scenario, proposal=p["proposal"], deal=p["deal"], title=p["title"])
+        return evaluation_data(
+            scenario,
+            proposal=p["proposal"],
+            deal=p["deal"],
+            title=p["title"],
+            runs=p["runs"],
+            seed=ACCEPTANCE_SEED if p["seed"] is None else p["seed"],
+        )
     if kind == "ratify":
         return ratification_data(scenario, p["proposal"])
     if kind == "deals":
