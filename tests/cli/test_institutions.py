@@ -117,8 +117,26 @@ def test_ratify_referendum_text_and_json() -> None:
     referendum = {b["id"]: b for b in data["bodies"]}["ukraine-referendum"]
     assert referendum["p_pass"] == pytest.approx(0.15**2 / (0.35 * 0.2))
     assert referendum["electorate"]["when"] == {"territory": ["de-facto-line-of-contact"]}
+    # The referendum's share does not depend on the actors; the Senate follows the US,
+    # which accepts the framework in every one of the 2000 draws.
     assert data["p_pass"] == pytest.approx(referendum["p_pass"])
-    assert data["p_pass_from"] == "point verdicts"
+    assert (data["p_pass_from"], data["seed"]) == ("2000 acceptance draws", 0)
+
+
+def test_ratify_p_pass_over_acceptance_draws() -> None:
+    """Check that p_pass follows the actors' acceptance draws: same seed, same numbers."""
+    args = ["ratify", "ukraine-2025", "--proposal", "korybko-2025", "--json"]
+    first = json.loads(runner.invoke(app, [*args, "--runs", "500", "--seed", "3"]).stdout)
+    again = json.loads(runner.invoke(app, [*args, "--runs", "500", "--seed", "3"]).stdout)
+    assert first == again
+    unsc = {b["id"]: b for b in first["bodies"]}["unsc"]
+    # Fails at the stated values (France and the UK reject), passes in some draws.
+    assert unsc["passes"] is False
+    assert 0 < unsc["p_pass"] < 1
+    assert first["p_pass"] <= min(b["p_pass"] for b in first["bodies"])
+    bad = runner.invoke(app, [*args, "--runs", "0"])
+    assert bad.exit_code == 1
+    assert "The '--runs' parameter of the acceptance Monte Carlo must be an int" in bad.output
 
 
 def test_ratify_unknown_proposal() -> None:

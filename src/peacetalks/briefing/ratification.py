@@ -7,8 +7,9 @@ from typing import Any
 import numpy.typing as npt
 
 from peacetalks.briefing.proposals import find_proposal
+from peacetalks.briefing.robustness import ACCEPTANCE_SEED, acceptance_inputs, deal_acceptance
 from peacetalks.institutions.ratification import Ratification, ratify_proposal
-from peacetalks.scenario.compile import CompiledScenario
+from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
 
 __all__ = ["ratification_data", "ratification_summary", "ratify"]
@@ -41,6 +42,8 @@ def ratification_data(
     *,
     compiled: CompiledScenario | None = None,
     accepts: npt.ArrayLike | None = None,
+    runs: int | None = None,
+    seed: int = ACCEPTANCE_SEED,
 ) -> dict[str, Any]:
     """Return the ratification of a proposal as JSON-ready data.
 
@@ -52,9 +55,28 @@ def ratification_data(
     range, ``p_pass``, source or judgement; otherwise null). ``passes`` is true when every
     body approves (or none is needed); ``p_pass`` is the probability that all do, over
     ``p_pass_from``. ``docs/institutions.md`` lists every ``basis``.
+
+    Parameters
+    ----------
+    accepts : array-like of bool, shape (n_runs, n_actors), or None
+        Draws of each actor's acceptance of the proposal, for ``p_pass``.
+    runs : int or None
+        Without ``accepts``: draw the acceptance from ``runs`` draws of the stated ranges
+        with ``seed`` (the draws of ``evaluate``); ``None`` takes each actor's verdict at
+        the stated values.
+    seed : int
     """
+    if accepts is None and runs is not None:
+        compiled = compiled if compiled is not None else compile_scenario(scenario)
+        proposal = find_proposal(scenario, proposal_id)
+        indices, _ = compiled.deal_indices(proposal.deal)
+        inputs = acceptance_inputs(compiled, runs=runs, seed=seed)
+        accepts = deal_acceptance(compiled, indices, inputs)
     result = ratify(scenario, proposal_id, compiled=compiled, accepts=accepts)
-    return {"scenario": scenario.id, **result.to_dict()}
+    data = {"scenario": scenario.id, **result.to_dict()}
+    if runs is not None:
+        data["seed"] = seed
+    return data
 
 
 def ratification_summary(data: dict[str, Any]) -> str:

@@ -9,7 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from peacetalks.briefing.ratification import ratification_data
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, check_runs
+from peacetalks.cli._helpers import (
+    AcceptanceRunsOption,
+    AcceptanceSeedOption,
+    console,
+    emit_json,
+    handles_errors,
+    load,
+)
 from peacetalks.institutions.builtin import BodyDocument, load_body
 from peacetalks.institutions.power import power_indices
 from peacetalks.institutions.voting import describe_rule, voting_game
@@ -171,11 +179,19 @@ def print_ratification(data: dict[str, Any]) -> None:
 def ratify(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario id or a YAML file.")],
     proposal: Annotated[str, typer.Option("--proposal", "-p", help="Id of a proposal.")],
+    runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
+    seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
 ) -> None:
-    """Which bodies must approve a proposal, how each member votes, and who is pivotal."""
+    """Which bodies must approve a proposal, how each member votes, and who is pivotal.
+
+    Votes and verdicts are those at the stated values; each body's probability of
+    approving (and that all do) is over --runs draws of the stated ranges (the actors'
+    acceptance, as in evaluate) and each referendum's share in favour.
+    """
+    check_runs(runs)
     model = load(scenario)
-    data = ratification_data(model, proposal)
+    data = ratification_data(model, proposal, runs=runs, seed=seed)
     if json_output:
         emit_json(data)
         return
