@@ -173,3 +173,17 @@ def test_institutions_package_all_is_sorted_and_complete() -> None:
 
     assert package.__all__ == sorted(package.__all__)
     assert all(hasattr(package, name) for name in package.__all__)
+
+
+def test_institutions_doc_examples_run() -> None:
+    """Check that every Python example of docs/institutions.md runs."""
+    import contextlib
+    import io
+    import re
+
+    doc = (ROOT / "docs" / "institutions.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", doc, flags=re.DOTALL)
+    assert len(blocks) == 2
+    for block in blocks:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(block, "institutions.md", "exec"), {})
