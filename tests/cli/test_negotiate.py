@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from peacetalks.briefing.negotiation import briefing_talks
 from peacetalks.cli import app
+from peacetalks.scenario import compile_scenario, read_scenario
 
 runner = CliRunner()
 
@@ -156,3 +158,45 @@ def test_negotiate_errors(small_path: Path, args: list[str], message: str) -> No
     result = runner.invoke(app, ["negotiate", str(small_path), *args])
     assert result.exit_code == 1
     assert message in " ".join(result.stderr.split())
+
+
+def test_negotiate_json_names_the_deciders(small_path: Path) -> None:
+    """Check that negotiate --json lists the actors whose acceptance an agreement needs."""
+    data = _json([str(small_path), "--runs", "1", "--seed", "0", "--transcript"])
+    assert data["deciders"] == ["north", "south"]
+    actions = {turn["action"] for turn in data["runs"][0]["transcript"]}
+    assert actions <= {"offer", "accept", "reject"}
+
+
+def test_briefing_talks_contrast_strategy_mixes() -> None:
+    """Check analyze's simulated talks on ukraine-2025: the agreement rate depends on the mix."""
+    compiled = compile_scenario(read_scenario("ukraine-2025"))
+    talks = briefing_talks(compiled)
+    assert talks["settings"] == {"strategy": "linear", "runs": 5, "rounds": 50, "seed": 0}
+    assert talks["deciders"] == ["russia", "ukraine", "united-states", "eu"]
+    mixes = {mix["name"]: mix for mix in talks["mixes"]}
+    assert list(mixes) == ["conceders", "boulware", "hardliner"]
+    for mix in mixes.values():
+        assert mix["runs"] == 20
+        assert mix["agreement_rate"] == mix["agreements"] / 20
+        assert mix["distance_to_nash"] > 0
+    assert mixes["conceders"]["agreement_rate"] == 1.0
+    assert mixes["hardliner"]["strategies"]["russia"] == "hardliner"
+    assert set(mixes["hardliner"]["strategies"].values()) == {"hardliner", "conceder"}
+    assert mixes["hardliner"]["agreement_rate"] == 0.0
+    assert mixes["hardliner"]["distance_to_nash_agreed"] is None
+    # Every run failed, so each actor gets its reservation.
+    failed = mixes["hardliner"]["mean_utilities"]
+    assert list(failed.values()) == pytest.approx(compiled.reservations.tolist())
+
+
+def test_analyze_text_explains_the_mixes(small_path: Path) -> None:
+    """Check that analyze prints each strategy mix with its agreements out of its runs."""
+    result = runner.invoke(app, ["analyze", str(small_path)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "A deal needs the yes of north, south before the deadline" in text
+    assert "every actor concedes linearly: agreement in " in text
+    assert "every actor concedes early (conceder): agreement in " in text
+    assert "north never moves from its best deal; the others concede early: agreement in " in text
+    assert " of 20 runs (" in text

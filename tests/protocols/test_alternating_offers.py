@@ -47,17 +47,18 @@ def test_all_is_sorted_and_complete() -> None:
 
 
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
-def test_agreements_are_acceptable_to_every_party(
+def test_agreements_are_acceptable_to_every_veto_holder(
     strategy: str, small_path: Path, ukraine: NegotiationSpace
 ) -> None:
-    """Check that every agreement meets every reservation and crosses no red line."""
+    """Check that every agreement meets every veto holder's reservation and red lines."""
     small = scenario_space(compile_scenario(read_scenario(str(small_path))))
     for space in (small, ukraine):
+        veto = space.deciders
         result = tournament(space, [[strategy] * space.n_actors], runs=5, rng=0, rounds=30)
         for run in result.results:
             if run.agreement is not None:
-                assert space.acceptable[:, run.agreement].all()
-                assert (run.utilities >= space.reservations - 1e-12).all()
+                assert space.acceptable[veto, run.agreement].all()
+                assert (run.utilities[veto] >= space.reservations[veto] - 1e-12).all()
             else:
                 np.testing.assert_array_equal(run.utilities, space.reservations)
 
@@ -163,13 +164,13 @@ def test_hardliners_never_agree_when_interests_differ(ukraine: NegotiationSpace)
     np.testing.assert_allclose(result.utilities, np.tile(ukraine.reservations, (2, 1)))
 
 
-def test_pareto_distance_is_zero_on_the_front(ukraine: NegotiationSpace) -> None:
-    """Check that large spaces use the acceptable front, so agreements lie on the front."""
+def test_distances_on_a_large_space(ukraine: NegotiationSpace) -> None:
+    """Check that conceders agree on ukraine-2025 and their distances are measured."""
     assert not ukraine.is_exhaustive
     result = tournament(ukraine, [["conceder"] * ukraine.n_actors], runs=3, rng=0)
     assert result.agreement_rate == 1.0
-    np.testing.assert_allclose(result.distance_to_pareto, 0.0, atol=1e-12)
-    assert (result.distance_to_nash >= 0).all()
+    assert (result.distance_to_pareto >= 0).all()
+    assert (result.distance_to_nash > 0).all()
 
 
 def test_custom_negotiator_that_breaks_the_rules() -> None:
