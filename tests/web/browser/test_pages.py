@@ -71,7 +71,11 @@ def _check_verdict(page: Page, deal: dict[str, str]) -> None:
     for actor in expected.actors:
         row = page.locator(f"#utilities tr[data-actor='{actor.id}'] td")
         assert row.nth(0).inner_text() == f"{actor.utility:.2f}"
-        assert row.nth(3).inner_text() == ("accepts" if actor.acceptable else "rejects")
+        assert row.nth(2).inner_text().lstrip("+") == f"{actor.margin:.2f}"
+        assert actor.p_accept is not None
+        assert row.nth(3).inner_text() == f"{actor.p_accept:.2f}"
+        assert row.nth(5).inner_text() == ("accepts" if actor.acceptable else "rejects")
+    assert f"passes every veto in {expected.p_pass:.0%} of 2,000 draws" in summary
     for blocker in expected.blockers:
         reason = next(a.reason for a in expected.actors if a.id == blocker)
         item = page.locator(f"#blockers > li[data-actor='{blocker}']")

@@ -85,7 +85,8 @@
     const head = data.passes
       ? "Every actor with a veto accepts this deal."
       : "Blocked by " + blockers.map((a) => a.name || actorName(a.id)).join(", ") + ".";
-    summary.textContent = head + " Accepted by " + accepted + " of " + actors.length + " actors.";
+    summary.textContent = head + " Accepted by " + accepted + " of " + actors.length + " actors." +
+      (data.robustness ? " It " + data.robustness : "");
     summary.className = "verdict-summary " + (data.passes ? "ok" : "blocked");
     const mini = document.getElementById("verdict-mini");
     if (mini) {
@@ -104,6 +105,8 @@
       el("th", { scope: "row" }, [a.name || actorName(a.id)]),
       el("td", {}, [fixed(a.utility)]),
       el("td", {}, [fixed(a.reservation)]),
+      el("td", {}, [(a.margin >= 0 ? "+" : "") + fixed(a.margin)]),
+      el("td", {}, [a.p_accept === null || a.p_accept === undefined ? "" : fixed(a.p_accept)]),
       el("td", {}, [a.veto ? "yes" : "no"]),
       el("td", {}, [a.acceptable ? "accepts" : "rejects"]),
     ])));
