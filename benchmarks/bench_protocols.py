@@ -4,6 +4,12 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_protocols.py                 # 10 s per tool
     .venv/bin/python benchmarks/bench_protocols.py --seconds 2     # quick look
+    .venv/bin/python benchmarks/bench_protocols.py --negmas-python /tmp/negmas-venv/bin/python
+
+NegMAS runs in its own environment: ``benchmarks/.venv-negmas`` by default, or any
+interpreter given with ``--negmas-python`` (for example one made outside the repository
+with ``python3 -m venv /tmp/negmas-venv && /tmp/negmas-venv/bin/pip install
+'negmas==0.16.*'``).
 
 The domain is a random categorical outcome space of 1e4 outcomes (4 issues of 10 options),
 two parties with additive utilities drawn uniform in [0, 1] / 4 per option (so utilities
@@ -124,6 +130,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="time per tool")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--negmas-python", type=Path, default=NEGMAS_PYTHON, help="interpreter with NegMAS"
+    )
     parser.add_argument("--worker", choices=["negmas"], help=argparse.SUPPRESS)
     parser.add_argument("--tables", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -141,11 +150,12 @@ def main() -> None:
         "peacetalks_warm": work_peacetalks(tables, args.seconds, cold=False),
         "peacetalks_cold": work_peacetalks(tables, args.seconds, cold=True),
     }
-    if NEGMAS_PYTHON.exists():
+    if args.negmas_python.exists():
         with tempfile.TemporaryDirectory() as tmp:
             source, target = Path(tmp) / "tables.npz", Path(tmp) / "negmas.json"
             np.savez(source, **{f"issue_{i}": t for i, t in enumerate(tables)})
-            command = [str(NEGMAS_PYTHON), __file__, "--worker", "negmas", "--tables", str(source)]
+            python = str(args.negmas_python)
+            command = [python, __file__, "--worker", "negmas", "--tables", str(source)]
             command += ["--output", str(target), "--seconds", str(args.seconds)]
             subprocess.run(command, check=True)
             record["negmas"] = json.loads(target.read_text())
@@ -153,7 +163,7 @@ def main() -> None:
         record["ratio_warm"] = record["peacetalks_warm"]["per_second"] / peer
         record["ratio_cold"] = record["peacetalks_cold"]["per_second"] / peer
     else:
-        print(f"NegMAS not found at {NEGMAS_PYTHON}; peacetalks only.", file=sys.stderr)
+        print(f"NegMAS not found at {args.negmas_python}; peacetalks only.", file=sys.stderr)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))

@@ -221,12 +221,8 @@ def _run_scheduled(
     standing = -1
     proposed = 0
     accepted = 0
-    step = 0
-    action: Literal["offer", "accept", "reject"]
     # A party's own acceptability mask is the mechanism's, so one test serves both.
-    for step in range(total + n - 1):
-        if step >= total and step >= proposed + n:
-            return None, step, step, transcript
+    for step in range(total):
         party = (first + step) % n
         plan = plans[party]
         if (
@@ -234,32 +230,72 @@ def _run_scheduled(
             and plan.acceptable[standing]
             and plan.utilities[standing] >= plan.bar[step]
         ):
-            action = "accept"
             if deciders[party]:
                 accepted += 1
-        elif step >= total or (standing >= 0 and not deciders[party]):
-            action = "reject"
+            if record:
+                transcript.append(
+                    Turn(
+                        step,
+                        step // n + 1,
+                        party,
+                        "accept",
+                        standing,
+                        tuple(utilities[:, standing]),
+                    )
+                )
+        elif standing >= 0 and not deciders[party]:
+            if record:
+                transcript.append(
+                    Turn(
+                        step,
+                        step // n + 1,
+                        party,
+                        "reject",
+                        standing,
+                        tuple(utilities[:, standing]),
+                    )
+                )
         else:
             size = plan.size[step]
             standing = plan.order[plan.low[step] + int(draws[party]() * size)]
             proposed = step
-            action = "offer"
             accepted = 1 if deciders[party] and plan.acceptable[standing] else 0
+            if record:
+                transcript.append(
+                    Turn(
+                        step,
+                        step // n + 1,
+                        party,
+                        "offer",
+                        standing,
+                        tuple(utilities[:, standing]),
+                    )
+                )
+        if accepted == needed:
+            return standing, step, step + 1, transcript
+    # After the deadline, the parties that have not answered the last offer answer it.
+    step = total - 1
+    for step in range(total, proposed + n):
+        party = (first + step) % n
+        plan = plans[party]
+        says_yes = plan.acceptable[standing] and plan.utilities[standing] >= plan.bar[step]
         if record:
             transcript.append(
                 Turn(
                     step,
-                    min(step // n + 1, rounds),
+                    rounds,
                     party,
-                    action,
+                    "accept" if says_yes else "reject",
                     standing,
                     tuple(utilities[:, standing]),
                 )
             )
-        if accepted == needed:
-            return standing, step, step + 1, transcript
-        if action == "reject" and step >= total and deciders[party]:
-            return None, step, step + 1, transcript
+        if deciders[party]:
+            if not says_yes:
+                return None, step, step + 1, transcript
+            accepted += 1
+            if accepted == needed:
+                return standing, step, step + 1, transcript
     return None, step, step + 1, transcript
 
 
