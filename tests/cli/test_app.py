@@ -206,7 +206,7 @@ def test_deals_json_keys(small_path: Path) -> None:
 def test_deals_selected_parts_only(small_path: Path) -> None:
     """Check that flags select what is computed, and --amend names the smallest change."""
     data = _json(["deals", str(small_path), "--nash", "--amend", "grab", "--json"])
-    assert set(data) == {"scenario", "actors", "bargaining_actors", "nash", "amend"}
+    assert set(data) == {"scenario", "actors", "monte_carlo", "bargaining_actors", "nash", "amend"}
     assert data["amend"]["n_changes"] == 2
 
 

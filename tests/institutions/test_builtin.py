@@ -153,12 +153,12 @@ def test_unknown_body_name() -> None:
 def test_institutions_doc_names_every_body_field() -> None:
     """Check that docs/institutions.md mentions every field of the body records."""
     from peacetalks.institutions.ratification import BASES
-    from peacetalks.scenario.bodies import Body, ElectorateCase, Member, Position, Rule
+    from peacetalks.scenario.bodies import Body, ElectorateCase, Member, MemberPosition, Rule
 
     doc = (ROOT / "docs" / "institutions.md").read_text(encoding="utf-8")
     missing = [
         f"{model.__name__}.{field}"
-        for model in (Body, Member, Rule, Position, ElectorateCase)
+        for model in (Body, Member, Rule, MemberPosition, ElectorateCase)
         for field in model.model_fields
         if f"`{field}`" not in doc
     ]

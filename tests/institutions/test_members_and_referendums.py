@@ -269,12 +269,15 @@ CASES = [
     ("positions", "extra", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
 def test_position_validation_message(positions: str, extra: str, message: str) -> None:
-    """Check each mistake in positions, electorates and quorums: exactly one message."""
-    scenario = parse_scenario(_text(extra, positions), source="bodies.yaml")
+    """Check each mistake in positions, electorates and quorums: one message, at load, with a line."""
     with pytest.raises(ScenarioError) as info:
-        ratify_deal(scenario, GRAB)
-    assert str(info.value) == message
+        parse_scenario(_text(extra, positions), source="bodies.yaml")
     assert len(info.value.problems) == 1
+    problem = info.value.problems[0]
+    assert problem.line is not None
+    # The same words as when the scenario's id is the source, now with the file and line.
+    expected = message.removeprefix("small-bodies, ")
+    assert str(info.value) == f"bodies.yaml, line {problem.line}, {expected}"
 
 
 def test_body_file_checks_positions() -> None:

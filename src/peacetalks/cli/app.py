@@ -269,7 +269,9 @@ def _briefing_data(
         entry["source_kind"] = source_kind(model, assessment.source)
         entry["amendment"] = amendment_data(model, compiled, str(assessment.id), limit=3)
         # Institutions: which bodies must approve the proposal, and do they.
-        entry["ratification"] = ratification_data(model, str(assessment.id), compiled=compiled)
+        entry["ratification"] = ratification_data(
+            model, str(assessment.id), compiled=compiled, runs=runs, seed=seed
+        )
         proposals.append(entry)
     # Logrolls start from the default options; skip them when an issue has none.
     space = deal_space(

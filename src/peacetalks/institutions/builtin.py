@@ -23,7 +23,6 @@ from peacetalks.scenario.bodies import (
     Body,
     builtin_body_ids,
     builtin_body_text,
-    check_body_positions,
 )
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario, Source
@@ -117,17 +116,8 @@ def parse_body(text: str, *, source: str | None = None) -> BodyDocument:
             found.append(Problem(shown(path), message, _line_for(path, by_text)))
         raise ScenarioError(found, source) from None
     sources = {s.id for s in parsed.sources} if wrapped else None
+    # check_body also checks the members' positions, electorate and quorum.
     checked = check_body(parsed.body, "body", sources=sources)
-    complete = parsed.body
-    if parsed.body.builtin is not None and parsed.body.builtin in builtin_body_ids():
-        complete = builtin_body(parsed.body.builtin).body
-    checked += check_body_positions(
-        parsed.body,
-        "body",
-        members=[m.id for m in complete.members],
-        rule=parsed.body.rule or complete.rule,
-        sources=sources,
-    )
     if checked:
         found = [
             Problem(

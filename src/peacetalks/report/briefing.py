@@ -207,7 +207,9 @@ def _proposals(
                 "amendment": amendment_data(
                     scenario, compiled, proposal.id, limit=3, seed=seed, inputs=inputs
                 ),
-                "ratification": ratification_rows(scenario, proposal.id, compiled=compiled),
+                "ratification": ratification_rows(
+                    scenario, proposal.id, compiled=compiled, seed=seed
+                ),
             }
         )
     return entries

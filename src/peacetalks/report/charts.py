@@ -28,6 +28,7 @@ from peacetalks.analysis.pareto import ParetoFront, pareto_front
 from peacetalks.briefing.deals import bargaining_data, rational_front
 from peacetalks.briefing.proposals import assess_proposal
 from peacetalks.briefing.ratification import ratification_data
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.forecasting.montecarlo import monte_carlo
 from peacetalks.forecasting.registry import MODELS, make_model
@@ -1001,7 +1002,11 @@ def survival_figure(
 
 
 def ratification_rows(
-    scenario: Scenario, proposal_id: str, *, compiled: CompiledScenario | None = None
+    scenario: Scenario,
+    proposal_id: str,
+    *,
+    compiled: CompiledScenario | None = None,
+    seed: int = ACCEPTANCE_SEED,
 ) -> list[dict[str, Any]]:
     """Return one table row per body a proposal needs: rule, tally, result, pivotal members.
 
@@ -1015,7 +1020,9 @@ def ratification_rows(
     NotFoundError
         If the scenario has no such proposal.
     """
-    data = ratification_data(scenario, proposal_id, compiled=compiled)
+    data = ratification_data(
+        scenario, proposal_id, compiled=compiled, runs=ACCEPTANCE_RUNS, seed=seed
+    )
     rows = []
     for body in data["bodies"]:
         names = {vote["id"]: vote["name"] for vote in body["votes"]}
@@ -1031,6 +1038,9 @@ def ratification_rows(
                 "no": int(body["tally"]["no"]),
                 "abstain": int(body["tally"]["abstain"]),
                 "pivotal": [names.get(m, m) for m in body["pivotal"]],
+                "p_pass": float(body["p_pass"]),
+                "judgements": sum(1 for vote in body["votes"] if vote.get("judgement")),
+                "members": len(body["votes"]),
             }
         )
     return rows

@@ -33,7 +33,7 @@ __all__ = [
     "Body",
     "ElectorateCase",
     "Member",
-    "Position",
+    "MemberPosition",
     "Rule",
     "builtin_body_ids",
     "builtin_body_text",
@@ -126,7 +126,7 @@ When = Annotated[
 ]
 
 
-class Position(Record):
+class MemberPosition(Record):
     """A member's own position: its vote, on every deal or on the deals ``when`` matches.
 
     ``when`` maps issue ids to the option (or list of options) for which the position
@@ -170,7 +170,7 @@ def _one_or_many(value: Any) -> Any:
 
 
 Positions = Annotated[
-    dict[Id, Annotated[tuple[Position, ...], Field(min_length=1, max_length=100)]],
+    dict[Id, Annotated[tuple[MemberPosition, ...], Field(min_length=1, max_length=100)]],
     BeforeValidator(_one_or_many),
 ]
 

@@ -7,12 +7,19 @@ the loader adds the file's line numbers.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from peacetalks.errors import Problem
 from peacetalks.scenario._checks import check_deal, check_provenance, check_source, unknown
 from peacetalks.scenario.agreements import check_agreements
-from peacetalks.scenario.bodies import Body, Member, Rule, builtin_body_ids, builtin_body_text
+from peacetalks.scenario.bodies import (
+    Body,
+    Member,
+    Rule,
+    builtin_body_ids,
+    builtin_body_text,
+    check_body_positions,
+)
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
 
@@ -91,7 +98,12 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     proposals = {p.id for p in scenario.proposals}
     for k, record in enumerate(scenario.bodies):
         problems += check_body(
-            record, f"bodies[{k}]", actors=actors, sources=sources, proposals=proposals
+            record,
+            f"bodies[{k}]",
+            actors=actors,
+            sources=sources,
+            proposals=proposals,
+            options=options,
         )
 
     for k, actor in enumerate(scenario.actors):
@@ -238,13 +250,18 @@ _SHARES = ("members_share", "weight_share", "population_share")
 
 
 @functools.lru_cache(maxsize=32)
-def _builtin_members(body_id: str) -> tuple[Member, ...]:
-    # The built-in files are valid (tests check them); only their members are needed here.
+def _builtin_body(body_id: str) -> Body | None:
+    # The built-in files are valid (tests check them); their members and rule are needed here.
     document, _ = read_yaml(builtin_body_text(body_id))
     data = document.data if document is not None else None
     if not isinstance(data, dict):
-        return ()
-    return Body.model_validate(data["body"]).members
+        return None
+    return Body.model_validate(data["body"])
+
+
+def _builtin_members(body_id: str) -> tuple[Member, ...]:
+    body = _builtin_body(body_id)
+    return () if body is None else body.members
 
 
 def _check_rule(body_path: str, rule: Rule, body: Body) -> list[Problem]:
@@ -306,6 +323,7 @@ def check_body(
     actors: set[str] | None = None,
     sources: set[str] | None = None,
     proposals: set[str] | None = None,
+    options: Mapping[str, Iterable[str]] | None = None,
 ) -> list[Problem]:
     """Return every problem of one body record.
 
@@ -318,6 +336,8 @@ def check_body(
     actors, sources, proposals : set of str or None
         The ids the body may refer to; ``None`` skips that check (a body file has no
         scenario).
+    options : mapping of str to iterable of str, or None
+        Issue id to option ids, for the ``when`` of members' positions.
 
     Returns
     -------
@@ -379,6 +399,13 @@ def check_body(
             problems.append(unknown(f"{path}.actors.{member_id}", "member", member_id, members))
         if actors is not None and actor_id not in actors:
             problems.append(unknown(f"{path}.actors.{member_id}", "actor", actor_id, actors))
+    rule = body.rule
+    if rule is None and body.builtin is not None:
+        builtin = _builtin_body(body.builtin) if body.builtin in builtin_body_ids() else None
+        rule = None if builtin is None else builtin.rule
+    problems += check_body_positions(
+        body, path, members=members, rule=rule, options=options, sources=sources
+    )
     for proposal_id, stated in body.votes.items():
         if proposals is not None and proposal_id not in proposals:
             problems.append(

@@ -158,6 +158,8 @@ class RatifyParameters(Parameters):
     """Which bodies must approve a proposal, how each member votes, who is pivotal."""
 
     proposal: RefId
+    runs: AcceptanceRuns = ACCEPTANCE_RUNS
+    seed: Seed = ACCEPTANCE_SEED
 
 
 class StressTestParameters(Parameters):
@@ -346,7 +348,12 @@ def run_analysis(
             seed=ACCEPTANCE_SEED if p["seed"] is None else p["seed"],
         )
     if kind == "ratify":
-        return ratification_data(scenario, p["proposal"])
+        return ratification_data(
+            scenario,
+            p["proposal"],
+            runs=p["runs"],
+            seed=ACCEPTANCE_SEED if p["seed"] is None else p["seed"],
+        )
     if kind == "deals":
         return _deals(scenario, p, progress)
     if kind == "forecast":
