@@ -203,6 +203,7 @@ def _proposals(
                 "fragile": assessment.fragile,
                 "robustness": assessment.robustness_summary(),
                 "blockers": [scenario.actor(a).name for a in assessment.blockers],
+                "blocker_ids": list(assessment.blockers),
                 "verdicts": verdicts,
                 "amendment": amendment_data(
                     scenario, compiled, proposal.id, limit=3, seed=seed, inputs=inputs
