@@ -61,6 +61,37 @@ def test_evaluate_proposal_json(small_path: Path) -> None:
     assert data["passes"] is False
     assert data["utility"]["north"] == pytest.approx(0.75)
     assert [a["acceptable"] for a in data["actors"]] == [True, False, True]
+    # South's red line makes its chance of accepting 0 whatever the ranges.
+    assert [a["p_accept"] for a in data["actors"]][1] == 0.0
+    assert data["p_pass"] == 0.0
+    assert data["fragile"] is False
+    assert data["deciding"] == []
+    assert data["actors"][0]["margin"] == pytest.approx(0.75 - 0.5)
+    assert data["monte_carlo"] == {"runs": 2000, "seed": 0, "distribution": "triangular"}
+
+
+def test_evaluate_is_seeded_by_default() -> None:
+    """Check that two runs print the same, and --seed/--runs change the draws."""
+    args = ["evaluate", "ukraine-2025", "-p", "us-28-point", "--json"]
+    first, again = _json(args), _json(args)
+    assert first == again
+    other = _json([*args, "--seed", "7", "--runs", "500"])
+    assert other["monte_carlo"] == {"runs": 500, "seed": 7, "distribution": "triangular"}
+    assert other["utility"] == first["utility"]
+
+
+def test_evaluate_text_shows_how_sure() -> None:
+    """Check the readable output: margins, P(accept) and the deciding judgement in words."""
+    result = runner.invoke(app, ["evaluate", "ukraine-2025", "-p", "us-28-point"])
+    assert result.exit_code == 0
+    for words in (
+        "margin",
+        "P(accept)",
+        "-0.007",
+        "the verdict is fragile",
+        "russia's reservation (0.55-0.65) decides us-28-point: it passes at 0.55 and fails at 0.65.",
+    ):
+        assert words in result.stdout
 
 
 def test_evaluate_deal_file(small_path: Path, tmp_path: Path) -> None:
@@ -95,6 +126,10 @@ def test_evaluate_text_says_who_blocks(small_path: Path) -> None:
         (
             ["-d", "missing.yaml"],
             "error: no deal file 'missing.yaml'. Give a YAML or JSON file mapping issue ids to option ids.\n",
+        ),
+        (
+            ["-p", "grab", "--runs", "0"],
+            "error: The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 200000]. Got 0 instead.\n",
         ),
     ],
 )

@@ -33,6 +33,7 @@ __all__ = [
     "draw_acceptance_inputs",
     "input_effects",
     "point_inputs",
+    "utility_bounds",
     "utility_draws",
 ]
 
@@ -240,6 +241,78 @@ def acceptance_draws(
             None, :, start:stop
         ]
     return out
+
+
+def _ratio_extreme(values: FloatArray, low: FloatArray, high: FloatArray, *, lowest: bool) -> float:
+    """Return the min (or max) of sum(s * v) / sum(s) over s in the box [low, high].
+
+    A linear-fractional function attains its extremes at a vertex where the weights of the
+    values below the optimum (above it, for the max) are at their high end and the others
+    at their low end; trying every split of the sorted values finds it exactly.
+    """
+    order = np.argsort(values if lowest else -values)
+    v, lo, hi = values[order], low[order], high[order]
+    best = np.inf if lowest else -np.inf
+    for k in range(v.size + 1):
+        s = np.concatenate([hi[:k], lo[k:]])
+        total = s.sum()
+        # Every weight can be 0 at this vertex: the actor's utility is 0 then.
+        candidate = 0.0 if total <= 0 else float((s * v).sum() / total)
+        best = min(best, candidate) if lowest else max(best, candidate)
+    return float(best)
+
+
+def utility_bounds(
+    option_positions: FloatArray,
+    utilities: FloatArray,
+    derived: BoolArray,
+    quadratic: BoolArray,
+    position_ranges: FloatArray,
+    salience_ranges: FloatArray,
+    deal: IntArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Return each actor's lowest and highest utility of a deal over the stated ranges.
+
+    Exact over every ideal point and salience within its range (saliences clipped to
+    [0, 1], as drawn), so that a verdict the ranges cannot change is known to be certain.
+
+    Parameters
+    ----------
+    option_positions : ndarray of shape (n_issues, max_options)
+    utilities : ndarray of shape (n_actors, n_issues, max_options)
+    derived, quadratic : ndarray of shape (n_actors, n_issues)
+    position_ranges, salience_ranges : ndarray of shape (n_actors, n_issues, 2)
+    deal : ndarray of shape (n_issues,)
+
+    Returns
+    -------
+    low, high : ndarray of shape (n_actors,)
+    """
+    n_actors, n_issues = derived.shape
+    x = option_positions[np.arange(n_issues), deal]  # (n_issues,)
+    given = utilities[:, np.arange(n_issues), deal]  # (n_actors, n_issues)
+    lo_ideal, hi_ideal = position_ranges[..., 0], position_ranges[..., 1]
+    nearest = np.clip(x[None, :], lo_ideal, hi_ideal)
+    near = np.abs(x[None, :] - nearest) / 100.0
+    far = np.maximum(np.abs(x[None, :] - lo_ideal), np.abs(x[None, :] - hi_ideal)) / 100.0
+
+    def curve(distance: FloatArray) -> FloatArray:
+        result: FloatArray = np.where(quadratic, 1.0 - distance**2, 1.0 - distance)
+        return result
+
+    worst = np.where(derived, curve(far), given)
+    best = np.where(derived, curve(near), given)
+    s_lo = np.clip(salience_ranges[..., 0], 0.0, 1.0)
+    s_hi = np.clip(salience_ranges[..., 1], 0.0, 1.0)
+    low = np.empty(n_actors)
+    high = np.empty(n_actors)
+    for a in range(n_actors):
+        keep = s_hi[a] > 0  # issues the actor has no weight on never count
+        worst_a = np.nan_to_num(worst[a, keep])
+        best_a = np.nan_to_num(best[a, keep])
+        low[a] = _ratio_extreme(worst_a, s_lo[a, keep], s_hi[a, keep], lowest=True)
+        high[a] = _ratio_extreme(best_a, s_lo[a, keep], s_hi[a, keep], lowest=False)
+    return low, high
 
 
 @dataclass(frozen=True)

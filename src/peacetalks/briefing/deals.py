@@ -37,6 +37,7 @@ from peacetalks.briefing.robustness import (
     ACCEPTANCE_SEED,
     acceptance_inputs,
     deal_robustness,
+    describe_chance,
 )
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.scenario.compile import CompiledScenario
@@ -239,13 +240,8 @@ def bargaining_data(
             entry["p_pass"] = robust.p_pass
             entry["fragile"] = robust.fragile
             entry["deciding"] = [d.to_dict() for d in robust.deciding]
-            entry["robustness"] = (
-                f"passes every veto in {robust.p_pass:.0%} of {robust.runs:,} draws"
-                + (
-                    f"; {robust.deciding[0].describe(_RULE_SUBJECTS[rule])}"
-                    if robust.deciding
-                    else ""
-                )
+            entry["robustness"] = describe_chance(robust.p_pass, robust.runs, robust.seed) + (
+                f"; {robust.deciding[0].describe(_RULE_SUBJECTS[rule])}" if robust.deciding else ""
             )
         entry["ties"] = [
             deal_data(compiled, solution.deals[k], solution.utilities[k])

@@ -15,6 +15,7 @@ from peacetalks.briefing.robustness import (
     Robustness,
     acceptance_inputs,
     deal_robustness,
+    describe_chance,
 )
 from peacetalks.errors import NotFoundError, ScenarioError
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
@@ -132,16 +133,11 @@ class Assessment:
             return ""
         subject = self.id or self.title or "the deal"
         r = self.robustness
-        head = (
-            f"passes every veto in {r.p_pass:.0%} of {r.runs:,} draws of the stated ranges "
-            f"(seed {r.seed})"
-        )
+        head = describe_chance(r.p_pass, r.runs, r.seed)
         if r.fragile:
             head += "; the verdict is fragile"
         if r.deciding:
             return head + ". " + r.deciding[0].describe(subject) + "."
-        if self.blockers and r.p_pass == 0.0:
-            return head + ". No stated range changes it."
         return head + "."
 
     @property

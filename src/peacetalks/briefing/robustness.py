@@ -19,6 +19,7 @@ from peacetalks.analysis.acceptance import (
     acceptance_draws,
     draw_acceptance_inputs,
     input_effects,
+    utility_bounds,
 )
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.compile import CompiledScenario
@@ -35,6 +36,7 @@ __all__ = [
     "check_runs",
     "deal_acceptance",
     "deal_robustness",
+    "describe_chance",
 ]
 
 # The acceptance Monte Carlo's defaults, the same for every command and face.
@@ -117,6 +119,40 @@ class Robustness:
     def settings(self) -> dict[str, Any]:
         """Return the Monte Carlo's settings as JSON-ready data."""
         return {"runs": self.runs, "seed": self.seed, "distribution": "triangular"}
+
+
+_TOL = 1e-12
+
+
+def _share(share: float, n: int, *, certain: bool, impossible: bool) -> float:
+    """Return a Monte Carlo share, exactly 0 or 1 only when the ranges decide it.
+
+    When every draw agrees but the stated ranges allow the other outcome (the exact
+    bounds say so), the share is kept half a draw away from 0 or 1: the draws missed a
+    rare case, they did not rule it out.
+    """
+    if impossible:
+        return 0.0
+    if certain:
+        return 1.0
+    return min(max(share, 0.5 / n), 1.0 - 0.5 / n)
+
+
+def describe_chance(p_pass: float, runs: int, seed: int) -> str:
+    """Return the chance of passing every veto in words, e.g. "passes every veto in 96% ..."."""
+    draws = f"{runs:,} draws of the stated ranges (seed {seed})"
+    if p_pass == 0.0:
+        return (
+            "never passes every veto: no values within the stated ranges make it pass "
+            "(a red line, or a margin no range can close)"
+        )
+    if p_pass == 1.0:
+        return "passes every veto whatever the values within the stated ranges"
+    if p_pass < 1.0 / runs:
+        return f"passes every veto in none of {draws}, though the ranges do not rule it out"
+    if p_pass > 1.0 - 1.0 / runs:
+        return f"passes every veto in all {draws}, though the ranges do not guarantee it"
+    return f"passes every veto in {p_pass:.0%} of {draws}"
 
 
 def _fmt(value: float) -> str:
@@ -242,10 +278,34 @@ def deal_robustness(
                 passes_at_high=effect.passes_at_high,
             )
         )
-    p_pass = float(passes.mean())
+    # Exact bounds tell a verdict the ranges cannot change from one the draws missed.
+    low, high = utility_bounds(
+        compiled.option_positions,
+        compiled.utilities,
+        compiled.derived,
+        compiled.quadratic,
+        compiled.position_ranges,
+        compiled.salience_ranges,
+        deal,
+    )
+    crossed = compiled.red_lines[:, np.arange(compiled.n_issues), deal].any(axis=1)
+    certain = ~crossed & (low >= compiled.reservation_ranges[:, 1] - _TOL)
+    impossible = crossed | (high < compiled.reservation_ranges[:, 0] - _TOL)
+    n = draws.n_runs
+    p_accept = [
+        _share(float(share), n, certain=bool(c), impossible=bool(i))
+        for share, c, i in zip(accepted.mean(axis=0), certain, impossible, strict=True)
+    ]
+    veto = compiled.veto
+    p_pass = _share(
+        float(passes.mean()),
+        n,
+        certain=bool(certain[veto].all()),
+        impossible=bool(impossible[veto].any()),
+    )
     fragile = FRAGILE_LOW <= p_pass <= FRAGILE_HIGH or any(e.flips for e in effects)
     return Robustness(
-        p_accept=tuple(float(p) for p in accepted.mean(axis=0)),
+        p_accept=tuple(p_accept),
         p_pass=p_pass,
         fragile=fragile,
         deciding=tuple(deciding),
