@@ -15,6 +15,7 @@ from peacetalks.protocols import (
     make_negotiator,
     negotiation_space,
     scenario_space,
+    single_text,
     tournament,
 )
 from peacetalks.scenario import compile_scenario, read_scenario
@@ -151,3 +152,16 @@ def test_hardliner_opens_at_its_best_deal(ukraine: NegotiationSpace) -> None:
             assert all(admissible[i][party, row[i]] for i in range(len(tables)))
             assert ukraine.utilities[party, opening] == pytest.approx(best, abs=1e-12)
         assert opened > 0
+
+
+def test_mediator_does_not_follow_a_majority_against_a_veto(ukraine: NegotiationSpace) -> None:
+    """Check that honest single-text mediation on ukraine-2025 satisfies every veto holder.
+
+    Scoring texts by the sum of everyone's signals, the fifth of these runs proposed 100
+    texts that all but Russia accepted, and failed.
+    """
+    generator = np.random.default_rng(1)
+    for _ in range(5):
+        result = single_text(ukraine, rng=int(generator.integers(2**63 - 1)), record=False)
+        assert result.agreement is not None
+        assert ukraine.acceptable[ukraine.deciders, result.agreement].all()

@@ -13,14 +13,17 @@ Pareto-optimal texts, and never one that was already objected to. When every tex
 the front has been tried, the pool becomes the front of the untried deals, and so on;
 when every deal has been tried it starts again from the front, for strategic parties
 that concede with time.
-Among the pool it proposes the best-scored text. The score of a deal is the sum over
-parties of the preference signals they revealed, by option: an acceptance adds
-``1 / n_issues`` to each option of the text, an objection subtracts as much, and an
-amendment from option ``a`` to option ``b`` on one issue adds 1 to ``b`` and subtracts 1
-from ``a``. A mediator that is also a party (``mediator``) weighs its own utility in:
-with both terms scaled to [0, 1] over the pool, the score is
-``(1 - self_interest) * revealed + self_interest * own utility``. Ties go to a random
-order drawn once per negotiation.
+Among the pool it proposes the best-scored text. Each party reveals preference signals,
+by option: an acceptance adds ``1 / n_issues`` to each option of the text, an objection
+subtracts as much, and an amendment from option ``a`` to option ``b`` on one issue adds 1
+to ``b`` and subtracts 1 from ``a``. A party's signal for a deal is the sum over its
+options. Since a text needs every veto holder's yes, the revealed score of a deal is the
+smallest signal among the veto holders (every party, when nobody holds a veto), ties
+going to the larger sum over all parties: a mediator that followed the sum alone would
+keep proposing texts that a majority likes and one veto holder refuses. A mediator that
+is also a party (``mediator``) weighs its own utility in: with both terms scaled to
+[0, 1] over the pool, the score is ``(1 - self_interest) * revealed + self_interest *
+own utility``. Remaining ties go to a random order drawn once per negotiation.
 
 Transcript: in each round, the first line is the mediator's text (``"offer"`` by the
 mediating party, or by party -1 for a neutral mediator), then an ``"accept"`` per party
@@ -210,8 +213,12 @@ class _Mediator:
         self.own = own
         self.self_interest = self_interest
         n_issues = space.deals.shape[1]
-        self.signals = np.zeros((n_issues, max(space.option_counts)))
+        width = max(space.option_counts)
+        self.signals = np.zeros((space.n_actors, n_issues, width))
+        self.deciders = np.flatnonzero(space.deciders)
         self.issues = np.arange(n_issues)
+        # Flat index of each deal's options in one party's (n_issues, width) signals.
+        self.flat = self.issues * width + space.deals
         self.tried = np.zeros(space.n_deals, dtype=bool)
         self.layer = _front(space).copy()
         # Lower rank wins ties; drawn once so that the choice is reproducible.
@@ -228,24 +235,29 @@ class _Mediator:
             self.layer = np.zeros_like(self.tried)
             self.layer[untried[pareto_mask(self.utilities[:, untried].T)]] = True
             pool = np.flatnonzero(self.layer)
-        revealed = self.signals[self.issues, self.deals[pool]].sum(axis=1)
+        flat = self.flat[pool]
+        signals = self.signals.reshape(self.signals.shape[0], -1)
+        revealed = np.min([signals[k].take(flat).sum(axis=1) for k in self.deciders], axis=0)
         score = _scaled(revealed)
         if self.own is not None and self.self_interest > 0:
             score = (1.0 - self.self_interest) * score + self.self_interest * _scaled(
                 self.own[pool]
             )
         best = np.flatnonzero(score >= score.max() - _TOL)
+        total = signals.sum(axis=0).take(flat[best]).sum(axis=1)
+        best = best[total >= total.max() - _TOL]
         return int(pool[best[int(np.argmin(self.rank[pool[best]]))]])
 
-    def hear(self, text: int, accepted: bool, amendment: int | None) -> None:
+    def hear(self, party: int, text: int, accepted: bool, amendment: int | None) -> None:
         options = self.deals[text]
         share = 1.0 / self.issues.shape[0]
-        self.signals[self.issues, options] += share if accepted else -share
+        signals = self.signals[party]
+        signals[self.issues, options] += share if accepted else -share
         if amendment is not None:
             changed = self.deals[amendment]
             issue = int(np.flatnonzero(changed != options)[0])
-            self.signals[issue, changed[issue]] += 1.0
-            self.signals[issue, options[issue]] -= 1.0
+            signals[issue, changed[issue]] += 1.0
+            signals[issue, options[issue]] -= 1.0
 
 
 def single_text(
@@ -359,7 +371,7 @@ def single_text(
                                 tuple(utilities[:, amendment]),
                             )
                         )
-            chair.hear(text, accepts, amendment)
+            chair.hear(party, text, accepts, amendment)
             step += 1
         offers = (*offers, *amended)
         if accepted == needed:
