@@ -76,6 +76,7 @@ def test_negotiate_text_output(small_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "run 1 (seed" in result.stdout
+    assert "A deal needs the yes of: north, south\n" in result.stdout
     assert "Agreement rate" in result.stdout
     assert " offer " in result.stdout
 

@@ -93,6 +93,7 @@ def _print(title: str, scenario_id: str, data: dict[str, Any]) -> None:
         "Strategies: " + ", ".join(f"{a} {s}" for a, s in data["strategies"].items()),
         markup=False,
     )
+    console.print(f"A deal needs the yes of: {', '.join(data['deciders'])}", markup=False)
     for k, run in enumerate(data["runs"], start=1):
         for turn in run.get("transcript", []):
             deal = ", ".join(f"{i}={o}" for i, o in turn["deal"].items())
