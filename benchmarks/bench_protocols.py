@@ -25,8 +25,11 @@ are in [0, 1]), reservation 0, drawn from a seed and written to a temporary ``.n
   the space, so it pays for enumerating and sorting the deals every time.
 
 Each tool runs as many negotiations as fit in ``--seconds`` and reports negotiations per
-second, the agreement rate, the mean step of agreement and each party's mean utility.
-Results are printed and written to ``benchmarks/results/protocols.json``.
+second, the agreement rate, the mean step of agreement and each party's mean utility. The
+time is cut into ``--slices`` turns that alternate between the tools, so that a burst of
+load from other work on the machine hits all of them rather than one; the ratio of each
+slice is kept too (``ratio_warm_slices``), to show the spread. Results are printed and
+written to ``benchmarks/results/protocols.json``.
 """
 
 from __future__ import annotations
@@ -65,6 +68,24 @@ def _summary(count: int, seconds: float, agreed: list[bool], steps: list[int], u
         "agreement_rate": float(np.mean(agreed)),
         "mean_agreement_step": float(np.mean(done)) if done else None,
         "mean_utilities": [float(u) for u in np.mean(np.asarray(utils), axis=0)],
+    }
+
+
+def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the summary of several slices of one tool, as if run in one go."""
+    count = sum(p["negotiations"] for p in parts)
+    seconds = sum(p["seconds"] for p in parts)
+    agreed = [p["negotiations"] * p["agreement_rate"] for p in parts]
+    steps = [a * p["mean_agreement_step"] for a, p in zip(agreed, parts, strict=True) if a]
+    utils = np.sum([p["negotiations"] * np.asarray(p["mean_utilities"]) for p in parts], axis=0)
+    return {
+        **{k: v for k, v in parts[0].items() if k == "version"},
+        "negotiations": count,
+        "seconds": seconds,
+        "per_second": count / seconds,
+        "agreement_rate": sum(agreed) / count,
+        "mean_agreement_step": sum(steps) / sum(agreed) if sum(agreed) else None,
+        "mean_utilities": [float(u) for u in utils / count],
     }
 
 
@@ -129,6 +150,7 @@ def main() -> None:
     """Run both tools on the same domain and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="time per tool")
+    parser.add_argument("--slices", type=int, default=5, help="turns alternating the tools")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--negmas-python", type=Path, default=NEGMAS_PYTHON, help="interpreter with NegMAS"
@@ -146,24 +168,37 @@ def main() -> None:
     record: dict[str, Any] = {
         "domain": {"option_counts": list(COUNTS), "outcomes": int(np.prod(COUNTS)), "steps": STEPS},
         "seed": args.seed,
+        "slices": args.slices,
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
-        "peacetalks_warm": work_peacetalks(tables, args.seconds, cold=False),
-        "peacetalks_cold": work_peacetalks(tables, args.seconds, cold=True),
     }
-    if args.negmas_python.exists():
-        with tempfile.TemporaryDirectory() as tmp:
-            source, target = Path(tmp) / "tables.npz", Path(tmp) / "negmas.json"
-            np.savez(source, **{f"issue_{i}": t for i, t in enumerate(tables)})
-            python = str(args.negmas_python)
-            command = [python, __file__, "--worker", "negmas", "--tables", str(source)]
-            command += ["--output", str(target), "--seconds", str(args.seconds)]
-            subprocess.run(command, check=True)
-            record["negmas"] = json.loads(target.read_text())
+    has_negmas = args.negmas_python.exists()
+    if not has_negmas:
+        print(f"NegMAS not found at {args.negmas_python}; peacetalks only.", file=sys.stderr)
+    share = args.seconds / args.slices
+    slices: dict[str, list[dict[str, Any]]] = {"warm": [], "cold": [], "negmas": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "tables.npz", Path(tmp) / "negmas.json"
+        np.savez(source, **{f"issue_{i}": t for i, t in enumerate(tables)})
+        python = str(args.negmas_python)
+        command = [python, __file__, "--worker", "negmas", "--tables", str(source)]
+        command += ["--output", str(target), "--seconds", str(share)]
+        for _ in range(args.slices):
+            slices["warm"].append(work_peacetalks(tables, share, cold=False))
+            slices["cold"].append(work_peacetalks(tables, share, cold=True))
+            if has_negmas:
+                subprocess.run(command, check=True)
+                slices["negmas"].append(json.loads(target.read_text()))
+    record["peacetalks_warm"] = _merge(slices["warm"])
+    record["peacetalks_cold"] = _merge(slices["cold"])
+    if has_negmas:
+        record["negmas"] = _merge(slices["negmas"])
         peer = record["negmas"]["per_second"]
         record["ratio_warm"] = record["peacetalks_warm"]["per_second"] / peer
         record["ratio_cold"] = record["peacetalks_cold"]["per_second"] / peer
-    else:
-        print(f"NegMAS not found at {args.negmas_python}; peacetalks only.", file=sys.stderr)
+        record["ratio_warm_slices"] = [
+            w["per_second"] / n["per_second"]
+            for w, n in zip(slices["warm"], slices["negmas"], strict=True)
+        ]
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))
