@@ -18,6 +18,7 @@ draws, minus the share when it was drawn in the lower half (how much it moves ``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +68,29 @@ class AcceptanceInputs:
         """Return the number of runs."""
         return int(self.reservations.shape[0])
 
-    @property
+    def upper_half(self, kind: str) -> BoolArray:
+        """Return where each input was drawn above its median (computed once per kind).
+
+        Parameters
+        ----------
+        kind : {"reservation", "ideal", "salience"}
+
+        Returns
+        -------
+        ndarray of bool, shape (n_runs, n_actors) or (n_runs, n_actors, n_issues)
+        """
+        cache: dict[str, BoolArray] = self.__dict__.setdefault("_upper", {})
+        if kind not in cache:
+            values = {
+                "reservation": self.reservations,
+                "ideal": self.ideal_points,
+                "salience": self.saliences,
+            }[kind]
+            with np.errstate(invalid="ignore"):
+                cache[kind] = values > np.median(values, axis=0, keepdims=True)
+        return cache[kind]
+
+    @functools.cached_property
     def weights(self) -> FloatArray:
         """Return the saliences normalised to sum to 1 per actor and run."""
         totals = self.saliences.sum(axis=2, keepdims=True)
@@ -444,13 +467,11 @@ def input_effects(
         at_low, at_high = bool(verdicts[1 + 2 * k]), bool(verdicts[2 + 2 * k])
         shift = 0.0
         if draws is not None and passes is not None:
-            if kind == "reservation":
-                values = draws.reservations[:, a]
-            elif kind == "ideal":
-                values = draws.ideal_points[:, a, i]
-            else:
-                values = draws.saliences[:, a, i]
-            upper = values > np.median(values)
+            upper = (
+                draws.upper_half(kind)[:, a]
+                if kind == "reservation"
+                else (draws.upper_half(kind)[:, a, i])
+            )
             if upper.any() and (~upper).any():
                 shift = float(passes[upper].mean() - passes[~upper].mean())
         effects.append(

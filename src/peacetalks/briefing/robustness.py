@@ -7,6 +7,7 @@ defaults, so they give the same numbers for the same inputs.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,8 +177,29 @@ def check_runs(runs: int, *, parameter: str = "--runs") -> int:
     return runs
 
 
+# Draws made for a compiled scenario, kept while it lives: every proposal, amendment and
+# body of one command is judged on the same draws without drawing them again.
+_DRAWS: weakref.WeakKeyDictionary[CompiledScenario, dict[tuple[int, int], AcceptanceInputs]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def acceptance_inputs(compiled: CompiledScenario, *, runs: int, seed: int) -> AcceptanceInputs:
-    """Draw the scenario's uncertain inputs (the same draws for the same runs and seed)."""
+    """Draw the scenario's uncertain inputs (the same draws for the same runs and seed).
+
+    The draws are made once per compiled scenario, runs and seed, and reused.
+    """
+    kept = _DRAWS.setdefault(compiled, {})
+    key = (check_runs(runs), seed)
+    if key not in kept:
+        drawn = _draw(compiled, runs=runs, seed=seed)
+        for array in (drawn.ideal_points, drawn.saliences, drawn.reservations):
+            array.setflags(write=False)  # shared by every caller
+        kept[key] = drawn
+    return kept[key]
+
+
+def _draw(compiled: CompiledScenario, *, runs: int, seed: int) -> AcceptanceInputs:
     return draw_acceptance_inputs(
         compiled.ideal_points,
         compiled.position_ranges,

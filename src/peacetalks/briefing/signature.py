@@ -22,6 +22,7 @@ from peacetalks.briefing.robustness import (
     ACCEPTANCE_SEED,
     acceptance_inputs,
     deal_acceptance,
+    deal_robustness,
 )
 from peacetalks.institutions.ratification import ratification_probability, ratify_deal
 from peacetalks.scenario.agreements import Agreement
@@ -162,8 +163,17 @@ def signature(
         scenario, deal, accepts, compiled=compiled, proposal_id=agreement.proposal
     )
     joint = vetoes_pass * approve
-    p_sign = float(np.mean(joint))
-    low, high = _wilson(float(joint.sum()), inputs.n_runs)
+    # evaluate's p_pass: exactly 0 or 1 only when the ranges decide it.
+    p_pass = deal_robustness(compiled, indices, runs=runs, seed=seed, inputs=inputs).p_pass
+    n = inputs.n_runs
+    p_sign = min(float(np.mean(joint)), p_pass)
+    if p_sign == 0.0 and p_pass > 0.0 and float(approve.max()) > 0.0:
+        # No draw signed, but acceptance is possible and some draw's bodies approve.
+        p_sign = min(0.5 / n, p_pass, float(approve.mean()))
+    if p_sign == 1.0 and p_pass < 1.0:
+        p_sign = p_pass
+    low, high = _wilson(float(joint.sum()), n)
+    low, high = min(low, p_sign), max(high, p_sign)
     return Signature(
         agreement=agreement.id,
         proposal=agreement.proposal,
@@ -172,7 +182,7 @@ def signature(
         blockers=assessment.blockers,
         ratified=ratification.passes,
         failing_bodies=ratification.blocked_by,
-        p_pass=float(vetoes_pass.mean()),
+        p_pass=p_pass,
         p_sign=p_sign,
         p_sign_low=low,
         p_sign_high=high,
