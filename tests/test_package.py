@@ -65,7 +65,7 @@ def test_console_script_runs() -> None:
 def test_module_entry_matches_script() -> None:
     """Check that the script entry point named in pyproject exists."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'peacetalks = "peacetalks.cli.app:main"' in text
+    assert 'peacetalks = "peacetalks.cli:main"' in text
 
 
 def _readme() -> str:

@@ -22,6 +22,8 @@ from peacetalks.analysis.acceptance import (
     input_effects,
     utility_bounds,
 )
+# The acceptance Monte Carlo's defaults, the same for every command and face.
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MAX_ACCEPTANCE_RUNS
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.compile import CompiledScenario
 
@@ -40,10 +42,6 @@ __all__ = [
     "describe_chance",
 ]
 
-# The acceptance Monte Carlo's defaults, the same for every command and face.
-ACCEPTANCE_RUNS = 2000
-ACCEPTANCE_SEED = 0
-MAX_ACCEPTANCE_RUNS = 200_000
 # A verdict is fragile when p_pass lies in [FRAGILE_LOW, FRAGILE_HIGH] or a range flips it.
 FRAGILE_LOW = 0.2
 FRAGILE_HIGH = 0.8

@@ -6,17 +6,17 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MODEL_NAMES
 from peacetalks.errors import PeacetalksError
-from peacetalks.forecasting.registry import MODELS
-from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.readers import read_scenario
+
+if TYPE_CHECKING:
+    from peacetalks.scenario.models import Scenario
 
 __all__ = [
     "AcceptanceRunsOption",
@@ -38,7 +38,9 @@ TableSourceArg = Annotated[
         help="A scenario (built-in id or YAML), a BDM CSV or a KTAB SMP CSV or XML file."
     ),
 ]
-ModelOption = Annotated[str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")]
+ModelOption = Annotated[
+    str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODEL_NAMES)}.")
+]
 # The acceptance Monte Carlo's draws and seed (the same defaults in every face).
 AcceptanceRunsOption = Annotated[
     int,
@@ -93,4 +95,6 @@ def emit_json(data: Any) -> None:
 
 def load(name: str) -> Scenario:
     """Load a scenario by built-in id, YAML path or GENIUS folder (errors are PeacetalksError)."""
+    from peacetalks.scenario.readers import read_scenario  # imported when a command needs it
+
     return read_scenario(name)

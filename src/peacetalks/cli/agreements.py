@@ -9,24 +9,22 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS, StressParameters
-from peacetalks.agreements.stress import StressResult, find_agreement
-from peacetalks.agreements.tracking import track_agreement
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
-from peacetalks.briefing.stress import run_stress, stress_data
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, EVENT_FORMATS
 from peacetalks.errors import ParameterError
-from peacetalks.scenario.agreement_files import load_agreements, with_agreements
-from peacetalks.scenario.agreements import Agreement
-from peacetalks.scenario.events import EVENT_FORMATS, read_events
-from peacetalks.scenario.models import Scenario
+
+# The computation is imported when a command runs (see peacetalks.cli.commands).
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from peacetalks.agreements.stress import StressResult
+    from peacetalks.scenario.agreements import Agreement
+    from peacetalks.scenario.models import Scenario
 
 __all__ = ["stress", "track"]
 
@@ -45,6 +43,8 @@ _PROGRESS_WORK = 2_000_000
 
 
 def _scenario(name: str, agreements_file: Path | None) -> Scenario:
+    from peacetalks.scenario.agreement_files import load_agreements, with_agreements
+
     model = load(name)
     if agreements_file is not None:
         model = with_agreements(model, load_agreements(agreements_file, model))
@@ -80,6 +80,8 @@ def _print_signature(sign: dict[str, Any]) -> None:
 
 
 def _print_result(result: StressResult, data: dict[str, Any]) -> None:
+    from rich.table import Table
+
     days = result.parameters.period_days
     console.print(
         f"[bold]{escape(result.agreement)}[/]: {escape(result.title)}\n"
@@ -119,6 +121,8 @@ def _print_result(result: StressResult, data: dict[str, Any]) -> None:
 
 
 def _progress_bar() -> Progress:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("stress test"),
         BarColumn(),
@@ -130,6 +134,8 @@ def _progress_bar() -> Progress:
 
 
 def _check_counts(runs: int, periods: int | None) -> None:
+    from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS
+
     if not 1 <= runs <= MAX_RUNS:
         msg = f"The '--runs' option must be an int in [1, {MAX_RUNS:,}]. Got {runs} instead."
         raise ParameterError(msg, parameter="--runs", value=runs)
@@ -168,6 +174,10 @@ def stress(
     json_output: JsonOption = False,
 ) -> None:
     """Stress-test a phased agreement: the chance of reaching each phase, and of holding."""
+    from peacetalks.agreements.simulation import StressParameters
+    from peacetalks.agreements.stress import find_agreement
+    from peacetalks.briefing.stress import run_stress, stress_data
+
     _check_counts(runs, periods)
     StressParameters(period_days=period_days)  # checks the period length before any work
     model = _scenario(scenario, agreements_file)
@@ -242,6 +252,12 @@ def track(
     json_output: JsonOption = False,
 ) -> None:
     """Track an agreement's implementation: Peace Accords Matrix scores per provision."""
+    from rich.table import Table
+
+    from peacetalks.agreements.stress import find_agreement
+    from peacetalks.agreements.tracking import track_agreement
+    from peacetalks.scenario.events import read_events
+
     if format not in EVENT_FORMATS:
         msg = (
             f"The '--format' option must be one of {', '.join(EVENT_FORMATS)}. "

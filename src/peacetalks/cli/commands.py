@@ -1,27 +1,20 @@
-"""The ``peacetalks`` command: list, show, validate and evaluate scenarios, and brief on them."""
+"""The ``peacetalks`` command: list, show, validate and evaluate scenarios, and brief on them.
+
+Start-up matters: a user runs a command, not a kernel. This module and the command
+modules it registers import only Typer and the standard library at the top; each command
+imports what it computes with when it runs, so ``peacetalks --version`` and ``--help``
+never load NumPy, pydantic, the database or the web server.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from peacetalks import __version__
-from peacetalks.briefing.deal_space import deal_space
-from peacetalks.briefing.deals import amendment_data
-from peacetalks.briefing.evaluation import evaluation_data, source_kind
-from peacetalks.briefing.forecast import forecast_data
-from peacetalks.briefing.negotiation import briefing_talks
-from peacetalks.briefing.proposals import (
-    Assessment,
-    assess_deal,
-    assess_proposal,
-    assess_proposals,
-)
-from peacetalks.briefing.ratification import ratification_data, ratification_summary
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, check_runs
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
@@ -34,26 +27,15 @@ from peacetalks.cli._helpers import (
 )
 from peacetalks.cli.agreements import stress, track
 from peacetalks.cli.backtest import backtest_command
-from peacetalks.cli.deals import deals, print_amendment_line, print_deal_space
-from peacetalks.cli.forecast import forecast, print_forecast
+from peacetalks.cli.deals import deals
+from peacetalks.cli.forecast import forecast
 from peacetalks.cli.institutions import power, ratify
-from peacetalks.cli.negotiate import negotiate, print_talks
-from peacetalks.cli.render import (
-    print_actors,
-    print_assessment,
-    print_issues,
-    print_positions,
-    print_sources,
-)
+from peacetalks.cli.negotiate import negotiate
 from peacetalks.cli.report import report
 from peacetalks.cli.serve import serve
 from peacetalks.cli.sweep import sweep_command
-from peacetalks.errors import ParameterError, Problem, ScenarioError
-from peacetalks.forecasting.compromise import CompromiseModel
-from peacetalks.scenario.compile import CompiledScenario, compile_scenario
-from peacetalks.scenario.load import builtin_scenarios, load_scenario, scenario_to_data
-from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.yaml_nodes import read_yaml
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+from peacetalks.errors import ParameterError, ScenarioError
 
 __all__ = ["app", "main"]
 
@@ -70,7 +52,6 @@ ScenarioArg = Annotated[
     str, typer.Argument(help="A built-in scenario id, a YAML file or a GENIUS domain folder.")
 ]
 DEFAULT_SCENARIO = "ukraine-2025"
-MAX_DEAL_BYTES = 100_000
 
 
 def _version(value: bool) -> None:
@@ -95,6 +76,8 @@ def _root(
 @handles_errors
 def scenarios(json_output: JsonOption = False) -> None:
     """List the built-in scenarios."""
+    from peacetalks.scenario.load import builtin_scenarios, load_scenario
+
     rows = []
     for scenario_id in builtin_scenarios():
         scenario = load_scenario(scenario_id)
@@ -112,6 +95,9 @@ def scenarios(json_output: JsonOption = False) -> None:
 @handles_errors
 def show(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
     """Show a scenario: sources, actors, issues and positions."""
+    from peacetalks.cli.render import print_actors, print_issues, print_positions, print_sources
+    from peacetalks.scenario.load import scenario_to_data
+
     model = load(scenario)
     if json_output:
         emit_json(scenario_to_data(model))
@@ -155,6 +141,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
+    from peacetalks.scenario.models import Scenario
+
     document = Scenario.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "peacetalks scenario"
@@ -163,45 +151,6 @@ def schema(
     else:
         output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         console.print(f"wrote {output}", markup=False)
-
-
-def _read_deal(path: Path) -> dict[str, str]:
-    label = str(path)
-    if not path.is_file():
-        msg = f"no deal file {label!r}. Give a YAML or JSON file mapping issue ids to option ids."
-        raise ParameterError(msg, parameter="--deal", value=label)
-    if path.stat().st_size > MAX_DEAL_BYTES:
-        msg = f"the deal file is larger than {MAX_DEAL_BYTES:,} bytes."
-        raise ScenarioError([Problem("", msg)], label)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem("", "the file is not UTF-8 text.")], label) from None
-    document, problems = read_yaml(text)
-    if problems or document is None:
-        raise ScenarioError(problems, label)
-    data: Any = document.data
-    prefix = ""
-    if isinstance(data, dict) and set(data) == {"deal"}:
-        data, prefix = data["deal"], "deal"
-    if not isinstance(data, dict) or not data:
-        msg = (
-            "expected a mapping of issue ids to option ids (optionally under a 'deal' key), "
-            f"got {type(data).__name__ if data is not None else 'nothing'}."
-        )
-        raise ScenarioError([Problem(prefix, msg, 1)], label)
-    bad = [
-        Problem(
-            f"{prefix}.{k}" if prefix else str(k),
-            f"expected an option id (text), got {v!r}.",
-            document.lines.get((prefix, k) if prefix else (k,)),
-        )
-        for k, v in data.items()
-        if not isinstance(v, str)
-    ]
-    if bad:
-        raise ScenarioError(bad, label)
-    return {str(k): v for k, v in data.items()}
 
 
 @app.command()
@@ -225,6 +174,12 @@ def evaluate(
     probability that the deal passes every veto, come from --runs draws of the stated
     ranges (seeded, so two runs print the same).
     """
+    from peacetalks.briefing.evaluation import evaluation_data, source_kind
+    from peacetalks.briefing.proposals import assess_deal, assess_proposal
+    from peacetalks.briefing.robustness import check_runs
+    from peacetalks.cli.deal_file import read_deal
+    from peacetalks.cli.render import print_assessment
+
     check_runs(runs)
     if (proposal is None) == (deal is None):
         msg = "Give exactly one of --proposal ID or --deal FILE. Got " + (
@@ -232,7 +187,7 @@ def evaluate(
         )
         raise ParameterError(msg, parameter="--proposal/--deal", value=(proposal, deal))
     model = load(scenario)
-    deal_map = None if deal is None else _read_deal(deal)
+    deal_map = None if deal is None else read_deal(deal)
     if json_output:
         title = None if deal is None else str(deal)
         emit_json(
@@ -253,76 +208,6 @@ def evaluate(
     print_assessment(console, result, kind=kind)
 
 
-def _simulated_talks(compiled: CompiledScenario) -> dict[str, Any]:
-    # A short linear run and contrasting strategy mixes (briefing.negotiation).
-    return briefing_talks(compiled)
-
-
-def _briefing_data(
-    model: Scenario, *, runs: int = ACCEPTANCE_RUNS, seed: int = ACCEPTANCE_SEED
-) -> tuple[dict[str, Any], list[Assessment]]:
-    compiled = compile_scenario(model)
-    proposals = []
-    assessments = assess_proposals(model, compiled=compiled, runs=runs, seed=seed)
-    for assessment in assessments:
-        entry = assessment.to_dict()
-        entry["source_kind"] = source_kind(model, assessment.source)
-        entry["amendment"] = amendment_data(model, compiled, str(assessment.id), limit=3)
-        # Institutions: which bodies must approve the proposal, and do they.
-        entry["ratification"] = ratification_data(
-            model, str(assessment.id), compiled=compiled, runs=runs, seed=seed
-        )
-        proposals.append(entry)
-    # Logrolls start from the default options; skip them when an issue has none.
-    space = deal_space(
-        model,
-        compiled=compiled,
-        rational=True,
-        limit=20,
-        logrolls=bool((compiled.default_options >= 0).all()),
-        traders="veto",
-        seed=0,
-    )
-    space.pop("scenario")
-    space.pop("actors")
-    outlook = forecast_data(CompromiseModel().fit(model), scenario=model, runs=2000, seed=0)
-    talks = _simulated_talks(compiled)
-    data = {
-        "scenario": {
-            "id": model.id,
-            "title": model.title,
-            "as_of": model.as_of.isoformat(),
-            "description": model.description,
-        },
-        "monte_carlo": {"runs": runs, "seed": seed, "distribution": "triangular"},
-        "actors": [
-            {
-                "id": a.id,
-                "name": a.name,
-                "capability": a.capability,
-                "veto": a.veto,
-                "reservation": a.reservation,
-                "groups": list(a.groups),
-            }
-            for a in model.actors
-        ],
-        "issues": [
-            {
-                "id": i.id,
-                "name": i.name,
-                "default": i.default,
-                "options": [o.id for o in i.options],
-            }
-            for i in model.issues
-        ],
-        "proposals": proposals,
-        "forecast": outlook,
-        "negotiation": talks,
-        "deal_space": space,
-    }
-    return data, assessments
-
-
 @app.command()
 @handles_errors
 def analyze(
@@ -339,10 +224,19 @@ def analyze(
     veto holder would accept. Then the Pareto front of deals every actor prefers to no
     deal, the fair compromises on it, the zone of possible agreement and logrolls.
     """
+    from peacetalks.briefing.evaluation import source_kind
+    from peacetalks.briefing.overview import overview_data
+    from peacetalks.briefing.ratification import ratification_summary
+    from peacetalks.briefing.robustness import check_runs
+    from peacetalks.cli.deals import print_amendment_line, print_deal_space
+    from peacetalks.cli.forecast import print_forecast
+    from peacetalks.cli.negotiate import print_talks
+    from peacetalks.cli.render import print_actors, print_assessment
+
     check_runs(runs)
     model = load(scenario)
     with stderr.status("analysing..."):
-        data, assessments = _briefing_data(model, runs=runs, seed=seed)
+        data, assessments = overview_data(model, runs=runs, seed=seed)
     if json_output:
         emit_json(data)
         return
@@ -397,5 +291,5 @@ app.command(name="report")(report)
 
 
 def main() -> None:
-    """Run the command line."""
+    """Run the command line (the installed script calls :func:`peacetalks.cli.main`)."""
     app()

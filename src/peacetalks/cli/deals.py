@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from peacetalks.briefing.deal_space import deal_space
-from peacetalks.briefing.deals import Among
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     console,
@@ -20,6 +17,11 @@ from peacetalks.cli._helpers import (
     load,
     stderr,
 )
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+
+# The computation is imported when a command runs (see peacetalks.cli.commands).
+if TYPE_CHECKING:
+    from peacetalks.briefing.deals import Among
 
 __all__ = ["deals", "print_amendment_line", "print_deal_space"]
 
@@ -220,6 +222,8 @@ def deals(
 
     With no selection, everything but --amend is computed.
     """
+    from peacetalks.briefing.deal_space import deal_space
+
     model = load(scenario)
     rules = tuple(
         name

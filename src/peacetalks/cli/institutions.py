@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from peacetalks.briefing.ratification import ratification_data
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, check_runs
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
@@ -18,9 +16,11 @@ from peacetalks.cli._helpers import (
     handles_errors,
     load,
 )
-from peacetalks.institutions.builtin import BodyDocument, load_body
-from peacetalks.institutions.power import power_indices
-from peacetalks.institutions.voting import describe_rule, voting_game
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+
+# The computation is imported when a command runs (see peacetalks.cli.commands).
+if TYPE_CHECKING:
+    from peacetalks.institutions.builtin import BodyDocument
 
 __all__ = ["power", "power_data", "print_ratification", "ratify"]
 
@@ -29,6 +29,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 
 def power_data(document: BodyDocument) -> dict[str, Any]:
     """Return a body's power indices as JSON-ready data."""
+    from peacetalks.institutions.power import power_indices
+    from peacetalks.institutions.voting import describe_rule, voting_game
+
     body = document.body
     game = voting_game(body)
     indices = power_indices(game.game)
@@ -65,6 +68,8 @@ def power(
     json_output: JsonOption = False,
 ) -> None:
     """Voting power of each member of a body: Shapley-Shubik and Banzhaf indices."""
+    from peacetalks.institutions.builtin import load_body
+
     data = power_data(load_body(body))
     if json_output:
         emit_json(data)
@@ -189,6 +194,9 @@ def ratify(
     approving (and that all do) is over --runs draws of the stated ranges (the actors'
     acceptance, as in evaluate) and each referendum's share in favour.
     """
+    from peacetalks.briefing.ratification import ratification_data
+    from peacetalks.briefing.robustness import check_runs
+
     check_runs(runs)
     model = load(scenario)
     data = ratification_data(model, proposal, runs=runs, seed=seed)

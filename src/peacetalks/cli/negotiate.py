@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from peacetalks.briefing.negotiation import check_protocol, negotiation_document
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
-from peacetalks.protocols import STRATEGIES
+from peacetalks.defaults import STRATEGY_NAMES
 
 __all__ = ["negotiate", "print_talks"]
 
@@ -27,7 +26,7 @@ def negotiate(
             "--strategies",
             help=(
                 "Comma-separated strategy per actor, in scenario order, or one for all: "
-                + ", ".join(sorted(STRATEGIES))
+                + ", ".join(STRATEGY_NAMES)
                 + ". Default: linear; with single-text, honest parties."
             ),
         ),
@@ -66,6 +65,8 @@ def negotiate(
     Each actor follows a strategy; a deal needs every actor's acceptance (no red line
     crossed, reservation met) before the deadline, or each gets its reservation.
     """
+    from peacetalks.briefing.negotiation import check_protocol, negotiation_document
+
     check_protocol(protocol, mediator=mediator, self_interest=self_interest, amendments=amendments)
     model = load(scenario)
     with stderr.status("negotiating..."):

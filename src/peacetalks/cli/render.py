@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from peacetalks.briefing.proposals import Assessment
-from peacetalks.scenario.models import Scenario
+if TYPE_CHECKING:
+    from peacetalks.briefing.proposals import Assessment
+    from peacetalks.scenario.models import Scenario
 
 __all__ = ["print_actors", "print_assessment", "print_issues", "print_positions", "print_sources"]
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
+from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError
-from peacetalks.report.briefing import MAX_RUNS, Briefing, build_briefing
-from peacetalks.report.pdf import find_chromium, print_pdf
+
+# The report (Jinja2, Plotly figures) is imported when the command runs.
+if TYPE_CHECKING:
+    from peacetalks.report.briefing import Briefing
 
 __all__ = ["report"]
 
@@ -71,6 +73,9 @@ def report(
     Proposals with who accepts and why, amendments, the deal space, forecasts, ratification
     and the survival of phased agreements. The file loads nothing from the network.
     """
+    from peacetalks.report.briefing import MAX_RUNS, build_briefing
+    from peacetalks.report.pdf import find_chromium, print_pdf
+
     if not 1 <= runs <= MAX_RUNS:
         msg = f"The '--runs' option must be an int in [1, {MAX_RUNS:,}]. Got {runs} instead."
         raise ParameterError(msg, parameter="--runs", value=runs)

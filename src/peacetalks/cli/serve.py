@@ -5,13 +5,16 @@ from __future__ import annotations
 import errno
 import secrets
 import socket
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from peacetalks.cli._helpers import console, handles_errors
 from peacetalks.errors import ParameterError
-from peacetalks.storage import Store
+
+# The server and the database are imported when ``serve`` runs (see peacetalks.cli.commands).
+if TYPE_CHECKING:
+    from peacetalks.storage import Store
 
 __all__ = ["FIRST_ADMIN", "create_first_admin", "serve"]
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from peacetalks.cli._helpers import (
@@ -19,24 +18,22 @@ from peacetalks.cli._helpers import (
     handles_errors,
     stderr,
 )
+from peacetalks.defaults import MODEL_NAMES
 from peacetalks.errors import ParameterError
-from peacetalks.forecasting.montecarlo import Distribution
-from peacetalks.forecasting.registry import MODELS
-from peacetalks.forecasting.sweep import (
-    Progress as ProgressCallback,
-)
-from peacetalks.forecasting.sweep import (
-    SweepResult,
-    read_sweep_spec,
-    sweep,
-)
-from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
+
+# The computation is imported when a command runs (see peacetalks.cli.commands).
+if TYPE_CHECKING:
+    from peacetalks.forecasting.montecarlo import Distribution
+    from peacetalks.forecasting.sweep import Progress as ProgressCallback
+    from peacetalks.forecasting.sweep import SweepResult
 
 __all__ = ["print_sweep", "sweep_command"]
 
 
 @contextmanager
 def _progress_bar(shown: bool) -> Iterator[ProgressCallback | None]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     if not shown:
         yield None
         return
@@ -113,9 +110,12 @@ def sweep_command(
             f"Got {distribution!r} instead."
         )
         raise ParameterError(msg, parameter="--distribution", value=distribution)
-    if model not in MODELS:
-        msg = f"unknown model {model!r}. Expected one of: {', '.join(MODELS)}."
+    if model not in MODEL_NAMES:
+        msg = f"unknown model {model!r}. Expected one of: {', '.join(MODEL_NAMES)}."
         raise ParameterError(msg, parameter="model", value=model)
+    from peacetalks.forecasting.sweep import read_sweep_spec, sweep
+    from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
+
     axes = read_sweep_spec(spec) if spec is not None else ()
     table, _ = read_forecast_input(source)
     options = forecast_input_options(source, model)
