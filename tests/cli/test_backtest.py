@@ -31,6 +31,9 @@ def test_backtest_compromise_matches_reported_baseline() -> None:
     assert entry["name"] == "compromise"
     assert entry["mae"] == pytest.approx(23.2, abs=0.3)
     assert data["n_issues"] == 353
+    assert entry["band80"] == pytest.approx(38.35, abs=0.01)
+    assert entry["coverage80"] == pytest.approx(281 / 353)
+    assert len(entry["fold_band80"]) == 10
 
 
 def test_backtest_median_matches_reported_baseline() -> None:
@@ -57,6 +60,9 @@ def test_backtest_all_models() -> None:
     procedural = next(m for m in first["models"] if m["name"] == "procedural")
     assert procedural["tuned"] is True
     assert len(procedural["fold_mae"]) == 5
+    for entry in first["models"]:
+        # The band learned on four folds holds 80% +- 5 points of the fifth's outcomes.
+        assert 0.75 <= entry["coverage80"] <= 0.85, entry["name"]
 
 
 def test_backtest_errors(tmp_path: Path) -> None:
@@ -94,3 +100,29 @@ def test_forecast_table_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["forecast", str(other)])
     assert result.exit_code == 1
     assert "the file is not a table peacetalks reads" in result.stderr
+
+
+def test_backtest_text_shows_band_and_coverage() -> None:
+    """Check that the text backtest shows the 80% band and its held-out coverage."""
+    result = runner.invoke(app, ["backtest", str(DEU), "--model", "compromise"])
+    assert result.exit_code == 0, result.output
+    assert "80% band" in result.stdout
+    assert "+/-38.4" in result.stdout
+    assert "79.6%" in result.stdout
+
+
+def test_forecast_all_on_a_table_file_has_no_options_or_deal() -> None:
+    """Check --model all on a BDM CSV: every model and its band, no nearest option, no deal."""
+    data = _json(["forecast", str(EMISSION), "--model", "all", "--json"])
+    assert len(data["models"]) == 7
+    assert "bundle" not in data
+    for model in data["models"]:
+        (entry,) = model["issues"]
+        assert "nearest" not in entry
+        assert "verdict" not in model
+        low, high = entry["band80"]
+        assert data["spread"][0]["low"] <= entry["forecast"] <= data["spread"][0]["high"]
+        assert low <= entry["forecast"] <= high
+    result = runner.invoke(app, ["forecast", str(EMISSION), "--model", "all"])
+    assert result.exit_code == 0, result.output
+    assert "nearest option" not in result.stdout

@@ -76,6 +76,14 @@ def test_reproduces_the_reported_deu_baselines(deu: StakeholderTable) -> None:
     assert not result["compromise"].is_tuned
 
 
+def test_band_of_the_compromise_holds_about_80_percent(deu: StakeholderTable) -> None:
+    """Check the compromise's 80% band on DEU III: +/-38.4 points, 79.6% of held-out outcomes."""
+    score = backtest(deu, [CompromiseModel()], rng=0)["compromise"]
+    assert score.band80 == pytest.approx(38.351, abs=0.001)
+    assert score.coverage80 == pytest.approx(281 / 353)
+    assert len(score.fold_band80) == 10
+
+
 def test_procedural_model_is_scored_out_of_sample(deu: StakeholderTable) -> None:
     """Check that a tuned procedural model is cross-validated, with its in-sample fit apart."""
     proc = functools.partial(ProceduralModel, eu_procedures(read_deu(DEU)))
@@ -232,3 +240,36 @@ def test_renamed_model_through_an_empty_grid() -> None:
     )
     assert result["twenty"].mae == pytest.approx(10.0)
     assert not result["twenty"].is_tuned
+
+
+def test_band_width_is_learned_on_the_training_folds() -> None:
+    """Check that each fold's band comes from the other folds' errors and is scored on its own."""
+    rng = np.random.default_rng(4)
+    outcome = rng.uniform(0, 100, 40)
+    table = _outcomes(outcome.tolist())
+    result = backtest(table, [ConstantModel()], folds=4, rng=2)
+    score = result["constant"]
+    errors = np.abs(50.0 - outcome)
+    inside = 0
+    for fold, width in zip(result.folds, score.fold_band80, strict=True):
+        train = np.setdiff1d(np.arange(40), fold)
+        assert width == pytest.approx(np.quantile(errors[train], 0.8))
+        inside += int((errors[fold] <= width).sum())
+    assert score.coverage80 == pytest.approx(inside / 40)
+    assert score.band80 == pytest.approx(np.quantile(errors, 0.8))
+
+
+def test_tuned_band_uses_the_errors_of_the_point_chosen_on_the_training_folds() -> None:
+    """Check that a tuned model's band in a fold comes from the grid point chosen without it."""
+    rng = np.random.default_rng(6)
+    outcome = rng.uniform(0, 100, 30)
+    table = _outcomes(outcome.tolist())
+    values = [20.0, 50.0, 80.0]
+    result = backtest(table, [Tuned("constant", ConstantModel, {"value": values})], folds=3, rng=1)
+    score = result["constant"]
+    inside = 0
+    for fold, params, width in zip(result.folds, score.params, score.fold_band80, strict=True):
+        train = np.setdiff1d(np.arange(30), fold)
+        assert width == pytest.approx(np.quantile(np.abs(params["value"] - outcome[train]), 0.8))
+        inside += int((np.abs(params["value"] - outcome[fold]) <= width).sum())
+    assert score.coverage80 == pytest.approx(inside / 30)

@@ -22,6 +22,7 @@ from peacetalks.analysis.acceptance import (
     input_effects,
     utility_bounds,
 )
+
 # The acceptance Monte Carlo's defaults, the same for every command and face.
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MAX_ACCEPTANCE_RUNS
 from peacetalks.errors import ParameterError

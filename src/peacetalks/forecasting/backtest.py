@@ -10,6 +10,13 @@ same folds, so per-fold and per-issue errors can be compared pairwise.
 Errors are on the 0-100 scale: an issue's error is divided by the width of its scale
 and multiplied by 100. The standard error is that of the mean of the per-issue errors,
 ``std(errors, ddof=1) / sqrt(n)``.
+
+Each model also gets an 80% band: the forecast plus or minus the 80% quantile of its
+absolute errors. Its coverage is measured honestly, fold by fold: the band's half-width
+is learned from the errors on the K-1 training folds (for a tuned model, those of the
+grid point chosen on them) and the share of the held-out fold's outcomes that fall
+inside it is counted. ``coverage80`` pools the held-out folds; ``band80`` is the
+half-width learned from every issue's out-of-sample error, the one to ship.
 """
 
 from __future__ import annotations
@@ -26,10 +33,13 @@ from peacetalks.errors import ParameterError
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.scenario.stakeholders import StakeholderTable
 
-__all__ = ["BacktestResult", "ModelScore", "Tuned", "backtest", "take_issues"]
+__all__ = ["BAND_LEVEL", "BacktestResult", "ModelScore", "Tuned", "backtest", "take_issues"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+BAND_LEVEL = 0.8
+"""The share of outcomes the calibrated band is meant to hold."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,14 @@ class ModelScore:
         The grid point chosen in each fold; empty for a model without parameters.
     best_params : dict
         The grid point chosen on every issue; empty for a model without parameters.
+    band80 : float
+        Half-width of the 80% band on the 0-100 scale: the 80% quantile of the absolute
+        errors in ``errors`` (out of fold for a tuned model).
+    coverage80 : float
+        Share of the held-out outcomes inside the band whose half-width was learned on
+        the other folds, pooled over the folds.
+    fold_band80 : tuple of float
+        The half-width learned for each held-out fold (from the training folds).
     """
 
     name: str
@@ -97,6 +115,9 @@ class ModelScore:
     in_sample_mae: float
     params: tuple[dict[str, Any], ...] = ()
     best_params: dict[str, Any] = field(default_factory=dict)
+    band80: float = float("nan")
+    coverage80: float = float("nan")
+    fold_band80: tuple[float, ...] = ()
 
     @property
     def is_tuned(self) -> bool:
@@ -141,12 +162,16 @@ class BacktestResult:
     def to_text(self) -> str:
         """Return the scores as a fixed-width table, best first."""
         width = max([5, *(len(score.name) for score in self.scores)])
-        lines = [f"{'model':<{width}} {'MAE':>7} {'SE':>6} {'in-sample':>9} {'n':>5}  params"]
+        lines = [
+            f"{'model':<{width}} {'MAE':>7} {'SE':>6} {'in-sample':>9} {'band80':>7} "
+            f"{'cover':>6} {'n':>5}  params"
+        ]
         for score in sorted(self.scores, key=lambda s: s.mae):
             params = ", ".join(f"{k}={v}" for k, v in score.best_params.items())
             lines.append(
                 f"{score.name:<{width}} {score.mae:7.3f} {score.se:6.3f} "
-                f"{score.in_sample_mae:9.3f} {score.n_issues:5d}  {params}"
+                f"{score.in_sample_mae:9.3f} {score.band80:7.2f} {score.coverage80:6.1%} "
+                f"{score.n_issues:5d}  {params}"
             )
         return "\n".join(lines)
 
@@ -187,14 +212,38 @@ def _mean(errors: FloatArray) -> float:
     return float(scored.mean()) if scored.size else float("nan")
 
 
+def _half_width(errors: FloatArray) -> float:
+    """Return the 80% quantile of the absolute errors that are known; NaN if none."""
+    scored = errors[~np.isnan(errors)]
+    return float(np.quantile(scored, BAND_LEVEL)) if scored.size else float("nan")
+
+
+def _coverage(errors: FloatArray, half_widths: FloatArray) -> float:
+    """Return the share of scored issues whose error is within their band's half-width."""
+    scored = ~np.isnan(errors) & ~np.isnan(half_widths)
+    if not scored.any():
+        return float("nan")
+    return float(np.mean(errors[scored] <= half_widths[scored] + 1e-9))
+
+
 def _score(
     name: str,
     errors: FloatArray,
     folds: tuple[IntArray, ...],
+    train_errors: tuple[FloatArray, ...],
     in_sample: float | None = None,
     params: tuple[dict[str, Any], ...] = (),
     best: dict[str, Any] | None = None,
 ) -> ModelScore:
+    """Return a model's score from its out-of-fold errors.
+
+    ``train_errors`` holds, per fold, the absolute errors on the other folds that the
+    band of that fold is learned from.
+    """
+    fold_band = tuple(_half_width(train) for train in train_errors)
+    half_widths = np.full(errors.shape, np.nan)
+    for fold, width in zip(folds, fold_band, strict=True):
+        half_widths[fold] = width
     scored = errors[~np.isnan(errors)]
     n = int(scored.size)
     mae = float(scored.mean()) if n else float("nan")
@@ -209,16 +258,20 @@ def _score(
         in_sample_mae=mae if in_sample is None else in_sample,
         params=params,
         best_params=best or {},
+        band80=_half_width(errors),
+        coverage80=_coverage(errors, half_widths),
+        fold_band80=fold_band,
     )
 
 
-def _best(tuned: Tuned, table: StakeholderTable) -> tuple[dict[str, Any], float]:
-    """Return the grid point with the smallest error on ``table``, and that error."""
-    best: tuple[dict[str, Any], float] | None = None
+def _best(tuned: Tuned, table: StakeholderTable) -> tuple[dict[str, Any], float, FloatArray]:
+    """Return the grid point with the smallest error on ``table``, that error, and per issue."""
+    best: tuple[dict[str, Any], float, FloatArray] | None = None
     for point in tuned.points():
-        error = _mean(_errors(tuned.factory(**point), table))
+        errors = _errors(tuned.factory(**point), table)
+        error = _mean(errors)
         if best is None or error < best[1]:
-            best = (point, error)
+            best = (point, error, errors)
     if best is None:
         msg = f"The grid of {tuned.name!r} is empty. Give every parameter at least one value."
         raise ParameterError(msg, parameter="models", value=tuned.name)
@@ -289,16 +342,24 @@ def backtest(
         if isinstance(model, Tuned) and model.grid:
             errors = np.full(n, np.nan)
             chosen = []
+            train_errors = []
             for fold in fold_index:
                 train = np.setdiff1d(np.arange(n), fold)
-                point, _ = _best(model, take_issues(table, train))
+                point, _, fitted_errors = _best(model, take_issues(table, train))
                 chosen.append(point)
+                train_errors.append(fitted_errors)
                 errors[fold] = _errors(model.factory(**point), take_issues(table, fold))
-            best, in_sample = _best(model, table)
-            scores.append(_score(name, errors, fold_index, in_sample, tuple(chosen), best))
+            best, in_sample, _ = _best(model, table)
+            scores.append(
+                _score(
+                    name, errors, fold_index, tuple(train_errors), in_sample, tuple(chosen), best
+                )
+            )
         else:
             plain = model.factory() if isinstance(model, Tuned) else model
-            scores.append(_score(name, _errors(plain, table), fold_index))
+            errors = _errors(plain, table)
+            train_errors = [errors[np.setdiff1d(np.arange(n), fold)] for fold in fold_index]
+            scores.append(_score(name, errors, fold_index, tuple(train_errors)))
     return BacktestResult(
         scores=tuple(scores),
         folds=tuple(has_outcome[fold] for fold in fold_index),

@@ -180,6 +180,26 @@ class ForecastModel:
         """
         raise NotImplementedError
 
+    def mean_weights(
+        self, positions: FloatArray, saliences: FloatArray, capabilities: FloatArray
+    ) -> FloatArray | None:
+        """Return the weights of the forecast as a weighted mean of positions, if it is one.
+
+        Models whose forecast is exactly the weighted mean of the actors' positions
+        (the compromise) return the weights, so that each actor's pull on the forecast
+        can be told apart; every other model returns None.
+
+        Parameters
+        ----------
+        positions, saliences : ndarray of shape (n_actors, n_issues)
+        capabilities : ndarray of shape (n_actors,)
+
+        Returns
+        -------
+        ndarray of shape (n_actors, n_issues) or None
+        """
+        return None
+
     def simulate_rounds(
         self, positions: FloatArray, saliences: FloatArray, capabilities: FloatArray
     ) -> tuple[Round, ...] | None:

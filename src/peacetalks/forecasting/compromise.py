@@ -30,6 +30,13 @@ class CompromiseModel(ForecastModel):
         weights = capabilities[:, :, None] * saliences
         return weighted_mean(positions, weights, axis=1)
 
+    def mean_weights(
+        self, positions: FloatArray, saliences: FloatArray, capabilities: FloatArray
+    ) -> FloatArray:
+        """Return capability x salience, of shape (n_actors, n_issues)."""
+        weights: FloatArray = capabilities[:, None] * saliences
+        return weights
+
 
 class MedianModel(ForecastModel):
     """Forecast each issue at the capability x salience weighted median of positions.

@@ -187,6 +187,24 @@ def win_set(
     return low, high
 
 
+def _power(capabilities: FloatArray, exponents: FloatArray) -> FloatArray:
+    """Return procedural power, capability to each issue's exponent.
+
+    Parameters
+    ----------
+    capabilities : ndarray of shape (n_runs, n_actors)
+    exponents : ndarray of shape (n_issues,)
+
+    Returns
+    -------
+    ndarray of shape (n_runs, n_actors, n_issues)
+    """
+    cap = np.maximum(capabilities, 0.0)[:, :, None]
+    with np.errstate(divide="ignore"):
+        power: FloatArray = np.where(cap > 0, cap ** exponents[None, None, :], 0.0)
+    return power
+
+
 def _check_unit(value: float, name: str, low: float, high: float, *, open_low: bool) -> float:
     ok = np.isfinite(value) and (value > low if open_low else value >= low) and value <= high
     if not ok:
@@ -289,9 +307,7 @@ class ProceduralModel(ForecastModel):
         """
         table = self._table()
         quotas, exponents, is_voter, is_veto = self._issue_arrays(table)
-        cap = np.maximum(capabilities, 0.0)[:, :, None]
-        with np.errstate(divide="ignore"):
-            power = np.where(cap > 0, cap ** exponents[None, None, :], 0.0)
+        power = _power(capabilities, exponents)
         centre = weighted_mean(positions, power * saliences, axis=1)
         if self.pull == 0.0:
             return centre
@@ -300,3 +316,17 @@ class ProceduralModel(ForecastModel):
         )
         forecast: FloatArray = centre + self.pull * (np.clip(centre, low, high) - centre)
         return forecast
+
+    def mean_weights(
+        self, positions: FloatArray, saliences: FloatArray, capabilities: FloatArray
+    ) -> FloatArray | None:
+        """Return procedural power x salience when ``pull`` is 0, else None.
+
+        With ``pull`` 0 the forecast is the weighted mean of positions with these
+        weights; with a pull into the win-set it is not a weighted mean.
+        """
+        if self.pull != 0.0:
+            return None
+        _, exponents, _, _ = self._issue_arrays(self._table())
+        weights: FloatArray = _power(capabilities[None], exponents)[0] * saliences
+        return weights

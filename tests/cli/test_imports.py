@@ -1,0 +1,81 @@
+"""Start-up: a command imports only what it uses (checked in a subprocess, not timed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = str(ROOT / "tests" / "data" / "small.yaml")
+WEB = ("fastapi", "sqlalchemy", "alembic", "uvicorn", "jinja2", "starlette")
+
+# Run the command as the installed script does, then list the modules it loaded.
+_PROBE = """
+import json, sys
+sys.argv = ["peacetalks", *json.loads(sys.argv[1])]
+from peacetalks.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def _loaded(args: list[str]) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=300,
+    )
+    line = result.stderr.rsplit("MODULES ", 1)
+    assert len(line) == 2, result.stderr
+    modules: set[str] = set(json.loads(line[1]))
+    return modules
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["evaluate", "--help"]])
+def test_version_and_help_import_no_computation(args: list[str]) -> None:
+    """Check that --version and --help load neither NumPy, YAML nor the web stack."""
+    loaded = _loaded(args)
+    heavy = {"numpy", "yaml", *WEB}
+    if len(args) == 1:
+        # A command's own --help builds its parameters, and Typer (0.29) coerces
+        # parameters through pydantic: only the top level is free of it.
+        heavy.add("pydantic")
+    assert not heavy & {m.split(".")[0] for m in loaded}
+    if args == ["--version"]:
+        assert "typer" not in loaded
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scenarios"],
+        ["show", SMALL],
+        ["validate", SMALL],
+        ["schema"],
+        ["evaluate", SMALL, "--proposal", "grab"],
+        ["deals", SMALL, "--nash"],
+        ["forecast", SMALL, "--model", "compromise"],
+        ["sweep", SMALL, "--model", "compromise", "--workers", "0"],
+        ["power", "unsc"],
+        ["ratify", "ukraine-2025", "--proposal", "us-28-point", "--runs", "100"],
+        ["negotiate", SMALL, "--runs", "2"],
+        ["stress", "ukraine-2025", "-a", "monitored-phased-relief", "--runs", "50"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_commands_do_not_import_the_web_stack(args: list[str]) -> None:
+    """Check that no command but serve and report loads the web server or the database."""
+    loaded = {m.split(".")[0] for m in _loaded(args)}
+    assert "peacetalks" in loaded  # the command ran
+    assert not set(WEB) & loaded
