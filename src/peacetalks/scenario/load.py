@@ -23,8 +23,10 @@ from peacetalks.scenario.yaml_nodes import MAX_BYTES, Lines, format_path, line_f
 
 __all__ = [
     "builtin_scenarios",
+    "builtin_series",
     "dump_scenario",
     "load_scenario",
+    "load_series",
     "parse_scenario",
     "resolve_scenario_path",
     "scenario_from_data",
@@ -162,6 +164,50 @@ def load_scenario(name: str | Path) -> Scenario:
         encoding="utf-8",
     )
     return parse_scenario(text, source=label)
+
+
+def builtin_series() -> dict[str, list[str]]:
+    """Return each built-in series' id with the ids of its snapshots, oldest first."""
+    series: dict[str, list[tuple[dt.date, str]]] = {}
+    for scenario_id in builtin_scenarios():
+        scenario = load_scenario(scenario_id)
+        if scenario.series is not None:
+            series.setdefault(scenario.series, []).append((scenario.as_of, scenario.id))
+    return {name: [i for _, i in sorted(snapshots)] for name, snapshots in sorted(series.items())}
+
+
+def load_series(names: str | Path | list[str | Path]) -> list[Scenario]:
+    """Load the snapshots of a series, oldest first.
+
+    Parameters
+    ----------
+    names : str, Path or list of them
+        A built-in series id (``"ukraine"``: every built-in scenario whose ``series`` is
+        that id), or scenario files and built-in ids to read as one series.
+
+    Returns
+    -------
+    list of Scenario
+        Ordered by ``as_of`` (then id).
+
+    Raises
+    ------
+    NotFoundError
+        If a single name is neither a series, a file nor a built-in scenario.
+    """
+    if not isinstance(names, list):
+        known = builtin_series()
+        if str(names) in known:
+            return [load_scenario(i) for i in known[str(names)]]
+        if not Path(names).is_file() and str(names) not in builtin_scenarios():
+            msg = (
+                f"no series {str(names)!r}: no built-in series has that id, and it is no "
+                f"scenario file. Built-in series: {', '.join(known) or 'none'}."
+            )
+            raise NotFoundError(msg, kind="series", value=str(names))
+        names = [names]
+    scenarios = [load_scenario(name) for name in names]
+    return sorted(scenarios, key=lambda s: (s.as_of, s.id))
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:

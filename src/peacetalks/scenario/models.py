@@ -9,7 +9,7 @@ red lines that exclude every option) live in :mod:`peacetalks.scenario.rules`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictStr, field_validator
 
@@ -47,6 +47,7 @@ __all__ = [
     "Scale",
     "Scenario",
     "Source",
+    "Term",
 ]
 
 
@@ -54,7 +55,9 @@ class Source(Record):
     """Where a position, proposal or figure comes from.
 
     ``kind`` is ``stated`` (by the party itself), ``reported`` (by media, not published by
-    the party) or ``analysis`` (an analyst's view or proposal).
+    the party) or ``analysis`` (an analyst's view or proposal). ``actor`` names the actor
+    whose statement or account it is (a government's readout, a party's draft), so that a
+    position of one actor citing another actor's account can be told apart.
     """
 
     id: Id
@@ -63,6 +66,7 @@ class Source(Record):
     date: PartialDate
     address: Name
     kind: SourceKind
+    actor: Id | None = None
     note: Text | None = None
 
     _date = field_validator("date", mode="before")(date_text)
@@ -168,11 +172,27 @@ class Position(Record):
     note: Text | None = None
 
 
+class Term(Record):
+    """Where one option of a proposal comes from: its source states it, or it is imputed.
+
+    ``basis`` ``stated``: ``text`` quotes or paraphrases what the source says on the issue
+    (``source`` defaults to the proposal's). ``imputed``: the source says nothing that
+    decides the option; ``reason`` says why this option was chosen (and ``source`` may
+    name where it was taken from).
+    """
+
+    basis: Literal["stated", "imputed"]
+    text: Text | None = None
+    reason: Text | None = None
+    source: Id | None = None
+
+
 class Proposal(Record):
     """A deal attributed to a source: one option id per issue.
 
     ``authors`` names the actors whose proposal it is (none for an analyst's proposal);
-    amendments are ranked by their loss first.
+    amendments are ranked by their loss first. ``terms`` says, per issue of the deal,
+    whether the source states the option or it is imputed (see :class:`Term`).
     """
 
     id: Id
@@ -182,6 +202,7 @@ class Proposal(Record):
     date: PartialDate | None = None
     note: Text | None = None
     deal: dict[Id, Id]
+    terms: dict[Id, Term] = Field(default_factory=dict)
 
     _date = field_validator("date", mode="before")(date_text)
 
@@ -192,6 +213,7 @@ class Scenario(Record):
     id: Id
     title: Name
     as_of: dt.date
+    series: Id | None = None
     description: Text = ""
     sources: Annotated[tuple[Source, ...], Field(max_length=10_000)] = ()
     regions: Annotated[tuple[Region, ...], Field(max_length=10_000)] = ()

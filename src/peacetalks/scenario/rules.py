@@ -20,7 +20,7 @@ from peacetalks.scenario.bodies import (
     builtin_body_text,
     check_body_positions,
 )
-from peacetalks.scenario.models import Scenario
+from peacetalks.scenario.models import Proposal, Scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
 
 __all__ = ["check_body", "check_scenario"]
@@ -240,7 +240,41 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
             if author not in actors
         ]
         problems += check_deal(path, proposal.deal, scenario)
+        problems += _check_terms(path, proposal, sources)
+    problems += [
+        unknown(f"sources[{k}].actor", "actor", source.actor, actors)
+        for k, source in enumerate(scenario.sources)
+        if source.actor is not None and source.actor not in actors
+    ]
     problems += check_agreements(scenario.agreements, scenario)
+    return problems
+
+
+def _check_terms(path: str, proposal: Proposal, sources: set[str]) -> list[Problem]:
+    """Check that each term names an issue of the deal and says what it rests on."""
+    problems: list[Problem] = []
+    for issue, term in proposal.terms.items():
+        where = f"{path}.terms.{issue}"
+        if issue not in proposal.deal:
+            msg = (
+                f"the term {issue!r} is not an issue of the proposal's deal. Expected one of: "
+                f"{', '.join(proposal.deal) or 'none'}. Add the issue to deal or remove the term."
+            )
+            problems.append(Problem(where, msg))
+        if term.basis == "stated" and not term.text:
+            msg = (
+                "a stated term needs text: the source's words on the issue, quoted or "
+                "paraphrased. Add text, or make the term imputed with a reason."
+            )
+            problems.append(Problem(where, msg))
+        if term.basis == "imputed" and not term.reason:
+            msg = (
+                "an imputed term needs a reason: why this option stands for what the source "
+                "leaves open. Add reason."
+            )
+            problems.append(Problem(where, msg))
+        if term.source is not None:
+            problems += check_source(f"{where}.source", term.source, sources)
     return problems
 
 
