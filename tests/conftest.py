@@ -12,7 +12,6 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture

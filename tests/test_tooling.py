@@ -37,3 +37,17 @@ def test_mypy_strict() -> None:
     """Check that mypy --strict passes on src and tests."""
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+
+def test_suite_needs_nothing_beside_the_repository() -> None:
+    """Check that no test reads the developers' ``../shared`` folder: its data ship here."""
+    folder = "shared"
+    patterns = (f'/ "{folder}"', f"/ '{folder}'", f'"../{folder}', f"'../{folder}")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(pattern in line for pattern in patterns)
+    ]
+    assert offenders == []

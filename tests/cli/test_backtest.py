@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from peacetalks.cli import app
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 runner = CliRunner()
-DEU = SHARED / "data" / "deu" / "deu3_blksv.csv"
-EMISSION = SHARED / "data" / "bdm" / "emission_standards_BDM1994_dmasad.csv"
+DEU = DATA / "deu" / "deu3_blksv.csv"
+EMISSION = DATA / "bdm" / "emission_standards_BDM1994_dmasad.csv"
 
 
 def _json(args: list[str]) -> dict[str, Any]:

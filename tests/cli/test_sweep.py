@@ -9,9 +9,9 @@ from typing import Any
 from typer.testing import CliRunner
 
 from peacetalks.cli import app
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-SMP = SHARED / "data" / "ktab" / "smp"
+SMP = DATA / "ktab" / "smp"
 runner = CliRunner()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from peacetalks.briefing import assess_proposals
 from peacetalks.scenario import Scenario, load_scenario
-from tests.conftest import SHARED
+from tests.data_builtin._sources import ARTICLES, copied_runs, territory_table
 
 
 @pytest.fixture(scope="module")
@@ -101,26 +101,9 @@ def test_territorial_options_name_regions(scenario: Scenario) -> None:
     assert named <= codes
 
 
-def _territory_table() -> dict[str, tuple[int, int | None]]:
-    """Read ISO code -> (area, population) from the research table in shared/sources."""
-    text = (SHARED / "sources" / "territory.md").read_text(encoding="utf-8")
-    rows: dict[str, tuple[int, int | None]] = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 5 and re.fullmatch(r"(UA|RU)-[A-Z0-9]+", cells[1]):
-            area = re.match(r"[\d,]+", cells[3])
-            population = re.match(r"\**([\d,]+)", cells[4])
-            if area:
-                rows[cells[1]] = (
-                    int(area.group(0).replace(",", "")),
-                    int(population.group(1).replace(",", "")) if population else None,
-                )
-    return rows
-
-
 def test_region_figures_match_the_research_table(scenario: Scenario) -> None:
-    """Check each region's area (and Ukrstat 2022 population) against shared/sources/territory.md."""
-    table = _territory_table()
+    """Check each region's area (and Ukrstat 2022 population) against the research table."""
+    table = territory_table()
     assert len(table) >= 27
     for region in scenario.regions:
         area, population = table[region.code]
@@ -137,16 +120,8 @@ def test_articles_are_paraphrased_not_copied() -> None:
     cited = "\n".join(
         line for line in _text().splitlines() if not line.strip().startswith("title:")
     )
-    scenario_words = re.findall(r"[a-z']+", cited.lower())
-    grams = {" ".join(scenario_words[k : k + 10]) for k in range(len(scenario_words) - 9)}
-    for name in ("000_ae2f66c3d9985562.txt", "004_7a43525245254f90.txt"):
-        words = re.findall(r"[a-z']+", (SHARED / "sources" / name).read_text().lower())
-        copied = [
-            " ".join(words[k : k + 10])
-            for k in range(len(words) - 9)
-            if " ".join(words[k : k + 10]) in grams
-        ]
-        assert copied == [], name
+    for article in ARTICLES:
+        assert copied_runs(cited, article) == [], article
 
 
 def test_contested_terms_are_quoted() -> None:

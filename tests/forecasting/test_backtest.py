@@ -13,10 +13,10 @@ from peacetalks.forecasting.compromise import CompromiseModel, MedianModel
 from peacetalks.forecasting.procedural import ProceduralModel, eu_procedures
 from peacetalks.scenario.deu import read_deu
 from peacetalks.scenario.stakeholders import StakeholderTable
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 FloatArray = npt.NDArray[np.float64]
-DEU = SHARED / "data" / "deu" / "deu3_blksv.csv"
+DEU = DATA / "deu" / "deu3_blksv.csv"
 
 
 class ConstantModel(ForecastModel):

@@ -7,9 +7,9 @@ from peacetalks.briefing.backtest import backtest_data
 from peacetalks.forecasting.calibration import band80, deu_accuracy
 from peacetalks.forecasting.registry import MODELS
 from peacetalks.scenario.deu import read_deu
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-DEU = SHARED / "data" / "deu" / "deu3_blksv.csv"
+DEU = DATA / "deu" / "deu3_blksv.csv"
 
 
 def test_every_model_has_stored_accuracy() -> None:

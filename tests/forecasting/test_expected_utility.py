@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,10 +26,11 @@ from peacetalks.forecasting.expected_utility import (
 from peacetalks.forecasting.weighted import weighted_median
 from peacetalks.scenario.bdm_csv import read_bdm_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
+from tests.conftest import DATA
 
 CONFLICT, COMPROMISE, CAPITULATION, STALEMATE = OfferKind
 
-BDM = Path(__file__).resolve().parents[3] / "shared" / "data" / "bdm"
+BDM = DATA / "bdm"
 EMISSION = ["emission_standards_BDM1994_dmasad.csv", "emission_standards_BDM1994_jmckib.csv"]
 
 

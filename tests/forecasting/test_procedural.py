@@ -19,10 +19,10 @@ from peacetalks.forecasting.procedural import (
 )
 from peacetalks.scenario.deu import read_deu
 from peacetalks.scenario.stakeholders import StakeholderTable
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 FloatArray = npt.NDArray[np.float64]
-DEU = SHARED / "data" / "deu" / "deu3_blksv.csv"
+DEU = DATA / "deu" / "deu3_blksv.csv"
 QUOTAS = {"majority": 0.5, "qualified": 0.74, "unanimity": 1.0}
 
 

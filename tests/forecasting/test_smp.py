@@ -23,9 +23,9 @@ from peacetalks.forecasting.registry import make_model
 from peacetalks.forecasting.smp import SmpModel, smp_data
 from peacetalks.scenario.smp_csv import read_smp_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-KTAB = SHARED / "data" / "ktab"
+KTAB = DATA / "ktab"
 SMP = KTAB / "smp"
 REFERENCE = KTAB / "smp-reference-outputs"
 SCENARIOS = ["SOE-Pol-Comp", "dummyData_3Dim"]

@@ -9,9 +9,9 @@ import pytest
 from peacetalks.forecasting.smp import SmpModel
 from peacetalks.forecasting.smp_views import effective_power, quadrant, smp_views
 from peacetalks.scenario.smp_csv import read_smp_csv
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-SMP = SHARED / "data" / "ktab" / "smp"
+SMP = DATA / "ktab" / "smp"
 
 
 def test_views_are_in_the_forecast_json() -> None:

@@ -16,9 +16,9 @@ from peacetalks.forecasting.sweep import SweepAxis, read_sweep_spec, sweep, swee
 from peacetalks.scenario.readers import read_forecast_input
 from peacetalks.scenario.smp_csv import read_smp_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-SMP = SHARED / "data" / "ktab" / "smp"
+SMP = DATA / "ktab" / "smp"
 CLUSTER_TIMEOUT = 60.0
 
 

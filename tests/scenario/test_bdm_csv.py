@@ -11,8 +11,9 @@ from peacetalks.errors import ScenarioError
 from peacetalks.scenario import bdm_csv
 from peacetalks.scenario.bdm_csv import read_bdm_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
+from tests.conftest import DATA
 
-BDM = Path(__file__).resolve().parents[3] / "shared" / "data" / "bdm"
+BDM = DATA / "bdm"
 EMISSION_01 = BDM / "emission_standards_BDM1994_jmckib.csv"
 EMISSION_100 = BDM / "emission_standards_BDM1994_dmasad.csv"
 

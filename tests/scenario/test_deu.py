@@ -8,9 +8,9 @@ import pytest
 
 from peacetalks.errors import ScenarioError
 from peacetalks.scenario.deu import INSTITUTIONS, read_deu
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-DEU = SHARED / "data" / "deu" / "deu3_blksv.csv"
+DEU = DATA / "deu" / "deu3_blksv.csv"
 
 HEADER = ["isnr", "proc", "counvte", "pcom", "pde", "pfr", "scom", "sde", "sfr", "rp", "out"]
 GDP = ["", "", "", "4.1", "4.1", "2.8", "", "", "", "", ""]

@@ -7,9 +7,9 @@ import pytest
 
 from peacetalks.errors import ScenarioError
 from peacetalks.scenario.smp_csv import read_smp_csv
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-SMP = SHARED / "data" / "ktab" / "smp"
+SMP = DATA / "ktab" / "smp"
 
 GOOD = """Demo,A demo scenario,3,2,
 Actor,Description,Power,Policy Position,Policy Salience,Trade Position,Trade Salience,

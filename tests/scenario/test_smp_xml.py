@@ -19,9 +19,9 @@ from peacetalks.scenario.readers import (
 )
 from peacetalks.scenario.smp_csv import read_smp_csv
 from peacetalks.scenario.smp_xml import read_smp_xml
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
-KTAB = SHARED / "data" / "ktab"
+KTAB = DATA / "ktab"
 SMP = KTAB / "smp"
 REFERENCE = KTAB / "smp-reference-outputs" / "20170530_ref-smpExample.txt"
 EXAMPLE = SMP / "smpExample_at_06542ee.xml"

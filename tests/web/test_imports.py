@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 from peacetalks.cli import app as cli
 from peacetalks.scenario import parse_scenario, read_smp_csv
 from peacetalks.web.imports import MAX_FILES, MAX_UNPACKED_BYTES
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA
 from tests.web.conftest import Api, new_id, small_text
 
 runner = CliRunner()
 HOLIDAY = DATA / "genius" / "holiday"
-KTAB_XML = SHARED / "data" / "ktab" / "smp" / "dummyData_3Dim.xml"
+KTAB_XML = DATA / "ktab" / "smp" / "dummyData_3Dim.xml"
 
 Files = list[tuple[str, tuple[str, bytes, str]]]
 
