@@ -11,6 +11,7 @@ __all__ = [
     "ACCEPTANCE_SEED",
     "EVENT_FORMATS",
     "MAX_ACCEPTANCE_RUNS",
+    "MAX_FORECAST_RUNS",
     "MODEL_NAMES",
     "STRATEGY_NAMES",
 ]
@@ -19,6 +20,9 @@ __all__ = [
 ACCEPTANCE_RUNS = 2000
 ACCEPTANCE_SEED = 0
 MAX_ACCEPTANCE_RUNS = 200_000
+# The forecast Monte Carlo streams in chunks (memory does not grow with the runs); the
+# CLI, the API and the report take the same cap.
+MAX_FORECAST_RUNS = 10_000_000
 # The forecasting models, in the order of peacetalks.forecasting.registry.MODELS (a test
 # keeps the two in step).
 MODEL_NAMES = ("compromise", "median", "nash", "bdm", "bdm-scholz", "procedural", "smp")

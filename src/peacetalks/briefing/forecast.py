@@ -19,7 +19,7 @@ import numpy.typing as npt
 from peacetalks.briefing.evaluation import evaluation_data
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.forecasting.calibration import band80, deu_accuracy
-from peacetalks.forecasting.montecarlo import Distribution, MonteCarloResult, monte_carlo
+from peacetalks.forecasting.montecarlo import Distribution, monte_carlo
 from peacetalks.forecasting.pull import actor_pull
 from peacetalks.forecasting.registry import MODELS, make_model
 from peacetalks.forecasting.sensitivity import one_at_a_time, what_if
@@ -27,16 +27,12 @@ from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
 __all__ = [
-    "PROGRESS_CHUNK",
     "all_models_data",
     "bundle_data",
     "forecast_data",
     "nearest_options",
     "scenario_forecast",
 ]
-
-# Monte Carlo runs per progress report (when progress is reported).
-PROGRESS_CHUNK = 1000
 
 
 def nearest_options(scenario: Scenario, values: npt.NDArray[np.float64]) -> dict[str, str | None]:
@@ -161,18 +157,7 @@ def forecast_data(
             entry["nearest_option"] = nearest[entry["id"]]
         data["bundle"] = bundle_data(scenario, nearest, model=model.name)
     if runs > 0:
-        result: MonteCarloResult
-        if progress is not None:
-            result = monte_carlo(
-                model,
-                runs,
-                rng=seed,
-                distribution=distribution,
-                chunk=PROGRESS_CHUNK,
-                progress=progress,
-            )
-        else:
-            result = monte_carlo(model, runs, rng=seed, distribution=distribution)
+        result = monte_carlo(model, runs, rng=seed, distribution=distribution, progress=progress)
         for i, entry in enumerate(data["issues"]):
             entry.update(result.issue_data(i))
         data["monte_carlo"] = {"runs": runs, "seed": seed, "distribution": distribution}

@@ -15,7 +15,7 @@ from peacetalks.cli._helpers import (
     handles_errors,
     stderr,
 )
-from peacetalks.defaults import MODEL_NAMES
+from peacetalks.defaults import MAX_FORECAST_RUNS, MODEL_NAMES
 from peacetalks.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -337,6 +337,12 @@ def forecast(
     from peacetalks.forecasting.registry import MODELS, make_model
     from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
 
+    if runs > MAX_FORECAST_RUNS:
+        msg = (
+            f"The '--runs' option must be at most {MAX_FORECAST_RUNS:,} (the API's cap too). "
+            f"Got {runs:,} instead."
+        )
+        raise ParameterError(msg, parameter="--runs", value=runs)
     if distribution not in ("triangular", "uniform"):
         msg = (
             "The '--distribution' option must be triangular or uniform. "

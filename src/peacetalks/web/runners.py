@@ -23,6 +23,7 @@ from peacetalks.briefing.proposals import find_proposal
 from peacetalks.briefing.ratification import ratification_data
 from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MAX_ACCEPTANCE_RUNS
 from peacetalks.briefing.stress import stress_document
+from peacetalks.defaults import MAX_FORECAST_RUNS
 from peacetalks.errors import NotFoundError
 from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.models import Scenario
@@ -142,7 +143,7 @@ class ForecastParameters(Parameters):
     model: ModelName = "compromise"
     rounds: int | None = Field(None, ge=1, le=1000, description="Rounds (models with rounds).")
     q: float | None = Field(None, ge=0, le=1, description="Q of the expected-utility model.")
-    runs: int = Field(0, ge=0, le=1_000_000, description="Monte Carlo runs (0: none).")
+    runs: int = Field(0, ge=0, le=MAX_FORECAST_RUNS, description="Monte Carlo runs (0: none).")
     seed: Seed = None
     distribution: Literal["triangular", "uniform"] = "triangular"
     sensitivity: bool = Field(False, description="Which inputs move each forecast most.")
