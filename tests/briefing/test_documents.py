@@ -14,6 +14,7 @@ from peacetalks.briefing import (
     stress_document,
 )
 from peacetalks.errors import ParameterError
+from peacetalks.forecasting.montecarlo import chunk_runs
 from peacetalks.scenario import load_scenario
 
 
@@ -50,10 +51,12 @@ def test_forecast_with_progress_is_the_same(small_path: Path) -> None:
     """Check that a Monte Carlo reported by chunks gives the same numbers."""
     scenario = load_scenario(small_path)
     recorder = Recorder()
-    plain = scenario_forecast(scenario, runs=2500, seed=3)
-    reported = scenario_forecast(scenario, runs=2500, seed=3, progress=recorder)
+    chunk = chunk_runs(len(scenario.actors), len(scenario.issues))
+    runs = 2 * chunk + 7
+    plain = scenario_forecast(scenario, runs=runs, seed=3)
+    reported = scenario_forecast(scenario, runs=runs, seed=3, progress=recorder)
     assert reported == plain
-    assert recorder.calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    assert recorder.calls == [(chunk, runs), (2 * chunk, runs), (runs, runs)]
 
 
 def test_deal_space_reports_each_part(small_path: Path) -> None:

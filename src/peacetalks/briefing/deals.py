@@ -8,6 +8,7 @@ actor order, or in the order of ``actors`` when the analysis is among veto holde
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -176,18 +177,32 @@ def pareto_data(
     return result
 
 
+# The fronts computed for a compiled scenario, by (among, max_points): analyze, the report
+# and the deal space ask for the same front several times in one command.
+_FRONTS: weakref.WeakKeyDictionary[CompiledScenario, dict[tuple[str, int], ParetoFront]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def rational_front(
     compiled: CompiledScenario, *, among: Among = "all", max_points: int = 1_000_000
 ) -> ParetoFront:
-    """Return the exact front of the deals above every reservation that cross no red line."""
-    space = _Space(compiled, among)
-    return pareto_front(
-        space.tables,
-        reservations=space.reservations,
-        admissible=space.admissible,
-        individually_rational=True,
-        max_points=max_points,
-    )
+    """Return the exact front of the deals above every reservation that cross no red line.
+
+    Computed once per compiled scenario, ``among`` and ``max_points``, and shared.
+    """
+    cached = _FRONTS.setdefault(compiled, {})
+    key = (among, max_points)
+    if key not in cached:
+        space = _Space(compiled, among)
+        cached[key] = pareto_front(
+            space.tables,
+            reservations=space.reservations,
+            admissible=space.admissible,
+            individually_rational=True,
+            max_points=max_points,
+        )
+    return cached[key]
 
 
 def bargaining_data(

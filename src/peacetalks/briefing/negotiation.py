@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from peacetalks.analysis import pareto_front
+from peacetalks.briefing.deals import rational_front
 from peacetalks.errors import ParameterError
 from peacetalks.protocols import (
     STRATEGIES,
@@ -65,7 +66,11 @@ def negotiation_setting(compiled: CompiledScenario) -> tuple[NegotiationSpace, B
     front = pareto_front(tables)
     space = scenario_space(compiled, front=front)
     reference = benchmarks(
-        tables, compiled.reservations, admissible=compiled.admissible(), front=front
+        tables,
+        compiled.reservations,
+        admissible=compiled.admissible(),
+        front=front,
+        rational=rational_front(compiled),
     )
     return space, reference
 

@@ -42,17 +42,20 @@ def benchmarks(
     *,
     admissible: Sequence[npt.ArrayLike] | None = None,
     front: ParetoFront | None = None,
+    rational: ParetoFront | None = None,
 ) -> Benchmarks:
     """Return the Pareto front and the Nash deal of a deal space, in utility space.
 
-    ``front`` is ``pareto_front(tables)`` when the caller has it already (it is the
-    slow part on large spaces).
+    ``front`` is ``pareto_front(tables)`` and ``rational`` the front of the deals above
+    every reservation that cross no red line, when the caller has them already (they are
+    the slow part on large spaces).
     """
     if front is None:
         front = pareto_front(tables)
-    rational = pareto_front(
-        tables, reservations=reservations, admissible=admissible, individually_rational=True
-    )
+    if rational is None:
+        rational = pareto_front(
+            tables, reservations=reservations, admissible=admissible, individually_rational=True
+        )
     nash = None
     if len(rational):
         solution = nash_deal(tables, reservations, admissible=admissible, front=rational)
