@@ -61,8 +61,8 @@ def main() -> None:
             if area:
                 cite = cells[6].replace('"', "'")
                 rows.append(
-                    f'{cells[1]},{area.group(0).replace(",", "")},'
-                    f'{population.group(1).replace(",", "") if population else ""},'
+                    f"{cells[1]},{area.group(0).replace(',', '')},"
+                    f"{population.group(1).replace(',', '') if population else ''},"
                     f'"{cells[5]}","{cite}"'
                 )
     (args.output / "territory-regions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")

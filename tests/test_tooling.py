@@ -39,7 +39,6 @@ def test_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-
 def test_suite_needs_nothing_beside_the_repository() -> None:
     """Check that no test reads the developers' ``../shared`` folder: its data ship here."""
     folder = "shared"

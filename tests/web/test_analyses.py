@@ -260,7 +260,13 @@ def test_start_answers_202_with_the_runs_url(api: Api, small: str) -> None:
         finished = wait_for(ann, queued["url"])
     assert finished["status"] == "succeeded"
     assert finished["results"]["id"] == "split"
-    assert finished["parameters"] == {"proposal": "split", "deal": None, "title": None}
+    assert finished["parameters"] == {
+        "proposal": "split",
+        "deal": None,
+        "title": None,
+        "runs": 2000,
+        "seed": 0,
+    }
     assert finished["owner"] == "ann"
 
 
