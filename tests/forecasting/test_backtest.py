@@ -273,3 +273,46 @@ def test_tuned_band_uses_the_errors_of_the_point_chosen_on_the_training_folds() 
         assert width == pytest.approx(np.quantile(np.abs(params["value"] - outcome[train]), 0.8))
         inside += int((np.abs(params["value"] - outcome[fold]) <= width).sum())
     assert score.coverage80 == pytest.approx(inside / 30)
+
+
+def test_processes_give_the_same_figures_and_report_progress(deu: StakeholderTable) -> None:
+    """Check that spreading models and issue slices over two processes changes nothing."""
+    table = take_issues(deu, np.flatnonzero(~np.isnan(deu.outcome))[:60])
+    procedural = Tuned(
+        "procedural",
+        functools.partial(ProceduralModel, eu_procedures(read_deu(DEU))),
+        {"exponent": [0.5, 1.0], "pull": [0.0, 0.5]},
+    )
+    models: list[ForecastModel | Tuned] = [CompromiseModel(), MedianModel(), procedural]
+    calls: list[tuple[int, int]] = []
+    here = backtest(table, models, folds=5, rng=3)
+    pooled = backtest(
+        table, models, folds=5, rng=3, workers=2, progress=lambda d, t: calls.append((d, t))
+    )
+    for a, b in zip(here.scores, pooled.scores, strict=True):
+        np.testing.assert_array_equal(a.errors, b.errors)
+        assert (a.mae, a.coverage80, a.best_params, a.params) == (
+            b.mae,
+            b.coverage80,
+            b.best_params,
+            b.params,
+        )
+    total = calls[-1][1]
+    assert [d for d, _ in calls] == list(range(1, total + 1))
+    assert total > 2  # models and issue slices, not one task
+
+
+def test_a_forecast_of_an_issue_depends_on_that_issue_only(deu: StakeholderTable) -> None:
+    """Check the independence the pool relies on: slices forecast as the whole table does."""
+    from peacetalks.forecasting.registry import MODELS, make_model
+
+    table = take_issues(deu, np.arange(24))
+    for name in MODELS:
+        whole = make_model(name).fit(table).predict()
+        parts = np.concatenate(
+            [
+                make_model(name).fit(take_issues(table, part)).predict()
+                for part in np.array_split(np.arange(24), 3)
+            ]
+        )
+        np.testing.assert_allclose(parts, whole, equal_nan=True, err_msg=name)

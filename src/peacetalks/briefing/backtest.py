@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from peacetalks.forecasting.backtest import Tuned, backtest
@@ -36,6 +37,8 @@ def backtest_data(
     deu: DeuData | None = None,
     folds: int = 10,
     seed: int = 0,
+    workers: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Return each model's mean absolute error on the table's outcomes, cross-validated.
 
@@ -43,9 +46,18 @@ def backtest_data(
     ``in_sample_mae``, ``n_issues``, ``best_params``, ``fold_mae``, ``band80`` (half-width
     of the 80% band on the 0-100 scale: the 80% quantile of the out-of-sample absolute
     errors), ``coverage80`` (share of held-out outcomes inside the band learned on the
-    other folds) and ``fold_band80`` (the half-width learned for each fold).
+    other folds) and ``fold_band80`` (the half-width learned for each fold). ``workers``
+    processes share the work (0: this process; the figures are the same) and
+    ``progress(done, total)`` is called after each of its tasks.
     """
-    result = backtest(table, [_candidates(n, deu) for n in names], folds=folds, rng=seed)
+    result = backtest(
+        table,
+        [_candidates(n, deu) for n in names],
+        folds=folds,
+        rng=seed,
+        workers=workers,
+        progress=progress,
+    )
     return {
         "source": table.name,
         "folds": folds,

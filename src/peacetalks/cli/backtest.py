@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors
+from peacetalks.cli._helpers import console, emit_json, handles_errors, stderr
 from peacetalks.defaults import MODEL_NAMES
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 
@@ -26,6 +26,10 @@ def backtest_command(
         int, typer.Option("--folds", "-k", help="Folds of the cross-validation.")
     ] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the split into folds.")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=0, max=64, help="Processes to share the work (0: this one)."),
+    ] = 2,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Score forecasting models on negotiations whose outcomes are known (mean absolute error)."""
@@ -42,7 +46,26 @@ def backtest_command(
     if not (table.outcome == table.outcome).any():
         msg = "the file has no outcomes to test against. Give issues with known outcomes."
         raise ScenarioError([Problem("", msg)], str(file))
-    data = backtest_data(table, names, deu=deu, folds=folds, seed=seed)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("Backtest"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} parts"),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("parts", total=None)
+        data = backtest_data(
+            table,
+            names,
+            deu=deu,
+            folds=folds,
+            seed=seed,
+            workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if json_output:
         emit_json(data)
         return

@@ -21,7 +21,9 @@ half-width learned from every issue's out-of-sample error, the one to ship.
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
+import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -264,17 +266,67 @@ def _score(
     )
 
 
-def _best(tuned: Tuned, table: StakeholderTable) -> tuple[dict[str, Any], float, FloatArray]:
-    """Return the grid point with the smallest error on ``table``, that error, and per issue."""
-    best: tuple[dict[str, Any], float, FloatArray] | None = None
-    for point in tuned.points():
-        errors = _errors(tuned.factory(**point), table)
-        error = _mean(errors)
-        if best is None or error < best[1]:
-            best = (point, error, errors)
-    if best is None:
-        msg = f"The grid of {tuned.name!r} is empty. Give every parameter at least one value."
-        raise ParameterError(msg, parameter="models", value=tuned.name)
+def _chunk_errors(models: list[ForecastModel], table: StakeholderTable) -> list[FloatArray]:
+    """Return each model's absolute errors on a table (one task of the pool)."""
+    return [_errors(model, table) for model in models]
+
+
+def _all_errors(
+    jobs: list[ForecastModel],
+    table: StakeholderTable,
+    *,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[FloatArray]:
+    """Return every job's per-issue errors on the whole table, in job order.
+
+    A model's forecast of an issue depends on that issue's inputs only, so the issues
+    are cut into slices and the (model, slice) tasks are spread over ``workers``
+    processes (0: this one); the errors are the same either way.
+    """
+    n = table.n_issues
+    # Cheap models are batched together; slices keep both cores busy on a slow one.
+    n_slices = max(1, min(n, 4 * workers)) if workers else 1
+    slices = [s for s in np.array_split(np.arange(n), n_slices) if s.size]
+    batch = max(1, len(jobs) // max(1, 4 * workers)) if workers else len(jobs)
+    groups = [list(range(k, min(k + batch, len(jobs)))) for k in range(0, len(jobs), batch)]
+    tasks = [(g, part) for g in groups for part in slices]
+    errors = [np.full(n, np.nan) for _ in jobs]
+    done = 0
+
+    def collect(task: tuple[list[int], IntArray], result: list[FloatArray]) -> None:
+        nonlocal done
+        for j, values in zip(task[0], result, strict=True):
+            errors[j][task[1]] = values
+        done += 1
+        if progress is not None:
+            progress(done, len(tasks))
+
+    if workers == 0:
+        for task in tasks:
+            collect(task, _chunk_errors([jobs[j] for j in task[0]], take_issues(table, task[1])))
+        return errors
+    # Spawned, not forked, as the sweeps' pool (a fork of a threaded process can hang).
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(
+                _chunk_errors, [jobs[j] for j in task[0]], take_issues(table, task[1])
+            ): task
+            for task in tasks
+        }
+        for future in concurrent.futures.as_completed(futures):
+            collect(futures[future], future.result())
+    return errors
+
+
+def _first_best(grid_errors: list[FloatArray], issues: IntArray) -> int:
+    """Return the grid point with the smallest mean error on ``issues`` (the first on ties)."""
+    means = [_mean(errors[issues]) for errors in grid_errors]
+    best = 0
+    for k, mean in enumerate(means):
+        if mean < means[best]:
+            best = k
     return best
 
 
@@ -284,6 +336,8 @@ def backtest(
     *,
     folds: int = 10,
     rng: np.random.Generator | int | None = None,
+    workers: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BacktestResult:
     """Return each model's mean absolute error against the outcomes of ``data``.
 
@@ -298,6 +352,11 @@ def backtest(
         Number of folds K, in [2, number of issues with an outcome].
     rng : numpy.random.Generator, int or None
         Randomness of the split into folds; an int gives the same folds every time.
+    workers : int
+        Processes to spread the models and issues over (0: this process); the numbers
+        are the same.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after every task.
 
     Returns
     -------
@@ -337,29 +396,56 @@ def backtest(
     split = np.array_split(generator.permutation(n), int(folds))
     fold_index = tuple(np.sort(fold).astype(np.int64) for fold in split)
 
-    scores = []
+    # Every plain model and every grid point is run once on all the issues; the folds
+    # then choose among the grid points by their errors on the training issues.
+    jobs: list[ForecastModel] = []
+    plans: list[tuple[str, Tuned | None, list[dict[str, Any]], int]] = []
     for name, model in zip(names, models, strict=True):
         if isinstance(model, Tuned) and model.grid:
-            errors = np.full(n, np.nan)
-            chosen = []
-            train_errors = []
-            for fold in fold_index:
-                train = np.setdiff1d(np.arange(n), fold)
-                point, _, fitted_errors = _best(model, take_issues(table, train))
-                chosen.append(point)
-                train_errors.append(fitted_errors)
-                errors[fold] = _errors(model.factory(**point), take_issues(table, fold))
-            best, in_sample, _ = _best(model, table)
-            scores.append(
-                _score(
-                    name, errors, fold_index, tuple(train_errors), in_sample, tuple(chosen), best
+            points = list(model.points())
+            if not points:
+                msg = (
+                    f"The grid of {model.name!r} is empty. Give every parameter at least one value."
                 )
-            )
+                raise ParameterError(msg, parameter="models", value=model.name)
+            plans.append((name, model, points, len(jobs)))
+            jobs += [model.factory(**point) for point in points]
         else:
-            plain = model.factory() if isinstance(model, Tuned) else model
-            errors = _errors(plain, table)
-            train_errors = [errors[np.setdiff1d(np.arange(n), fold)] for fold in fold_index]
+            plans.append((name, None, [], len(jobs)))
+            jobs.append(model.factory() if isinstance(model, Tuned) else model)
+    every = _all_errors(jobs, table, workers=workers, progress=progress)
+
+    everything = np.arange(n)
+    scores = []
+    for name, tuned, points, first in plans:
+        if tuned is None:
+            errors = every[first]
+            train_errors = [errors[np.setdiff1d(everything, fold)] for fold in fold_index]
             scores.append(_score(name, errors, fold_index, tuple(train_errors)))
+            continue
+        grid_errors = every[first : first + len(points)]
+        errors = np.full(n, np.nan)
+        chosen = []
+        train_errors = []
+        for fold in fold_index:
+            train = np.setdiff1d(everything, fold)
+            k = _first_best(grid_errors, train)
+            chosen.append(points[k])
+            train_errors.append(grid_errors[k][train])
+            errors[fold] = grid_errors[k][fold]
+        best = _first_best(grid_errors, everything)
+        in_sample = _mean(grid_errors[best])
+        scores.append(
+            _score(
+                name,
+                errors,
+                fold_index,
+                tuple(train_errors),
+                in_sample,
+                tuple(chosen),
+                points[best],
+            )
+        )
     return BacktestResult(
         scores=tuple(scores),
         folds=tuple(has_outcome[fold] for fold in fold_index),
