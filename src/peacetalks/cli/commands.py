@@ -45,6 +45,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
@@ -76,14 +77,12 @@ def _root(
 @handles_errors
 def scenarios(json_output: JsonOption = False) -> None:
     """List the built-in scenarios."""
-    from peacetalks.scenario.load import builtin_scenarios, load_scenario
+    from peacetalks.scenario.index import builtin_headers
 
-    rows = []
-    for scenario_id in builtin_scenarios():
-        scenario = load_scenario(scenario_id)
-        rows.append(
-            {"id": scenario.id, "title": scenario.title, "as_of": scenario.as_of.isoformat()}
-        )
+    rows = [
+        {"id": h.id, "title": h.title, "as_of": h.as_of, "series": h.series}
+        for h in builtin_headers()
+    ]
     if json_output:
         emit_json({"scenarios": rows})
         return

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import secrets
-import socket
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,6 +11,8 @@ from peacetalks.errors import ParameterError
 
 # The server and the database are imported when ``serve`` runs (see peacetalks.cli.commands).
 if TYPE_CHECKING:
+    import socket
+
     from peacetalks.storage import Store
 
 __all__ = ["FIRST_ADMIN", "create_first_admin", "serve"]
@@ -31,12 +30,17 @@ def create_first_admin(store: Store) -> str | None:
     """
     if store.accounts.count_users() > 0:
         return None
+    import secrets
+
     password = secrets.token_urlsafe(18)
     store.accounts.create_user(FIRST_ADMIN, password, "admin")
     return password
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    import errno
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from peacetalks.errors import NotFoundError, Problem, ScenarioError
 from peacetalks.scenario._files import read_bounded_text
+from peacetalks.scenario.index import builtin_headers, builtin_ids
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.rules import check_scenario
@@ -106,12 +107,7 @@ def parse_scenario(text: str, *, source: str | None = None) -> Scenario:
 
 def builtin_scenarios() -> list[str]:
     """Return the ids of the built-in scenarios, sorted."""
-    folder = resources.files(_BUILTIN_PACKAGE) / _BUILTIN_FOLDER
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    return builtin_ids()
 
 
 def resolve_scenario_path(name: str | Path) -> Path:
@@ -168,11 +164,10 @@ def load_scenario(name: str | Path) -> Scenario:
 
 def builtin_series() -> dict[str, list[str]]:
     """Return each built-in series' id with the ids of its snapshots, oldest first."""
-    series: dict[str, list[tuple[dt.date, str]]] = {}
-    for scenario_id in builtin_scenarios():
-        scenario = load_scenario(scenario_id)
-        if scenario.series is not None:
-            series.setdefault(scenario.series, []).append((scenario.as_of, scenario.id))
+    series: dict[str, list[tuple[str, str]]] = {}
+    for header in builtin_headers():
+        if header.series is not None:
+            series.setdefault(header.series, []).append((header.as_of, header.id))
     return {name: [i for _, i in sorted(snapshots)] for name, snapshots in sorted(series.items())}
 
 

@@ -1,0 +1,69 @@
+"""The built-in scenarios' headers (id, title, date, series) without validating them.
+
+Listing the built-in scenarios, or the snapshots of a series, needs four fields of each
+file, not the records: this module reads them from the YAML nodes (libyaml when PyYAML
+has it), with neither pydantic nor NumPy, so ``peacetalks scenarios`` starts fast. The
+built-in files are validated by the test suite and by ``load_scenario`` when they are used.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = ["ScenarioHeader", "builtin_headers", "builtin_ids"]
+
+PACKAGE = "peacetalks.data"
+FOLDER = "scenarios"
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class ScenarioHeader:
+    """The top-level fields of a built-in scenario that lists and series need."""
+
+    id: str
+    title: str
+    as_of: str
+    series: str | None
+
+
+def builtin_ids() -> list[str]:
+    """Return the ids of the built-in scenarios (their file names), sorted."""
+    folder = resources.files(PACKAGE) / FOLDER
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def _scalar(root: yaml.MappingNode, key: str) -> str | None:
+    for name, value in root.value:
+        if name.value == key and isinstance(value, yaml.ScalarNode):
+            return str(value.value)
+    return None
+
+
+@functools.cache
+def builtin_headers() -> tuple[ScenarioHeader, ...]:
+    """Return every built-in scenario's header, sorted by id."""
+    headers = []
+    for scenario_id in builtin_ids():
+        text = (resources.files(PACKAGE) / FOLDER / f"{scenario_id}.yaml").read_text("utf-8")
+        root = yaml.compose(text, Loader=_LOADER)
+        if not isinstance(root, yaml.MappingNode):
+            continue
+        headers.append(
+            ScenarioHeader(
+                id=_scalar(root, "id") or scenario_id,
+                title=_scalar(root, "title") or "",
+                as_of=_scalar(root, "as_of") or "",
+                series=_scalar(root, "series"),
+            )
+        )
+    return tuple(headers)
