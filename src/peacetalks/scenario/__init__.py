@@ -1,14 +1,10 @@
-"""Scenarios: the records, YAML load and dump, and compilation to arrays.
-
-The names below are imported from their modules when first used (PEP 562), so that
-``import peacetalks.scenario.load`` does not load NumPy, the CSV and XML readers or the
-compiler; ``from peacetalks.scenario import X`` works as before.
-"""
+"""Scenarios: the records, YAML load and dump, and compilation to arrays."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from peacetalks import _lazy
 
 if TYPE_CHECKING:
     from peacetalks.scenario.bdm_csv import (
@@ -67,11 +63,25 @@ if TYPE_CHECKING:
         stakeholders_from_scenario,
     )
 
+# Each name is imported from its module on first use (see peacetalks._lazy).
 _WHERE = {
+    "read_bdm_csv": "peacetalks.scenario.bdm_csv",
+    "CompiledScenario": "peacetalks.scenario.compile",
+    "compile_scenario": "peacetalks.scenario.compile",
+    "option_utilities": "peacetalks.scenario.compile",
+    "DeuData": "peacetalks.scenario.deu",
+    "read_deu": "peacetalks.scenario.deu",
+    "dump_genius": "peacetalks.scenario.genius",
+    "load_genius": "peacetalks.scenario.genius",
+    "builtin_scenarios": "peacetalks.scenario.load",
+    "dump_scenario": "peacetalks.scenario.load",
+    "load_scenario": "peacetalks.scenario.load",
+    "parse_scenario": "peacetalks.scenario.load",
+    "resolve_scenario_path": "peacetalks.scenario.load",
+    "scenario_from_data": "peacetalks.scenario.load",
+    "scenario_to_data": "peacetalks.scenario.load",
     "Actor": "peacetalks.scenario.models",
     "ActorUncertainty": "peacetalks.scenario.models",
-    "CompiledScenario": "peacetalks.scenario.compile",
-    "DeuData": "peacetalks.scenario.deu",
     "Issue": "peacetalks.scenario.models",
     "Option": "peacetalks.scenario.models",
     "Position": "peacetalks.scenario.models",
@@ -81,28 +91,15 @@ _WHERE = {
     "RegionShare": "peacetalks.scenario.models",
     "Scale": "peacetalks.scenario.models",
     "Scenario": "peacetalks.scenario.models",
-    "SmpXml": "peacetalks.scenario.smp_xml",
     "Source": "peacetalks.scenario.models",
-    "StakeholderTable": "peacetalks.scenario.stakeholders",
-    "builtin_scenarios": "peacetalks.scenario.load",
-    "compile_scenario": "peacetalks.scenario.compile",
-    "dump_genius": "peacetalks.scenario.genius",
-    "dump_scenario": "peacetalks.scenario.load",
-    "load_genius": "peacetalks.scenario.genius",
-    "load_scenario": "peacetalks.scenario.load",
-    "option_utilities": "peacetalks.scenario.compile",
-    "parse_scenario": "peacetalks.scenario.load",
-    "read_bdm_csv": "peacetalks.scenario.bdm_csv",
-    "read_deu": "peacetalks.scenario.deu",
     "read_forecast_input": "peacetalks.scenario.readers",
     "read_scenario": "peacetalks.scenario.readers",
-    "read_smp_csv": "peacetalks.scenario.smp_csv",
-    "read_smp_xml": "peacetalks.scenario.smp_xml",
-    "resolve_scenario_path": "peacetalks.scenario.load",
-    "scenario_from_data": "peacetalks.scenario.load",
-    "scenario_to_data": "peacetalks.scenario.load",
-    "stakeholders_from_scenario": "peacetalks.scenario.stakeholders",
     "table_kind": "peacetalks.scenario.readers",
+    "read_smp_csv": "peacetalks.scenario.smp_csv",
+    "SmpXml": "peacetalks.scenario.smp_xml",
+    "read_smp_xml": "peacetalks.scenario.smp_xml",
+    "StakeholderTable": "peacetalks.scenario.stakeholders",
+    "stakeholders_from_scenario": "peacetalks.scenario.stakeholders",
 }
 
 __all__ = [
@@ -143,11 +140,4 @@ __all__ = [
     "table_kind",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        value = getattr(importlib.import_module(_WHERE[name]), name)
-        globals()[name] = value
-        return value
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = _lazy.exports(__name__, _WHERE)

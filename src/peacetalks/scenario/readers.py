@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peacetalks.errors import Problem, ScenarioError
-from peacetalks.scenario.bdm_csv import read_bdm_csv
-from peacetalks.scenario.deu import read_deu
-from peacetalks.scenario.genius import load_genius
 from peacetalks.scenario.load import load_scenario
-from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.smp_csv import read_smp_csv
-from peacetalks.scenario.smp_xml import is_smp_xml, read_smp_xml
-from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
+from peacetalks.scenario.smp_xml import is_smp_xml
+
+# Each reader is imported when a file of its kind is read (start-up of every command).
+if TYPE_CHECKING:
+    from peacetalks.scenario.models import Scenario
+    from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["forecast_input_options", "read_forecast_input", "read_scenario", "table_kind"]
 
@@ -43,6 +42,8 @@ def read_scenario(name: str | Path) -> Scenario:
         )
         raise ScenarioError([Problem("", msg, None)], path.name)
     if path.is_dir() or (path.is_file() and path.suffix.lower() == ".xml"):
+        from peacetalks.scenario.genius import load_genius
+
         return load_genius(path)
     return load_scenario(name)
 
@@ -94,6 +95,12 @@ def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | 
     scenario : Scenario or None
         The scenario, when the input was one.
     """
+    from peacetalks.scenario.bdm_csv import read_bdm_csv
+    from peacetalks.scenario.deu import read_deu
+    from peacetalks.scenario.smp_csv import read_smp_csv
+    from peacetalks.scenario.smp_xml import read_smp_xml
+    from peacetalks.scenario.stakeholders import stakeholders_from_scenario
+
     path = Path(name)
     kind = table_kind(path)
     if kind == "deu":
@@ -129,6 +136,8 @@ def forecast_input_options(name: str | Path, model: str) -> dict[str, Any]:
     model : str
         The model's name in the registry (``"smp"``).
     """
+    from peacetalks.scenario.smp_xml import read_smp_xml
+
     path = Path(name)
     if model == "smp" and table_kind(path) == "smp-xml":
         return read_smp_xml(path).model_options()
