@@ -137,3 +137,22 @@ def test_leave_one_out_is_skipped_on_large_tables_unless_cheap() -> None:
     np.testing.assert_allclose(forced.without[:, 0], [90.0, 10.0])
     compromise = actor_pull(CompromiseModel().fit(table))
     np.testing.assert_allclose(compromise.without[:, 0], [90.0, 10.0])
+
+
+def test_models_with_rounds_rerun_without_each_actor_only_when_asked() -> None:
+    """Check that bdm and smp (a whole run per actor) leave 'without' out unless asked."""
+    from peacetalks.forecasting.registry import make_model
+
+    table = StakeholderTable.build(
+        actor_ids=["a", "b", "c"],
+        issue_ids=["i"],
+        positions=[[10.0], [50.0], [90.0]],
+        saliences=np.ones((3, 1)),
+        capabilities=[1.0, 2.0, 3.0],
+    )
+    for name in ("bdm", "bdm-scholz", "smp"):
+        model = make_model(name).fit(table)
+        assert np.isnan(actor_pull(model).without).all(), name
+        asked = actor_pull(model, leave_one_out=True)
+        assert not np.isnan(asked.without).all(), name
+    assert not np.isnan(actor_pull(make_model("median").fit(table)).without).all()

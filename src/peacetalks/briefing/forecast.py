@@ -104,6 +104,7 @@ def forecast_data(
     drop: tuple[str, ...] = (),
     saliences: dict[tuple[str, str], float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    leave_one_out: bool | None = None,
 ) -> dict[str, Any]:
     """Return a fitted model's forecast as one JSON-ready document.
 
@@ -139,13 +140,16 @@ def forecast_data(
         What-if: ``(actor, issue) -> salience``.
     progress : callable, optional
         Called as ``progress(done, runs)`` after every chunk of Monte Carlo runs.
+    leave_one_out : bool or None
+        Rerun the model without each actor for the pull's ``without`` and ``effect``
+        (None: where it is cheap, see :func:`~peacetalks.forecasting.pull.actor_pull`).
     """
     forecast = model.forecast()
     data = forecast.to_dict()
     accuracy = accuracy_data(model.name)
     data["deu_mae"] = None if accuracy is None else accuracy["mae"]
     data["out_of_sample"] = accuracy
-    pull = actor_pull(model)
+    pull = actor_pull(model, leave_one_out=leave_one_out)
     for i, (entry, band) in enumerate(
         zip(data["issues"], _bands(forecast.values, forecast.table, model.name), strict=True)
     ):

@@ -326,6 +326,14 @@ def forecast(
         list[str] | None,
         typer.Option("--salience", help="What-if: ACTOR:ISSUE=VALUE (repeatable)."),
     ] = None,
+    leave_one_out: Annotated[
+        bool,
+        typer.Option(
+            "--leave-one-out",
+            help="Rerun the model without each actor (the forecast 'without' it); by "
+            "default only where cheap, never for bdm, bdm-scholz and smp.",
+        ),
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Forecast where each issue will settle, how far off the model has been, and who moves it.
@@ -376,6 +384,7 @@ def forecast(
         "sensitivity": sensitivity,
         "drop": tuple(drop or ()),
         "saliences": _parse_saliences(salience or []),
+        "leave_one_out": True if leave_one_out else None,
     }
     if runs >= 2000:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn

@@ -16,8 +16,10 @@ Two numbers explain a forecast actor by actor:
   that, which says how far the actor's presence moves the forecast (positive: up the
   scale). That costs one run of the model per actor; for a model that is not a weighted
   mean on a table of more than :data:`LEAVE_ONE_OUT_CELLS` actor-issue cells (the DEU
-  data: 30 actors x 353 issues, where the spatial model of politics would take a quarter
-  of an hour) it is left out unless asked for, and ``without`` and ``effect`` are None.
+  data: 30 actors x 353 issues), and for the models with rounds or turns (``bdm``,
+  ``bdm-scholz``, ``smp``: one whole run per actor, 27 runs of the SMP for KTAB's
+  dummyData_6Dim), it is left out unless asked for, and ``without`` and ``effect`` are
+  None.
 """
 
 from __future__ import annotations
@@ -125,8 +127,10 @@ def actor_pull(model: ForecastModel, *, leave_one_out: bool | None = None) -> Ac
         A fitted model.
     leave_one_out : bool or None
         Whether to rerun the model without each actor. None: always for a weighted-mean
-        model (it is cheap), for other models only on tables of at most
-        :data:`LEAVE_ONE_OUT_CELLS` actor-issue cells.
+        model (it is cheap); for the other models without rounds only on tables of at
+        most :data:`LEAVE_ONE_OUT_CELLS` actor-issue cells; never for models with rounds
+        or turns (``bdm``, ``bdm-scholz``, ``smp``), where it costs one whole run per
+        actor (``forecast --leave-one-out`` asks for it).
 
     Returns
     -------
@@ -136,7 +140,9 @@ def actor_pull(model: ForecastModel, *, leave_one_out: bool | None = None) -> Ac
     weights = model.mean_weights(table.positions, table.saliences, table.capabilities)
     if leave_one_out is None:
         small = table.n_actors * table.n_issues <= LEAVE_ONE_OUT_CELLS
-        leave_one_out = weights is not None or small
+        # Models with rounds or turns (bdm, bdm-scholz, smp) cost a whole run per actor.
+        has_rounds = type(model).simulate_rounds is not ForecastModel.simulate_rounds
+        leave_one_out = weights is not None or (small and not has_rounds)
     n_actors = table.n_actors if leave_one_out else 0
     positions = np.repeat(table.positions[None], n_actors + 1, axis=0)
     saliences = np.repeat(table.saliences[None], n_actors + 1, axis=0)
