@@ -150,11 +150,26 @@ class FrontTooLargeError(PeacetalksError, MemoryError):
         Number of (partial) deals the front reached.
     max_points : int
         The bound that was exceeded.
+    estimate : int or None, default=None
+        The final size the front's growth projected, when the front was refused early
+        on that projection rather than on its size.
+    issues_done : int or None, default=None
+        Number of issues merged into the front when it was refused.
     """
 
-    def __init__(self, message: str, *, size: int, max_points: int):
+    def __init__(
+        self,
+        message: str,
+        *,
+        size: int,
+        max_points: int,
+        estimate: int | None = None,
+        issues_done: int | None = None,
+    ):
         self.size = size
         self.max_points = max_points
+        self.estimate = estimate
+        self.issues_done = issues_done
         super().__init__(message)
 
 

@@ -423,3 +423,37 @@ def test_front_result_is_read_only(n_issues: int, n_options: int) -> None:
     front = pareto_front([np.eye(2, n_options)] * n_issues)
     with pytest.raises(ValueError, match="read-only"):
         front.deals[...] = 0
+
+
+def _random_tables(n_issues: int, n_options: int, n_actors: int, seed: int) -> list[FloatArray]:
+    rng = np.random.default_rng(seed)
+    return [rng.random((n_actors, n_options)) / n_issues for _ in range(n_issues)]
+
+
+def test_front_growth_refused_early() -> None:
+    """Check that a front bound to pass max_points is refused on its projected growth."""
+    tables = _random_tables(30, 5, 5, 0)
+    merged: list[int] = []
+    with pytest.raises(FrontTooLargeError, match="would grow to about") as info:
+        pareto_front(tables, max_points=20_000, progress=lambda done, _: merged.append(done))
+    early = info.value
+    assert early.estimate is not None
+    assert early.estimate > 2 * 20_000
+    assert early.size <= 20_000
+    assert early.issues_done == len(merged) + 1
+    assert early.issues_done <= 8
+    assert "after issue" in str(early)
+    assert "Raise 'max_points'" in str(early)
+    # Without the projection the merge goes on until the front itself is too large.
+    with pytest.raises(FrontTooLargeError, match="above max_points=20000") as late:
+        pareto_front(tables, max_points=20_000, project=False)
+    assert late.value.estimate is None
+    assert late.value.issues_done is not None
+    assert late.value.issues_done > early.issues_done + 2
+
+
+def test_front_growth_projection_does_not_refuse_a_front_that_fits() -> None:
+    """Check that a front just under max_points is computed, not refused on projection."""
+    tables = _random_tables(30, 5, 3, 0)
+    exact = pareto_front(tables, project=False)
+    _assert_same_front(pareto_front(tables, max_points=len(exact)), exact)

@@ -14,6 +14,7 @@ coordinate do not dominate each other, so duplicates are all kept.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,11 @@ __all__ = [
 ]
 
 _MAX_BRUTE_FORCE_DEALS = 2_000_000
+# The front's growth is projected once it holds this many partial deals (smaller fronts
+# are cheap to finish and too noisy to extrapolate), and refused when the projection
+# passes max_points by this factor (the projection is meant to fall short, not over).
+_PROJECT_FROM = 1_000
+_PROJECT_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,7 @@ def pareto_front(
     max_points: int = 1_000_000,
     tol: float = 1e-12,
     progress: Callable[[int, int], None] | None = None,
+    project: bool = True,
 ) -> ParetoFront:
     """Return the Pareto-optimal deals of an additive deal space, issue by issue.
 
@@ -220,6 +227,10 @@ def pareto_front(
         Called as ``progress(n_done, n_issues)`` after each issue is merged in, for a
         progress bar. The last issues take most of the time: fronts grow as issues are
         added.
+    project : bool, default=True
+        If True, project the final size of the front from its growth after each issue
+        and refuse as soon as the projection passes twice ``max_points`` (see Notes),
+        instead of merging on until the front itself does.
 
     Returns
     -------
@@ -230,7 +241,8 @@ def pareto_front(
     Raises
     ------
     FrontTooLargeError
-        If a front of partial deals grows past ``max_points``.
+        If a front of partial deals grows past ``max_points``, or (with
+        ``project=True``) its growth projects a final front past twice ``max_points``.
 
     Notes
     -----
@@ -245,6 +257,18 @@ def pareto_front(
     :func:`pareto_mask`). Memory is about ``m`` times a few hundred bytes during a merge;
     between issues each partial deal keeps only its utilities and two indices, and deals
     are rebuilt at the end.
+
+    The projection treats the front as a power of the log of the deal space merged so
+    far: the expected number of maxima of ``N`` random points in ``n_actors`` dimensions
+    grows as ``log(N) ** (n_actors - 1)``, so a front of ``s`` partial deals after a
+    space of ``N_k`` partial deals projects to ``s * (log N / log N_k) ** (n_actors -
+    1)``. On random additive spaces fronts grow faster than that (5 actors, 5 options:
+    a local exponent of 4.5-7 against the 4 used), so the projection falls short of the
+    final size, and the factor of two covers fronts that grow more slowly. It starts
+    once the front holds 1,000 partial deals. Merges cost about the front size each, so
+    a front bound to pass ``max_points`` is refused after a small part of the work (30
+    issues x 5 options x 5 actors: after 11 issues, in about 2 s, where merging went on
+    to issue 21 and about 100 s).
     """
     caller = "pareto_front"
     checked = check_tables(tables, caller=caller)
@@ -272,6 +296,8 @@ def pareto_front(
             return _empty_front(n_issues, n_actors)
         options.append(allowed)
     best_rest = _best_remaining(checked, options)
+    # Log of the number of partial deals after each issue, for the projection.
+    log_space = np.cumsum([math.log(allowed.size) for allowed in options])
 
     # A partial deal is stored as the index of the deal it extends plus the option it
     # takes, so memory per deal does not grow with the issue count; deals are rebuilt
@@ -302,7 +328,30 @@ def pareto_front(
                 "if memory allows, or shrink the deal space: individually_rational=True "
                 "with reservations and red lines, or fewer issues or options."
             )
-            raise FrontTooLargeError(msg, size=int(index.size), max_points=max_points)
+            raise FrontTooLargeError(
+                msg, size=int(index.size), max_points=max_points, issues_done=i + 1
+            )
+        if project and index.size >= _PROJECT_FROM and 0 < log_space[i] < log_space[-1]:
+            estimate = index.size * (log_space[-1] / log_space[i]) ** (n_actors - 1)
+            if estimate > _PROJECT_MARGIN * max_points:
+                msg = (
+                    f"The Pareto front would grow to about {_round_figure(estimate):,} deals, "
+                    f"above max_points={max_points:,}: it held {index.size:,} partial deals "
+                    f"after issue {i + 1} of {n_issues}, and fronts of {n_actors} actors "
+                    "typically grow at least as fast as the log of the deal space to the "
+                    f"power {n_actors - 1}. "
+                    "Raise 'max_points' if memory allows (project=False merges on until the "
+                    "front itself passes it), or shrink the deal space: "
+                    "individually_rational=True with reservations and red lines, or fewer "
+                    "issues or options."
+                )
+                raise FrontTooLargeError(
+                    msg,
+                    size=int(index.size),
+                    max_points=max_points,
+                    estimate=int(estimate),
+                    issues_done=i + 1,
+                )
         parents.append(index // n_options)
         choices.append(options[i][index % n_options])
         if progress is not None:
@@ -313,6 +362,12 @@ def pareto_front(
         deals[:, i] = choices[i][rows]
         rows = parents[i][rows]
     return _sort_front(deals, utilities)
+
+
+def _round_figure(value: float) -> int:
+    """Return ``value`` rounded to two significant figures, for an estimate."""
+    digits = max(0, len(str(int(value))) - 2)
+    return int(round(value, -digits))
 
 
 def _best_remaining(tables: Sequence[FloatArray], options: Sequence[IntArray]) -> FloatArray:
