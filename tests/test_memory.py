@@ -61,3 +61,11 @@ def test_power_of_the_eu_council_stays_under_150_mb() -> None:
     """Check the exact power indices of the EU Council's qualified majority under 150 MB."""
     peak = _peak_mb(["power", "eu-council-qmv", "--json"])
     assert peak < 150, f"peak {peak:.0f} MB"
+
+
+@pytest.mark.slow
+def test_a_million_stress_runs_and_the_acceptance_cap_stay_under_300_mb() -> None:
+    """Check stress at its caps: 1,000,000 implementation runs, 50,000 signing draws."""
+    args = ["stress", "ukraine-2025", "-a", "monitored-phased-relief", "--json"]
+    peak = _peak_mb([*args, "--runs", "1000000"])
+    assert peak < 300, f"peak {peak:.0f} MB"

@@ -265,3 +265,31 @@ def test_bad_runs_and_unknown_agreement(truce: Scenario) -> None:
 def test_wilson_interval(k: int, n: int, low: float, high: float) -> None:
     """Check the Wilson interval against values computed by hand."""
     assert wilson_interval(k, n) == pytest.approx((low, high), abs=1e-5)
+
+
+def test_runs_beyond_a_chunk_are_reproducible_and_alike() -> None:
+    """Check that runs in several chunks repeat with the seed and behave like one chunk."""
+    from peacetalks.agreements import simulation
+
+    scenario = load_scenario("ukraine-2025")
+    agreement = scenario.agreements[0]
+    design = simulation.compile_design(agreement, actors=[a.id for a in scenario.actors])
+    kwargs = {"runs": 3000, "periods": 40, "n_columns": len(scenario.actors), "rng": 5}
+    whole = simulation.simulate([design], **kwargs)[0]
+    original = simulation.CHUNK_RUNS
+    calls: list[tuple[int, int]] = []
+    try:
+        simulation.CHUNK_RUNS = 1024
+        chunked = simulation.simulate(
+            [design], **kwargs, progress=lambda d, t: calls.append((d, t))
+        )[0]
+        again = simulation.simulate([design], **kwargs)[0]
+    finally:
+        simulation.CHUNK_RUNS = original
+    np.testing.assert_array_equal(chunked.collapse, again.collapse)
+    assert chunked.collapse.shape == whole.collapse.shape == (3000,)
+    # Other draws, the same process: the share still alive at the end agrees.
+    held = [float(np.mean(r.collapse == 40)) for r in (whole, chunked)]
+    assert abs(held[0] - held[1]) < 0.05
+    assert calls[-1] == (3 * 40, 3 * 40)
+    assert [d for d, _ in calls] == list(range(1, 121))

@@ -129,7 +129,7 @@ def test_evaluate_text_says_who_blocks(small_path: Path) -> None:
         ),
         (
             ["-p", "grab", "--runs", "0"],
-            "error: The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 200000]. Got 0 instead.\n",
+            "error: The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 50000]. Got 0 instead.\n",
         ),
     ],
 )

@@ -27,6 +27,7 @@ from peacetalks.errors import ParameterError
 from peacetalks.scenario.agreements import Agreement
 
 __all__ = [
+    "CHUNK_RUNS",
     "MAX_PERIODS",
     "MAX_RUNS",
     "Design",
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 MAX_RUNS = 1_000_000
+CHUNK_RUNS = 65_536
+"""Runs simulated at once; more are simulated in chunks of this size (bounded memory)."""
 MAX_PERIODS = 10_000
 
 FloatArray = npt.NDArray[np.float64]
@@ -300,6 +303,43 @@ def simulate(
         raise ParameterError(msg, parameter="periods", value=periods)
     params = parameters or StressParameters()
     generator = np.random.default_rng(rng)
+    # Runs are simulated in chunks drawn one after the other from the same generator, so
+    # memory does not grow with the runs; up to CHUNK_RUNS runs it is one chunk.
+    parts: list[list[RunOutcomes]] = []
+    n_chunks = -(-runs // CHUNK_RUNS)
+    for c, start in enumerate(range(0, runs, CHUNK_RUNS)):
+        size = min(CHUNK_RUNS, runs - start)
+        done = c * periods
+
+        def report(t: int, _total: int, done: int = done) -> None:
+            if progress is not None:
+                progress(done + t, n_chunks * periods)
+
+        parts.append(
+            _simulate_chunk(designs, size, periods, n_columns, generator, params, report)
+        )
+    return [
+        RunOutcomes(
+            collapse=np.concatenate([p[d].collapse for p in parts]),
+            furthest=np.concatenate([p[d].furthest for p in parts]),
+            completed=np.concatenate([p[d].completed for p in parts]),
+            verified=np.concatenate([p[d].verified for p in parts]),
+            unverified=np.concatenate([p[d].unverified for p in parts]),
+        )
+        for d in range(len(designs))
+    ]
+
+
+def _simulate_chunk(
+    designs: Sequence[Design],
+    runs: int,
+    periods: int,
+    n_columns: int,
+    generator: np.random.Generator,
+    params: StressParameters,
+    progress: Progress,
+) -> list[RunOutcomes]:
+    """Simulate one chunk of runs of every design (see :func:`simulate`)."""
     logit_violate = _logit(params.base_violation)
     logit_walkout = _logit(params.base_walkout)
     pressure = params.escalation_pressure / params.scale
@@ -366,8 +406,7 @@ def simulate(
                     state["furthest"][passed] = k + 1
                 else:
                     state["completed"] = passed
-        if progress is not None:
-            progress(t + 1, periods)
+        progress(t + 1, periods)
     return [
         RunOutcomes(
             collapse=s["collapse"],

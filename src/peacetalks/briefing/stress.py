@@ -13,7 +13,7 @@ from peacetalks.agreements.stress import (
     find_agreement,
     stress_test,
 )
-from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MAX_ACCEPTANCE_RUNS
 from peacetalks.briefing.signature import Signature, signature
 from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.models import Scenario
@@ -120,17 +120,20 @@ def stress_data(
     """Return what ``peacetalks stress --json`` prints for the results of :func:`run_stress`.
 
     Each design first says whether it would be signed (:mod:`peacetalks.briefing.signature`,
-    on ``runs`` draws of the stated ranges with ``seed``, ``ACCEPTANCE_SEED`` when None)
-    and reports survival given signature and overall.
+    on ``runs`` draws of the stated ranges with ``seed``, ``ACCEPTANCE_SEED`` when None;
+    at most ``MAX_ACCEPTANCE_RUNS`` of them, the cap of ``evaluate``, whose draws they are,
+    while the implementation may run more) and reports survival given signature and
+    overall.
     """
     compiled = compile_scenario(scenario)
     draw_seed = ACCEPTANCE_SEED if seed is None else seed
+    draws = min(runs, MAX_ACCEPTANCE_RUNS)
 
     def signed(agreement_id: str) -> Signature:
         return signature(
             scenario,
             find_agreement(scenario, agreement_id),
-            runs=runs,
+            runs=draws,
             seed=draw_seed,
             compiled=compiled,
         )
