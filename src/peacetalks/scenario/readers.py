@@ -50,15 +50,24 @@ def read_scenario(name: str | Path) -> Scenario:
 
 def _first_lines(path: Path, count: int) -> list[str]:
     with path.open("rb") as handle:
-        head = handle.read(4096).decode("utf-8", errors="replace")
+        head = handle.read(4096).decode("utf-8-sig", errors="replace")
     return head.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:count]
+
+
+def _cells(line: str) -> str:
+    """Return a CSV line's cells stripped of spaces and quotes, joined by bare commas.
+
+    KTAB's own files pad cells (``XYZ,  XYZ Issue,  40,  1,``); KTAB reads them.
+    """
+    return ",".join(cell.strip().strip('"').strip() for cell in line.split(","))
 
 
 def table_kind(path: Path) -> str:
     """Return the kind of a table file: ``"deu"``, ``"smp"``, ``"smp-xml"``, ``"bdm"`` or ``""``.
 
     DEU files are tab-separated with a ``prnrnmc`` column; KTAB SMP CSVs have a second
-    line starting ``Actor,Description``; KTAB SMP XML files have the root element
+    line starting ``Actor,Description`` (spaces and quotes around cells and a UTF-8 BOM
+    allowed, as KTAB reads them); KTAB SMP XML files have the root element
     ``<Scenario>`` (GENIUS files, the other ``.xml``, have other roots); BDM CSVs start
     ``Actor,Capability`` (or ``Stakeholder,Resources``). ``""``: not a table.
     """
@@ -71,9 +80,9 @@ def table_kind(path: Path) -> str:
     second = lines[1].strip().lower() if len(lines) > 1 else ""
     if "\t" in first and "prnrnmc" in first:
         return "deu"
-    if second.replace('"', "").startswith("actor,description"):
+    if _cells(second).startswith("actor,description"):
         return "smp"
-    if first.replace('"', "").startswith(("actor,capability", "stakeholder,resources")):
+    if _cells(first).startswith(("actor,capability", "stakeholder,resources")):
         return "bdm"
     return ""
 
