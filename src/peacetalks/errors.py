@@ -10,6 +10,9 @@ Hierarchy::
     ├── NotFittedError(PeacetalksError, ValueError, AttributeError)  a model was used before fit
     └── ProtocolError(PeacetalksError, RuntimeError)  a negotiator broke a protocol's rules
 
+    PeacetalksWarning(UserWarning)
+    └── FileFormatWarning(PeacetalksWarning)  a file was read as its own tool reads it, leniently
+
 Every error carries the data it speaks of as fields, and its message says what, where,
 what was expected, what was got and, when known, how to fix it.
 """
@@ -19,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "FileFormatWarning",
     "FrontTooLargeError",
     "NotFittedError",
     "NotFoundError",
     "ParameterError",
     "PeacetalksError",
+    "PeacetalksWarning",
     "Problem",
     "ProtocolError",
     "ScenarioError",
@@ -209,3 +214,15 @@ class StorageError(PeacetalksError, RuntimeError):
         super().__init__(message)
         self.kind = kind
         self.value = value
+
+
+class PeacetalksWarning(UserWarning):
+    """Base class of the warnings peacetalks issues; the command line prints them on stderr."""
+
+
+class FileFormatWarning(PeacetalksWarning):
+    """A file was read as the tool that wrote it reads it, where that reading may surprise.
+
+    For example a GENIUS utility file whose weights sum above 1: GENIUS loads it, so
+    peacetalks does too, and says how it read it. The message names the file and line.
+    """

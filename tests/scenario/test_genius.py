@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 
-from peacetalks.errors import ParameterError, ScenarioError
+from peacetalks.errors import FileFormatWarning, ParameterError, ScenarioError
 from peacetalks.scenario import _genius_xml, compile_scenario, load_scenario, scenario_from_data
 from peacetalks.scenario.genius import dump_genius, load_genius
 from peacetalks.scenario.models import Scenario
@@ -496,11 +496,24 @@ ERRORS: list[tuple[str, Setup, Load, str]] = [
         "one <item value=... evaluation=...> per item of the domain.",
     ),
     (
-        "weights-above-one",
-        lambda f: _edit(f / "candidate.xml", '"0.7"', '"0.9"'),
+        "non-linear-space-named-first",
+        lambda f: _edit(
+            f / "candidate.xml",
+            '<item index="1" value="2000 EUR" evaluation="1"></item>',
+            '</issue><utility_function><ufun type="PLAIN" weight="1"></ufun>'
+            '</utility_function><issue index="9" name="Other">',
+        ),
         _load_folder,
-        "candidate.xml, line 3: the weights sum to 1.2; GENIUS weights sum to 1. Divide each "
-        "weight by their sum.",
+        "candidate.xml, line 5: the file is a non-linear utility space (<utility_function>); "
+        "peacetalks reads linear additive utility files only (a weight per issue and an "
+        "evaluation per item). Use a linear utility file for this party.",
+    ),
+    (
+        "weight-index-names-nothing",
+        lambda f: _edit(f / "candidate.xml", '<weight index="2"', '<weight index="7"'),
+        _load_folder,
+        "candidate.xml, line 16: a <weight> has index '7', which names no issue of the domain "
+        "(indices 1, 2). Fix the index.",
     ),
     (
         "reservation-out-of-range",
@@ -582,3 +595,91 @@ def test_errors_in_one_file_are_reported_together(tmp_path: Path) -> None:
         load_genius(folder)
     assert [p.line for p in info.value.problems] == [5, 7]
     assert info.value.source == "employer.xml"
+
+
+# ---------------------------------------------------------------------------------------
+# Read as GENIUS reads them, with a warning
+
+
+def _weighted(scenario: Scenario) -> FloatArray:
+    return np.asarray(compile_scenario(scenario).weighted_utilities, dtype=np.float64)
+
+
+LENIENT: list[tuple[str, str, str, str]] = [
+    (
+        "issue-name-with-spaces",
+        'name="Salary"',
+        'name=" Salary"',
+        "candidate.xml, line 4: issue ' Salary' (index 1) is named 'Salary' in the domain "
+        "file; read by its index, as GENIUS does. Remove the spaces from the name.",
+    ),
+    (
+        "weight-of-the-objective",
+        '<weight index="2" value="0.3"></weight>',
+        '<weight index="2" value="0.3"></weight>\n\t<weight index="0" value="1"></weight>',
+        "candidate.xml, line 17: a <weight> has index '0', the index of the objective, not of "
+        "an issue; GENIUS ignores it, and so does peacetalks. Remove it.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"), [e[1:] for e in LENIENT], ids=[e[0] for e in LENIENT]
+)
+def test_read_as_genius_reads_it_with_a_warning(
+    old: str, new: str, message: str, tmp_path: Path
+) -> None:
+    """Check that a file GENIUS loads is read as GENIUS reads it, with an exact warning."""
+    folder = _job(tmp_path)
+    plain = load_genius(folder, as_of=AS_OF)
+    _edit(folder / "candidate.xml", old, new)
+    with pytest.warns(FileFormatWarning) as caught:
+        lenient = load_genius(folder, as_of=AS_OF)
+    assert [str(w.message) for w in caught] == [message]
+    np.testing.assert_array_equal(_weighted(lenient), _weighted(plain))
+    assert [a.reservation for a in lenient.actors] == [a.reservation for a in plain.actors]
+
+
+def test_weights_above_one_keep_genius_acceptance_and_order(tmp_path: Path) -> None:
+    """Check weights summing above 1: GENIUS's order of deals and its reservation test."""
+    folder = _job(tmp_path)
+    _edit(folder / "candidate.xml", '"0.7"', '"0.9"')
+    with pytest.warns(FileFormatWarning) as caught:
+        scenario = load_genius(folder, as_of=AS_OF)
+    assert [str(w.message) for w in caught] == [
+        "candidate.xml, line 3: the weights sum to 1.2, above 1. GENIUS keeps them and caps a "
+        "deal's utility at 1; peacetalks divides the weights by their sum and the reservation "
+        "value 0.4 by it too (0.333333), so the same deals clear the reservation and deals "
+        "rank as in GENIUS, except that deals GENIUS caps at 1 stay apart. Divide each weight "
+        "by their sum to silence this."
+    ]
+    candidate = [a.id for a in scenario.actors].index("candidate")
+    ours = _all_deals(scenario)[:, candidate]
+    # GENIUS: min(1, 0.9 * salary / 10 + 0.3 * workdays / 10), deals in product order.
+    salary, workdays = np.array([1.0, 3, 6, 10]) / 10, np.array([10.0, 7, 2]) / 10
+    raw = (0.9 * salary[:, None] + 0.3 * workdays[None, :]).ravel()
+    genius = np.minimum(raw, 1.0)
+    np.testing.assert_allclose(ours, raw / 1.2, rtol=0, atol=1e-12)
+    reservation = scenario.actors[candidate].reservation
+    assert reservation == pytest.approx(0.4 / 1.2)
+    np.testing.assert_array_equal(ours >= reservation - 1e-12, genius >= 0.4 - 1e-12)
+    below_cap = genius < 1
+    order = np.argsort(ours[below_cap], kind="stable")
+    np.testing.assert_array_equal(np.diff(genius[below_cap][order]) >= -1e-12, True)
+
+
+def test_genius_warnings_reach_the_command_line(tmp_path: Path) -> None:
+    """Check that a lenient read prints its warning on stderr and keeps stdout JSON."""
+    from typer.testing import CliRunner
+
+    from peacetalks.cli import app
+
+    folder = _job(tmp_path)
+    _edit(folder / "candidate.xml", 'name="Salary"', 'name=" Salary"')
+    result = CliRunner().invoke(app, ["show", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)
+    assert result.stderr.strip() == (
+        "warning: candidate.xml, line 4: issue ' Salary' (index 1) is named 'Salary' in the "
+        "domain file; read by its index, as GENIUS does. Remove the spaces from the name."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MODEL_NAMES
-from peacetalks.errors import PeacetalksError
+from peacetalks.errors import PeacetalksError, PeacetalksWarning
 
 if TYPE_CHECKING:
     from peacetalks.scenario.models import Scenario
@@ -69,16 +70,36 @@ def _debug() -> bool:
     return state["debug"]
 
 
+def _relay(caught: list[warnings.WarningMessage]) -> None:
+    """Print peacetalks's warnings on stderr; hand any other warning back to Python."""
+    for warning in caught:
+        if issubclass(warning.category, PeacetalksWarning):
+            stderr.print(f"[yellow]warning:[/] {escape(str(warning.message))}", highlight=False)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
 def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Print a :class:`PeacetalksError` as one message on stderr and exit with 1.
 
-    With the global ``--debug`` option the traceback is shown instead.
+    With the global ``--debug`` option the traceback is shown instead. Each
+    :class:`PeacetalksWarning` (a file read leniently, as its own tool reads it) is
+    printed on stderr as ``warning: ...`` (after the command's output, or before its
+    error), so ``--json`` output on stdout stays one document.
     """
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        caught: list[warnings.WarningMessage] = []
         try:
-            return command(*args, **kwargs)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", PeacetalksWarning)
+                    return command(*args, **kwargs)
+            finally:
+                _relay(caught)
         except PeacetalksError as e:
             if _debug():
                 raise

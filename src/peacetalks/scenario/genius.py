@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from peacetalks.errors import Problem, ScenarioError
+from peacetalks.errors import FileFormatWarning, Problem, ScenarioError
 from peacetalks.scenario._genius_xml import (
     _DOMAIN_SUFFIX,
     _WEIGHT_ROUNDING,
@@ -326,6 +327,42 @@ def _evaluate_issue(
     return [e for e in evaluations if e is not None], True, []
 
 
+# Elements of GENIUS's non-linear utility spaces (constraints on hyper-rectangles).
+_NON_LINEAR_TAGS = ("utility_function", "ufun", "hyperRectangle")
+
+
+def _warn(label: str, message: str, line: int | None) -> None:
+    where = f"{label}, line {line}" if line is not None else label
+    warnings.warn(f"{where}: {message}", FileFormatWarning, stacklevel=4)
+
+
+def _matched_issue(
+    xml: _Xml, element: ET.Element, by_name: dict[str, _Issue], by_index: dict[int, _Issue]
+) -> _Issue | None:
+    """Return the domain issue an ``<issue>`` of a utility file evaluates, as GENIUS finds it.
+
+    GENIUS finds it by its index. An index that names a domain issue whose name differs
+    from this one only by surrounding spaces is read with a warning; other names must
+    match, since a different name under the same index points at a mismatched file.
+    """
+    name = element.attrib.get("name")
+    index = _number(element.attrib.get("index"))
+    by_its_index = by_index.get(int(index)) if index is not None and index.is_integer() else None
+    if name is None:
+        return by_its_index
+    if name in by_name:
+        return by_name[name]
+    if by_its_index is not None and name.strip() == by_its_index.name:
+        msg = (
+            f"issue {name!r} (index {by_its_index.index}) is named {by_its_index.name!r} in "
+            "the domain file; read by its index, as GENIUS does. Remove the spaces from the "
+            "name."
+        )
+        _warn(xml.label, msg, xml.line(element))
+        return by_its_index
+    return None
+
+
 def _parse_utility(xml: _Xml, issues: list[_Issue], domain: str) -> _Party:
     if xml.root.tag != "utility_space":
         msg = (
@@ -333,6 +370,15 @@ def _parse_utility(xml: _Xml, issues: list[_Issue], domain: str) -> _Party:
             f"<{xml.root.tag}>."
         )
         raise _fail(xml.label, msg, xml.line(xml.root))
+    # A non-linear space has no per-item evaluations: name it before anything they cause.
+    for element in xml.root.iter():
+        if element.tag in _NON_LINEAR_TAGS:
+            msg = (
+                f"the file is a non-linear utility space (<{element.tag}>); peacetalks reads "
+                "linear additive utility files only (a weight per issue and an evaluation "
+                "per item). Use a linear utility file for this party."
+            )
+            raise _fail(xml.label, msg, xml.line(element))
     party = _Party(xml.label)
     problems: list[Problem] = []
     by_name = {issue.name: issue for issue in issues}
@@ -352,14 +398,13 @@ def _parse_utility(xml: _Xml, issues: list[_Issue], domain: str) -> _Party:
         elif child.tag == "discount_factor":
             party.discount = _number(child.attrib.get("value"))
     objective = next((c for c in xml.root if c.tag == "objective"), xml.root)
+    objective_index = _number(objective.attrib.get("index"))
     weight_lines: dict[str, int | None] = {}
     for child in objective:
         line = xml.line(child)
         if child.tag == "issue":
             name = child.attrib.get("name")
-            issue = by_name.get(name) if name is not None else None
-            if issue is None and name is None:
-                issue = by_index.get(int(_number(child.attrib.get("index")) or 0))
+            issue = _matched_issue(xml, child, by_name, by_index)
             if issue is None:
                 msg = (
                     f"the utility file evaluates issue {name!r}, which the domain file "
@@ -380,7 +425,13 @@ def _parse_utility(xml: _Xml, issues: list[_Issue], domain: str) -> _Party:
             raw_index, raw = child.attrib.get("index"), child.attrib.get("value")
             index, number = _number(raw_index), _number(raw)
             issue = by_index.get(int(index)) if index is not None and index.is_integer() else None
-            if issue is None:
+            if issue is None and index is not None and index == objective_index:
+                msg = (
+                    f"a <weight> has index {raw_index!r}, the index of the objective, not of an "
+                    "issue; GENIUS ignores it, and so does peacetalks. Remove it."
+                )
+                _warn(xml.label, msg, line)
+            elif issue is None:
                 msg = (
                     f"a <weight> has index {raw_index!r}, which names no issue of the domain "
                     f"(indices {', '.join(str(i.index) for i in issues)}). Fix the index."
@@ -394,12 +445,6 @@ def _parse_utility(xml: _Xml, issues: list[_Issue], domain: str) -> _Party:
             else:
                 party.weights[issue.id] = number
                 weight_lines[issue.id] = line
-        elif child.tag in ("utility_function", "utility"):
-            msg = (
-                "non-linear utility spaces (<utility_function> with hyper-rectangles) are "
-                "not supported; peacetalks reads linear additive utility files only."
-            )
-            problems.append(Problem("", msg, line))
     for issue in issues if not problems else ():
         weight = party.weights.get(issue.id)
         if issue.id in party.evaluations and weight is None:
@@ -427,14 +472,19 @@ def _parse_utility(xml: _Xml, issues: list[_Issue], domain: str) -> _Party:
             "issue a weight above 0."
         )
         problems.append(Problem("", msg, xml.line(objective)))
-    elif not problems and total > 1 + _WEIGHT_ROUNDING:
-        msg = (
-            f"the weights sum to {total:g}; GENIUS weights sum to 1. Divide each weight by "
-            "their sum."
-        )
-        problems.append(Problem("", msg, xml.line(objective)))
     if problems:
         raise ScenarioError(problems, xml.label)
+    if total > 1 + _WEIGHT_ROUNDING:
+        scaled = party.reservation / total
+        msg = (
+            f"the weights sum to {total:g}, above 1. GENIUS keeps them and caps a deal's "
+            "utility at 1; peacetalks divides the weights by their sum and the reservation "
+            f"value {party.reservation:g} by it too ({scaled:.6g}), so the same deals clear "
+            "the reservation and deals rank as in GENIUS, except that deals GENIUS caps at 1 "
+            "stay apart. Divide each weight by their sum to silence this."
+        )
+        _warn(xml.label, msg, xml.line(objective))
+        party.reservation = scaled
     return party
 
 
@@ -517,8 +567,16 @@ def load_genius(
     ScenarioError
         If a file is missing, too large, not well-formed, declares entities, or does not
         follow the GENIUS format (real-valued issues, unknown issues or items, missing
-        evaluations or weights, weights summing to more than 1.01). The message names the
-        file and line.
+        evaluations or weights, a non-linear utility space). The message names the file
+        and line.
+
+    Warns
+    -----
+    FileFormatWarning
+        When a file is read as GENIUS reads it where that may surprise: a ``<weight>``
+        for the objective itself (ignored), an ``<issue>`` whose name differs from the
+        domain's by surrounding spaces (matched by index), weights summing above 1.01
+        (see Notes).
 
     Notes
     -----
@@ -527,8 +585,12 @@ def load_genius(
     saliences are the weights divided by their sum and the utilities are the divided
     evaluations times that sum (when it is below 1), so the compiled weighted utilities
     are exactly GENIUS's terms. A sum above 1 but within 1.01 is taken as rounding and
-    divided out. Integer issues with a linear evaluator use GENIUS's
-    ``offset + slope * (x - lowerbound)``, clipped to [0, 1], undivided.
+    divided out. GENIUS keeps a larger sum and caps a deal's utility at 1, which no
+    additive utility can do: the weights are divided by their sum and so is the
+    reservation value, so the deals that clear it and the order of deals are GENIUS's,
+    except that deals GENIUS caps at 1 (tied there) keep their order here. Integer issues
+    with a linear evaluator use GENIUS's ``offset + slope * (x - lowerbound)``, clipped
+    to [0, 1], undivided.
     """
     target = Path(folder_or_domain_file)
     domain, party_files = _find_files(target, utility_files)
