@@ -457,3 +457,44 @@ def test_front_growth_projection_does_not_refuse_a_front_that_fits() -> None:
     tables = _random_tables(30, 5, 3, 0)
     exact = pareto_front(tables, project=False)
     _assert_same_front(pareto_front(tables, max_points=len(exact)), exact)
+
+
+# Seven options that trade off with the same sum: no option, and no deal, dominates
+# another, and deals' utilities take few distinct values (GENIUS domains whose evaluations
+# take few values). 7**8 = 5,764,801 deals, every one on the front.
+_TIED_OPTIONS = np.array(
+    [(6, 0, 0), (0, 6, 0), (0, 0, 6), (3, 3, 0), (3, 0, 3), (0, 3, 3), (2, 2, 2)], dtype=float
+).T
+
+
+def test_many_ties_front_is_refused_with_bounded_work() -> None:
+    """Check that a 3-party space of 5.8e6 tied deals is refused after little counted work."""
+    tables = [_TIED_OPTIONS / 48] * 8
+    before = _dominance.work["pairs"]
+    with pytest.raises(FrontTooLargeError, match="no deal was dominated") as info:
+        pareto_front(tables)
+    assert info.value.issues_done is not None
+    assert info.value.issues_done <= 5
+    assert info.value.estimate == 7**8
+    assert _dominance.work["pairs"] - before < 2_000_000
+
+
+def test_many_ties_filter_compares_distinct_points_only() -> None:
+    """Check that 117,649 tied points are filtered on their few distinct rows, exactly."""
+    tables = [_TIED_OPTIONS / 36] * 6
+    utilities = additive_utilities(tables, enumerate_deals([7] * 6))
+    distinct = np.unique(utilities, axis=0)
+    before = _dominance.work["pairs"]
+    mask = pareto_mask(utilities)
+    assert _dominance.work["pairs"] - before <= distinct.shape[0] ** 2
+    assert mask.all()
+    # A dominated copy group: lower one actor's utility on every copy of one point.
+    lowered = utilities.copy()
+    copies = np.all(lowered == lowered[0], axis=1)
+    lowered[copies, 0] -= 1.0
+    expected = _naive_mask(np.unique(lowered, axis=0), 1e-12)
+    got = pareto_mask(lowered)
+    assert not got[copies].any()
+    assert int(got.sum()) == int(
+        sum(np.all(lowered == row, axis=1).sum() for row in np.unique(lowered, axis=0)[expected])
+    )

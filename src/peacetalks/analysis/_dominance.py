@@ -16,6 +16,12 @@ The block sweep compares every point it keeps with the whole front found so far,
 is quadratic in the size of the front; the walk costs about ``O(n log n)`` on the
 merged fronts of :func:`~peacetalks.analysis.pareto.pareto_front`, which is what makes
 fronts of hundreds of thousands of deals tractable with four and five actors.
+
+Inputs with many exact copies of few utility vectors (domains whose evaluations take few
+values, where millions of deals tie) are filtered on their distinct rows only: copies of
+a point share its fate, and the sweeps would otherwise compare every copy with every
+other point of its tie group, a quadratic cost that ran for minutes on such domains.
+``work["pairs"]`` counts the point pairs compared, for tests of that bound.
 """
 
 from __future__ import annotations
@@ -25,6 +31,14 @@ import numpy as np
 from peacetalks.analysis._validation import BoolArray, FloatArray, IntArray
 
 __all__: list[str] = []
+
+# Point pairs compared by _dominated_by since the process started (a work count for
+# tests; an int add per chunk).
+work = {"pairs": 0}
+# Inputs this large are checked for repeated rows (a sort of one hash per row), and
+# filtered on their distinct rows when at most this share of the rows is distinct.
+_DEDUPE_MIN_POINTS = 4096
+_DEDUPE_MAX_SHARE = 0.5
 
 # Pairwise comparisons are done on 2-d blocks of at most this many elements, which keeps
 # the working memory of the block sweep in the tens of megabytes whatever the input size.
@@ -50,6 +64,26 @@ _PAIR_BUDGET = 1 << 14
 _EXACT_EXTENT_WIDTH = 16
 
 
+def _distinct_rows(points: FloatArray) -> tuple[FloatArray, IntArray] | None:
+    """Return the distinct rows and each row's index among them, if few are distinct.
+
+    A hash of each row's bits is sorted first (cheap); only when it shows that at most
+    ``_DEDUPE_MAX_SHARE`` of the rows are distinct are the rows themselves made unique.
+    Returns None otherwise.
+    """
+    n_points = points.shape[0]
+    bits = np.ascontiguousarray(points + 0.0).view(np.uint64)  # + 0.0 turns -0.0 into 0.0
+    mixed = np.zeros(n_points, dtype=np.uint64)
+    for column in bits.T:
+        mixed = (mixed * np.uint64(0x9E3779B97F4A7C15)) ^ column
+    mixed.sort()
+    n_hashes = 1 + int(np.count_nonzero(mixed[1:] != mixed[:-1]))
+    if n_hashes > _DEDUPE_MAX_SHARE * n_points:
+        return None
+    rows, inverse = np.unique(points + 0.0, axis=0, return_inverse=True)
+    return np.ascontiguousarray(rows), inverse.reshape(-1).astype(np.intp)
+
+
 def nondominated(points: FloatArray, tol: float) -> BoolArray:
     """Return which rows of ``points`` no other row dominates.
 
@@ -67,6 +101,11 @@ def nondominated(points: FloatArray, tol: float) -> BoolArray:
     n_points, n_actors = points.shape
     if n_points == 0:
         return np.zeros(0, dtype=np.bool_)
+    if n_points >= _DEDUPE_MIN_POINTS and n_actors > 1:
+        distinct = _distinct_rows(points)
+        if distinct is not None:
+            rows, inverse = distinct
+            return nondominated(rows, tol)[inverse]
     if n_actors == 1:
         return np.asarray(points[:, 0] >= points[:, 0].max() - tol)
     if n_actors == 2:
@@ -198,6 +237,7 @@ def _dominated_by(candidates: FloatArray, others: FloatArray, tol: float) -> Boo
         width = max(1, min(4 * width, _BLOCK_ELEMENTS // alive.size))
         chunk = others[:, position : position + width]
         position += width
+        work["pairs"] += alive.size * chunk.shape[1]
         # (n_alive, n_chunk): chunk point is >= candidate - tol in every coordinate.
         not_worse = chunk[0][None, :] >= lower[0, alive][:, None]
         for j in range(1, n_actors):
