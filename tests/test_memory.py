@@ -1,7 +1,10 @@
-"""Memory bounded by design: peak resident memory of whole commands, read from ``resource``.
+"""Memory bounded by design: peak resident memory of whole commands.
 
 Each command runs in a fresh subprocess, as a user runs it; the figure is the process's
-own peak (``ru_maxrss``), not a timing.
+own peak, not a timing. On Linux it is read from ``VmHWM`` in ``/proc/self/status``:
+``resource``'s ``ru_maxrss`` keeps the high-water mark across ``exec``, so a child forked
+from a large test process (pytest with the suite loaded) would report the parent's size.
+Elsewhere ``ru_maxrss`` is read.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ except SystemExit as e:
     code = e.code
 else:
     code = 0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 sys.stderr.write(f"\\nPEAK {peak} EXIT {code}\\n")
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -274,16 +275,20 @@ def test_runs_beyond_a_chunk_are_reproducible_and_alike() -> None:
     scenario = load_scenario("ukraine-2025")
     agreement = scenario.agreements[0]
     design = simulation.compile_design(agreement, actors=[a.id for a in scenario.actors])
-    kwargs = {"runs": 3000, "periods": 40, "n_columns": len(scenario.actors), "rng": 5}
-    whole = simulation.simulate([design], **kwargs)[0]
+    n_columns = len(scenario.actors)
+
+    def run(**more: Any) -> simulation.RunOutcomes:
+        return simulation.simulate(
+            [design], runs=3000, periods=40, n_columns=n_columns, rng=5, **more
+        )[0]
+
+    whole = run()
     original = simulation.CHUNK_RUNS
     calls: list[tuple[int, int]] = []
     try:
         simulation.CHUNK_RUNS = 1024
-        chunked = simulation.simulate(
-            [design], **kwargs, progress=lambda d, t: calls.append((d, t))
-        )[0]
-        again = simulation.simulate([design], **kwargs)[0]
+        chunked = run(progress=lambda d, t: calls.append((d, t)))
+        again = run()
     finally:
         simulation.CHUNK_RUNS = original
     np.testing.assert_array_equal(chunked.collapse, again.collapse)

@@ -298,15 +298,15 @@ def test_same_seed_same_numbers_and_common_draws() -> None:
     [
         (
             0,
-            "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 200000]. Got 0 instead.",
+            "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 50000]. Got 0 instead.",
         ),
         (
             200_001,
-            "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 200000]. Got 200001 instead.",
+            "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 50000]. Got 50001 instead.",
         ),
         (
             True,
-            "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 200000]. Got True instead.",
+            "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 50000]. Got True instead.",
         ),
     ],
 )

@@ -315,9 +315,7 @@ def simulate(
             if progress is not None:
                 progress(done + t, n_chunks * periods)
 
-        parts.append(
-            _simulate_chunk(designs, size, periods, n_columns, generator, params, report)
-        )
+        parts.append(_simulate_chunk(designs, size, periods, n_columns, generator, params, report))
     return [
         RunOutcomes(
             collapse=np.concatenate([p[d].collapse for p in parts]),
