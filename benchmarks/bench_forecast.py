@@ -28,7 +28,8 @@ from peacetalks.forecasting import (
     draw_inputs,
     monte_carlo,
 )
-from peacetalks.scenario import load_scenario, read_bdm_csv
+from peacetalks.formats import read_bdm_csv
+from peacetalks.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from peacetalks.forecasting.smp import SmpModel
-from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.formats.smp_csv import read_smp_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 

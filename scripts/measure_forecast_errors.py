@@ -23,7 +23,7 @@ from pathlib import Path
 from peacetalks import __version__
 from peacetalks.briefing.backtest import backtest_data
 from peacetalks.forecasting.registry import MODELS
-from peacetalks.scenario.deu import read_deu
+from peacetalks.formats.deu import read_deu
 
 OUTPUT = (
     Path(__file__).resolve().parents[1] / "src" / "peacetalks" / "data" / "forecast_errors.json"

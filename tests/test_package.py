@@ -22,6 +22,7 @@ PACKAGES = [
     "peacetalks.analysis",
     "peacetalks.briefing",
     "peacetalks.cli",
+    "peacetalks.formats",
     "peacetalks.forecasting",
     "peacetalks.institutions",
     "peacetalks.protocols",

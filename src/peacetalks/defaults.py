@@ -29,7 +29,7 @@ MAX_FORECAST_RUNS = 10_000_000
 # The forecasting models, in the order of peacetalks.forecasting.registry.MODELS (a test
 # keeps the two in step).
 MODEL_NAMES = ("compromise", "median", "nash", "bdm", "bdm-scholz", "procedural", "smp")
-# The event formats of ``peacetalks track`` (peacetalks.scenario.events.EVENT_FORMATS).
+# The event formats of ``peacetalks track`` (peacetalks.formats.events.EVENT_FORMATS).
 EVENT_FORMATS = ("auto", "events", "osce", "acled", "ucdp")
 # The negotiators' strategies (peacetalks.protocols.negotiators.STRATEGIES), sorted.
 STRATEGY_NAMES = ("boulware", "conceder", "hardliner", "learner", "linear", "tit-for-tat")

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import ScenarioError
+from peacetalks.formats.agreement_files import load_agreements, parse_agreements
 from peacetalks.scenario import Scenario, load_scenario, parse_scenario, scenario_to_data
-from peacetalks.scenario.agreement_files import load_agreements, parse_agreements
 from peacetalks.scenario.agreements import Agreement
 
 ROOT_DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -323,7 +323,8 @@ def test_missing_agreements_file(truce: Scenario, tmp_path: Path) -> None:
 
 def test_docs_name_every_agreement_field() -> None:
     """Check that docs/agreements.md names every field of every agreement record."""
-    from peacetalks.scenario import agreements, events
+    from peacetalks.formats import events
+    from peacetalks.scenario import agreements
 
     doc = (ROOT_DOCS / "agreements.md").read_text(encoding="utf-8")
     records = [getattr(agreements, n) for n in agreements.__all__] + [events.Event]

@@ -10,8 +10,8 @@ import pytest
 from peacetalks.agreements import event_targets, track_agreement
 from peacetalks.agreements.tracking import PAM_LEVELS
 from peacetalks.errors import ScenarioError
+from peacetalks.formats.events import Event, detect_event_format, read_events
 from peacetalks.scenario import Scenario
-from peacetalks.scenario.events import Event, detect_event_format, read_events
 
 ACTORS = [("north", "North"), ("south", "South"), ("broker", "Broker")]
 TARGETS = {"north-holds", "south-holds", "north-withdraws", "ceasefire", "withdrawal"}
@@ -244,7 +244,7 @@ def test_reader_refuses_missing_and_oversized_files(
         read_events(tmp_path / "none.csv")
     path = tmp_path / "big.csv"
     path.write_text("date,kind,source\n" + "2025-01-01,report,x\n" * 20, encoding="utf-8")
-    monkeypatch.setattr("peacetalks.scenario.events.MAX_EVENT_BYTES", 100)
+    monkeypatch.setattr("peacetalks.formats.events.MAX_EVENT_BYTES", 100)
     with pytest.raises(ScenarioError, match=r"the file is \d+ bytes; the limit is 100\."):
         read_events(path)
 

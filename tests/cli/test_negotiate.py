@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from peacetalks.briefing.negotiation import briefing_talks
 from peacetalks.cli import app
-from peacetalks.scenario import compile_scenario, read_scenario
+from peacetalks.formats import read_scenario
+from peacetalks.scenario import compile_scenario
 
 runner = CliRunner()
 

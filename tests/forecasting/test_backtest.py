@@ -11,7 +11,7 @@ from peacetalks.forecasting.backtest import Tuned, backtest, take_issues
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.forecasting.compromise import CompromiseModel, MedianModel
 from peacetalks.forecasting.procedural import ProceduralModel, eu_procedures
-from peacetalks.scenario.deu import read_deu
+from peacetalks.formats.deu import read_deu
 from peacetalks.scenario.stakeholders import StakeholderTable
 from tests.conftest import DATA
 

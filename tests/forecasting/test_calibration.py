@@ -6,7 +6,7 @@ import pytest
 from peacetalks.briefing.backtest import backtest_data
 from peacetalks.forecasting.calibration import band80, deu_accuracy
 from peacetalks.forecasting.registry import MODELS
-from peacetalks.scenario.deu import read_deu
+from peacetalks.formats.deu import read_deu
 from tests.conftest import DATA
 
 DEU = DATA / "deu" / "deu3_blksv.csv"

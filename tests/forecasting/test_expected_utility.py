@@ -24,7 +24,7 @@ from peacetalks.forecasting.expected_utility import (
     take_offers,
 )
 from peacetalks.forecasting.weighted import weighted_median
-from peacetalks.scenario.bdm_csv import read_bdm_csv
+from peacetalks.formats.bdm_csv import read_bdm_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
 from tests.conftest import DATA
 

@@ -17,7 +17,7 @@ from peacetalks.forecasting.procedural import (
     eu_procedures,
     win_set,
 )
-from peacetalks.scenario.deu import read_deu
+from peacetalks.formats.deu import read_deu
 from peacetalks.scenario.stakeholders import StakeholderTable
 from tests.conftest import DATA
 

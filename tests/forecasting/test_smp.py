@@ -21,7 +21,7 @@ from peacetalks.forecasting._smp_kernels import (
 from peacetalks.forecasting._smp_prng import KTAB_DEFAULT_SEED, KtabRandom
 from peacetalks.forecasting.registry import make_model
 from peacetalks.forecasting.smp import SmpModel, smp_data
-from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.formats.smp_csv import read_smp_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
 from tests.conftest import DATA
 

@@ -8,7 +8,7 @@ import pytest
 
 from peacetalks.forecasting.smp import SmpModel
 from peacetalks.forecasting.smp_views import effective_power, quadrant, smp_views
-from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.formats.smp_csv import read_smp_csv
 from tests.conftest import DATA
 
 SMP = DATA / "ktab" / "smp"

@@ -13,8 +13,8 @@ import pytest
 
 from peacetalks.errors import ParameterError, ScenarioError
 from peacetalks.forecasting.sweep import SweepAxis, read_sweep_spec, sweep, sweep_points
-from peacetalks.scenario.readers import read_forecast_input
-from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.formats.readers import read_forecast_input
+from peacetalks.formats.smp_csv import read_smp_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
 from tests.conftest import DATA
 

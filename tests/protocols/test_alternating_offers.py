@@ -10,6 +10,7 @@ import pytest
 
 import peacetalks.protocols as protocols
 from peacetalks.errors import ParameterError
+from peacetalks.formats import read_scenario
 from peacetalks.protocols import (
     STRATEGIES,
     NegotiationSpace,
@@ -22,7 +23,7 @@ from peacetalks.protocols import (
     scenario_space,
     tournament,
 )
-from peacetalks.scenario import compile_scenario, read_scenario
+from peacetalks.scenario import compile_scenario
 
 
 @pytest.fixture(scope="module")

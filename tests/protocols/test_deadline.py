@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from peacetalks.formats.genius import load_genius
 from peacetalks.protocols import (
     NegotiationSpace,
     NegotiationView,
@@ -19,7 +20,6 @@ from peacetalks.protocols import (
     tournament,
 )
 from peacetalks.scenario import compile_scenario
-from peacetalks.scenario.genius import load_genius
 
 ITEX_CYPRESS = Path(__file__).parents[1] / "data" / "genius" / "itex-cypress"
 

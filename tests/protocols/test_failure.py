@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peacetalks.analysis import additive_utilities, enumerate_deals
+from peacetalks.formats import read_scenario
 from peacetalks.protocols import (
     STRATEGIES,
     NegotiationSpace,
@@ -18,7 +19,7 @@ from peacetalks.protocols import (
     single_text,
     tournament,
 )
-from peacetalks.scenario import compile_scenario, read_scenario
+from peacetalks.scenario import compile_scenario
 from tests.strategies import DealSpace, deal_spaces
 
 

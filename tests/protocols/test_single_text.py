@@ -9,6 +9,7 @@ import pytest
 
 from peacetalks.analysis import pareto_front
 from peacetalks.errors import ParameterError, ProtocolError
+from peacetalks.formats import read_scenario
 from peacetalks.protocols import (
     HonestParty,
     NegotiationSpace,
@@ -19,7 +20,7 @@ from peacetalks.protocols import (
     scenario_space,
     single_text,
 )
-from peacetalks.scenario import compile_scenario, read_scenario
+from peacetalks.scenario import compile_scenario
 
 
 def _random_tables(seed: int, n_actors: int = 3) -> list[np.ndarray]:

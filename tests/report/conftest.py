@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from peacetalks.formats.readers import read_scenario
 from peacetalks.report.briefing import Briefing, build_briefing
 from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.readers import read_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"

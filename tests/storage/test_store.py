@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 import peacetalks.storage
 from peacetalks.errors import ParameterError, PeacetalksError, ScenarioError
+from peacetalks.formats.events import Event
 from peacetalks.scenario import parse_scenario
-from peacetalks.scenario.events import Event
 from peacetalks.storage import StorageError, Store, integrity_check, open_store
 from peacetalks.storage.models import ScenarioRow, ScenarioVersionRow
 from peacetalks.storage.schema import downgrade_schema

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from peacetalks.cli import app as cli
-from peacetalks.scenario import parse_scenario, read_smp_csv
+from peacetalks.formats import read_smp_csv
+from peacetalks.scenario import parse_scenario
 from peacetalks.web.imports import MAX_FILES, MAX_UNPACKED_BYTES
 from tests.conftest import DATA
 from tests.web.conftest import Api, new_id, small_text

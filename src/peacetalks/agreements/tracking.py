@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from peacetalks.formats.events import Event
 from peacetalks.scenario.agreements import Agreement
-from peacetalks.scenario.events import Event
 
 __all__ = [
     "PAM_LEVELS",

@@ -10,7 +10,7 @@ from peacetalks.forecasting.backtest import Tuned, backtest
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.forecasting.procedural import ProceduralModel, eu_procedures
 from peacetalks.forecasting.registry import make_model
-from peacetalks.scenario.deu import DeuData
+from peacetalks.formats.deu import DeuData
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["PROCEDURAL_GRID", "backtest_data"]

@@ -116,6 +116,6 @@ def emit_json(data: Any) -> None:
 
 def load(name: str) -> Scenario:
     """Load a scenario by built-in id, YAML path or GENIUS folder (errors are PeacetalksError)."""
-    from peacetalks.scenario.readers import read_scenario  # imported when a command needs it
+    from peacetalks.formats.readers import read_scenario  # imported when a command needs it
 
     return read_scenario(name)

@@ -43,7 +43,7 @@ _PROGRESS_WORK = 2_000_000
 
 
 def _scenario(name: str, agreements_file: Path | None) -> Scenario:
-    from peacetalks.scenario.agreement_files import load_agreements, with_agreements
+    from peacetalks.formats.agreement_files import load_agreements, with_agreements
 
     model = load(name)
     if agreements_file is not None:
@@ -256,7 +256,7 @@ def track(
 
     from peacetalks.agreements.stress import find_agreement
     from peacetalks.agreements.tracking import track_agreement
-    from peacetalks.scenario.events import read_events
+    from peacetalks.formats.events import read_events
 
     if format not in EVENT_FORMATS:
         msg = (

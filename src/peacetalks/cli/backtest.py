@@ -34,8 +34,8 @@ def backtest_command(
 ) -> None:
     """Score forecasting models on negotiations whose outcomes are known (mean absolute error)."""
     from peacetalks.briefing.backtest import backtest_data
-    from peacetalks.scenario.deu import read_deu
-    from peacetalks.scenario.readers import read_forecast_input, table_kind
+    from peacetalks.formats.deu import read_deu
+    from peacetalks.formats.readers import read_forecast_input, table_kind
 
     names = list(MODEL_NAMES) if model == "all" else [model]
     if model != "all" and model not in MODEL_NAMES:

@@ -264,7 +264,7 @@ def _all_models(
 ) -> list[ForecastModel]:
     """Return every model of the registry, unfitted, with the options each one takes."""
     from peacetalks.forecasting.registry import MODELS, make_model
-    from peacetalks.scenario.readers import forecast_input_options
+    from peacetalks.formats.readers import forecast_input_options
 
     models = []
     for name, (factory, accepted) in MODELS.items():
@@ -343,7 +343,7 @@ def forecast(
     """
     from peacetalks.briefing.forecast import all_models_data, forecast_data
     from peacetalks.forecasting.registry import MODELS, make_model
-    from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
+    from peacetalks.formats.readers import forecast_input_options, read_forecast_input
 
     if runs > MAX_FORECAST_RUNS:
         msg = (

@@ -114,7 +114,7 @@ def sweep_command(
         msg = f"unknown model {model!r}. Expected one of: {', '.join(MODEL_NAMES)}."
         raise ParameterError(msg, parameter="model", value=model)
     from peacetalks.forecasting.sweep import read_sweep_spec, sweep
-    from peacetalks.scenario.readers import forecast_input_options, read_forecast_input
+    from peacetalks.formats.readers import forecast_input_options, read_forecast_input
 
     axes = read_sweep_spec(spec) if spec is not None else ()
     table, _ = read_forecast_input(source)

@@ -49,7 +49,7 @@ import numpy.typing as npt
 from peacetalks.errors import ParameterError
 from peacetalks.forecasting.base import ForecastModel
 from peacetalks.forecasting.weighted import weighted_mean
-from peacetalks.scenario.deu import DeuData
+from peacetalks.formats.deu import DeuData
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["RULES", "ProceduralModel", "Procedure", "eu_procedures", "win_set"]

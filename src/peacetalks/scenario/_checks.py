@@ -1,16 +1,17 @@
-"""Checks shared by the rules of scenarios, bodies and agreements, with their messages."""
+"""Checks shared by the rules of scenarios, bodies and agreements, with their messages.
+
+They need no scenario (ids and sets of ids only), so that the record modules can use them
+without importing the scenario record; the checks of references across a whole scenario
+are in :mod:`peacetalks.scenario.cross_checks`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from peacetalks.errors import Problem
 
-if TYPE_CHECKING:
-    from peacetalks.scenario.models import Scenario
-
-__all__ = ["check_deal", "check_provenance", "check_source", "unknown"]
+__all__ = ["check_provenance", "check_source", "unknown"]
 
 
 def unknown(
@@ -52,30 +53,3 @@ def check_provenance(
         msg = f"this {what} is marked 'judgement: true' but has no 'note'. Add the reasoning."
         return [Problem(f"{path}.note", msg)]
     return []
-
-
-def check_deal(path: str, deal: Mapping[str, str], scenario: Scenario) -> list[Problem]:
-    """Return the problems of a deal: unknown issues or options, issues left without default."""
-    options = {issue.id: [o.id for o in issue.options] for issue in scenario.issues}
-    problems: list[Problem] = []
-    for issue_id, option_id in deal.items():
-        if issue_id not in options:
-            problems.append(unknown(f"{path}.deal.{issue_id}", "issue", issue_id, options))
-        elif option_id not in options[issue_id]:
-            problems.append(
-                unknown(
-                    f"{path}.deal.{issue_id}",
-                    "option",
-                    option_id,
-                    options[issue_id],
-                    issue=issue_id,
-                )
-            )
-    for issue in scenario.issues:
-        if issue.id not in deal and issue.default is None:
-            msg = (
-                f"the deal does not address issue {issue.id!r}, which has no default option. "
-                f"Add '{issue.id}: <option id>' to the deal, or set a 'default' on the issue."
-            )
-            problems.append(Problem(f"{path}.deal", msg))
-    return problems

@@ -10,8 +10,7 @@ import functools
 from collections.abc import Iterable, Mapping
 
 from peacetalks.errors import Problem
-from peacetalks.scenario._checks import check_deal, check_provenance, check_source, unknown
-from peacetalks.scenario.agreements import check_agreements
+from peacetalks.scenario._checks import check_provenance, check_source, unknown
 from peacetalks.scenario.bodies import (
     Body,
     Member,
@@ -20,6 +19,7 @@ from peacetalks.scenario.bodies import (
     builtin_body_text,
     check_body_positions,
 )
+from peacetalks.scenario.cross_checks import check_agreements, check_deal
 from peacetalks.scenario.models import Proposal, Scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
 

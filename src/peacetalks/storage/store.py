@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from peacetalks.errors import ParameterError, StorageError
+from peacetalks.formats.events import Event
 from peacetalks.scenario import Scenario, parse_scenario
-from peacetalks.scenario.events import Event
 from peacetalks.storage.accounts import Accounts, normalize_username
 from peacetalks.storage.engine import IMMEDIATE, create_store_engine, store_url
 from peacetalks.storage.models import (

@@ -23,11 +23,11 @@ from typing import Any, Literal
 import numpy as np
 
 from peacetalks.errors import Problem, ScenarioError
-from peacetalks.scenario.genius import load_genius
+from peacetalks.formats.genius import load_genius
+from peacetalks.formats.smp_csv import read_smp_csv
+from peacetalks.formats.smp_xml import is_smp_xml, read_smp_xml
 from peacetalks.scenario.load import dump_scenario, parse_scenario, scenario_from_data
 from peacetalks.scenario.models import Scenario
-from peacetalks.scenario.smp_csv import read_smp_csv
-from peacetalks.scenario.smp_xml import is_smp_xml, read_smp_xml
 from peacetalks.scenario.stakeholders import StakeholderTable
 from peacetalks.web.errors import MalformedRequestError
 

@@ -14,14 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from peacetalks.agreements.stress import find_agreement
 from peacetalks.agreements.tracking import track_agreement
 from peacetalks.errors import ScenarioError
-from peacetalks.scenario.agreements import Agreement
-from peacetalks.scenario.events import (
+from peacetalks.formats.events import (
     EVENT_FORMATS,
     MAX_EVENT_ROWS,
     Event,
     EventFormat,
     read_events,
 )
+from peacetalks.scenario.agreements import Agreement
 from peacetalks.scenario.models import Scenario
 from peacetalks.storage.accounts import User
 from peacetalks.web.api._deps import (

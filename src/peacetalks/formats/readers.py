@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.formats.smp_xml import is_smp_xml
 from peacetalks.scenario.load import load_scenario
-from peacetalks.scenario.smp_xml import is_smp_xml
 
 # Each reader is imported when a file of its kind is read (start-up of every command).
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def read_scenario(name: str | Path) -> Scenario:
         )
         raise ScenarioError([Problem("", msg, None)], path.name)
     if path.is_dir() or (path.is_file() and path.suffix.lower() == ".xml"):
-        from peacetalks.scenario.genius import load_genius
+        from peacetalks.formats.genius import load_genius
 
         return load_genius(path)
     return load_scenario(name)
@@ -104,10 +104,10 @@ def read_forecast_input(name: str | Path) -> tuple[StakeholderTable, Scenario | 
     scenario : Scenario or None
         The scenario, when the input was one.
     """
-    from peacetalks.scenario.bdm_csv import read_bdm_csv
-    from peacetalks.scenario.deu import read_deu
-    from peacetalks.scenario.smp_csv import read_smp_csv
-    from peacetalks.scenario.smp_xml import read_smp_xml
+    from peacetalks.formats.bdm_csv import read_bdm_csv
+    from peacetalks.formats.deu import read_deu
+    from peacetalks.formats.smp_csv import read_smp_csv
+    from peacetalks.formats.smp_xml import read_smp_xml
     from peacetalks.scenario.stakeholders import stakeholders_from_scenario
 
     path = Path(name)
@@ -145,7 +145,7 @@ def forecast_input_options(name: str | Path, model: str) -> dict[str, Any]:
     model : str
         The model's name in the registry (``"smp"``).
     """
-    from peacetalks.scenario.smp_xml import read_smp_xml
+    from peacetalks.formats.smp_xml import read_smp_xml
 
     path = Path(name)
     if model == "smp" and table_kind(path) == "smp-xml":

@@ -11,14 +11,14 @@ from peacetalks.errors import ScenarioError
 from peacetalks.forecasting._smp_kernels import coalitions, condorcet
 from peacetalks.forecasting._smp_prng import KtabRandom
 from peacetalks.forecasting.smp import SmpModel
-from peacetalks.scenario.readers import (
+from peacetalks.formats.readers import (
     forecast_input_options,
     read_forecast_input,
     read_scenario,
     table_kind,
 )
-from peacetalks.scenario.smp_csv import read_smp_csv
-from peacetalks.scenario.smp_xml import read_smp_xml
+from peacetalks.formats.smp_csv import read_smp_csv
+from peacetalks.formats.smp_xml import read_smp_xml
 from tests.conftest import DATA
 
 KTAB = DATA / "ktab"

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from peacetalks.errors import FileFormatWarning, Problem, ScenarioError
-from peacetalks.scenario._genius_xml import (
+from peacetalks.formats._genius_xml import (
     _DOMAIN_SUFFIX,
     _WEIGHT_ROUNDING,
     MAX_FILE_BYTES,
@@ -47,7 +47,7 @@ from peacetalks.scenario._genius_xml import (
     _unique,
     _Xml,
 )
-from peacetalks.scenario.genius_export import dump_genius
+from peacetalks.formats.genius_export import dump_genius
 from peacetalks.scenario.load import scenario_from_data
 from peacetalks.scenario.models import Scenario
 

@@ -15,7 +15,8 @@ from pydantic import Field, ValidationError
 from peacetalks.errors import Problem, ScenarioError
 from peacetalks.scenario._fields import Record
 from peacetalks.scenario._files import read_bounded_text
-from peacetalks.scenario.agreements import Agreement, check_agreements
+from peacetalks.scenario.agreements import Agreement
+from peacetalks.scenario.cross_checks import check_agreements
 from peacetalks.scenario.messages import describe_error
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.yaml_nodes import MAX_BYTES, format_path, line_for, read_yaml

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from peacetalks.errors import ScenarioError
-from peacetalks.scenario.deu import INSTITUTIONS, read_deu
+from peacetalks.formats.deu import INSTITUTIONS, read_deu
 from tests.conftest import DATA
 
 DEU = DATA / "deu" / "deu3_blksv.csv"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from peacetalks.errors import ScenarioError
-from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.formats.smp_csv import read_smp_csv
 from tests.conftest import DATA
 
 SMP = DATA / "ktab" / "smp"

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from peacetalks.cli import app
 from peacetalks.errors import ScenarioError
-from peacetalks.scenario.readers import read_forecast_input, table_kind
-from peacetalks.scenario.smp_csv import read_smp_csv
+from peacetalks.formats.readers import read_forecast_input, table_kind
+from peacetalks.formats.smp_csv import read_smp_csv
 from tests.conftest import DATA
 
 SMP = DATA / "ktab" / "smp"

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import given, settings
 
 from peacetalks.errors import FileFormatWarning, ParameterError, ScenarioError
-from peacetalks.scenario import _genius_xml, compile_scenario, load_scenario, scenario_from_data
-from peacetalks.scenario.genius import dump_genius, load_genius
+from peacetalks.formats import _genius_xml
+from peacetalks.formats.genius import dump_genius, load_genius
+from peacetalks.scenario import compile_scenario, load_scenario, scenario_from_data
 from peacetalks.scenario.models import Scenario
 from tests.scenario_strategies import scenario_data
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from peacetalks.errors import ScenarioError
-from peacetalks.scenario import bdm_csv
-from peacetalks.scenario.bdm_csv import read_bdm_csv
+from peacetalks.formats import bdm_csv
+from peacetalks.formats.bdm_csv import read_bdm_csv
 from peacetalks.scenario.stakeholders import StakeholderTable
 from tests.conftest import DATA
 

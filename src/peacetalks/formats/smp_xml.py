@@ -46,8 +46,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.formats._genius_xml import _LineTracker
 from peacetalks.scenario._files import read_bounded
-from peacetalks.scenario._genius_xml import _LineTracker
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["MODEL_PARAMETERS", "SmpXml", "is_smp_xml", "read_smp_xml"]
