@@ -30,6 +30,7 @@ from peacetalks.cli.backtest import backtest_command
 from peacetalks.cli.deals import deals
 from peacetalks.cli.forecast import forecast
 from peacetalks.cli.institutions import power, ratify
+from peacetalks.cli.lint import lint_command
 from peacetalks.cli.negotiate import negotiate
 from peacetalks.cli.report import report
 from peacetalks.cli.serve import serve
@@ -276,6 +277,7 @@ def analyze(
     )
 
 
+app.command(name="lint")(lint_command)
 app.command(name="deals")(deals)
 app.command(name="forecast")(forecast)
 app.command(name="backtest")(backtest_command)
