@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from peacetalks.briefing.imputed import imputed_terms
 from peacetalks.briefing.proposals import assess_deal, assess_proposal
 from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError
@@ -31,6 +32,10 @@ def evaluation_data(
     seed: int = ACCEPTANCE_SEED,
 ) -> dict[str, Any]:
     """Return what ``evaluate --json`` prints for a proposal or a deal.
+
+    For a proposal, ``imputed`` lists the options its source does not state (imputed,
+    unmarked or defaulted; see :mod:`peacetalks.briefing.imputed`) and each actor gains
+    ``rests_on_imputed``: whether some choice of those options would turn its verdict.
 
     Parameters
     ----------
@@ -65,4 +70,10 @@ def evaluation_data(
         assert deal is not None  # narrowed by the check above
         result = assess_deal(scenario, deal, proposal_id=None, title=title, runs=runs, seed=seed)
         kind = None
-    return {"scenario": scenario.id, **result.to_dict(), "source_kind": kind}
+    data = {"scenario": scenario.id, **result.to_dict(), "source_kind": kind}
+    if proposal is not None:
+        imputed = imputed_terms(scenario, proposal)
+        data["imputed"] = imputed["imputed"]
+        for actor in data["actors"]:
+            actor["rests_on_imputed"] = imputed["rests_on_imputed"][actor["id"]]
+    return data

@@ -206,6 +206,11 @@ def evaluate(
         )
         kind = None
     print_assessment(console, result, kind=kind)
+    if proposal is not None:
+        from peacetalks.briefing.imputed import imputed_terms
+        from peacetalks.cli.render import print_imputed
+
+        print_imputed(console, imputed_terms(model, proposal))
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -135,3 +135,22 @@ def print_assessment(console: Console, assessment: Assessment, *, kind: str | No
     summary = assessment.robustness_summary()
     if summary:
         console.print("  " + escape(summary))
+
+
+def print_imputed(console: Console, data: dict[str, Any]) -> None:
+    """Print which options the proposal's source does not state, and whose verdict they decide."""
+    if not data["imputed"]:
+        console.print("  every option is stated by the proposal's source")
+        return
+    words = {"imputed": "imputed", "default": "left out, default", "unmarked": "not marked"}
+    parts = [f"{e['issue']}={e['option'] or '-'} ({words[e['basis']]})" for e in data["imputed"]]
+    console.print("  options its source does not state: " + escape("; ".join(parts)))
+    turned = [actor for actor, rests in data["rests_on_imputed"].items() if rests]
+    if turned:
+        console.print(
+            "  the verdict of "
+            + escape(", ".join(turned))
+            + " rests on them: other choices on those issues would turn it"
+        )
+    else:
+        console.print("  no actor's verdict rests on them")
