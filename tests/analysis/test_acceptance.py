@@ -301,7 +301,7 @@ def test_same_seed_same_numbers_and_common_draws() -> None:
             "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 50000]. Got 0 instead.",
         ),
         (
-            200_001,
+            50_001,
             "The '--runs' parameter of the acceptance Monte Carlo must be an int in [1, 50000]. Got 50001 instead.",
         ),
         (
