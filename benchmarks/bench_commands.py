@@ -155,7 +155,11 @@ def _front_scenario(folder: Path) -> tuple[Path, Path]:
     n_issues, n_options, n_parties = FRONT_CASE
     rng = np.random.default_rng(FRONT_SEED)
     tables = [rng.random((n_parties, n_options)) for _ in range(n_issues)]
-    np.savez(folder / "tables.npz", *tables)
+    np.savez(
+        folder / "tables.npz",
+        n_issues=n_issues,
+        **{f"issue_{i}": table for i, table in enumerate(tables)},
+    )
     lines = [
         "id: front-bench",
         "title: Random front benchmark",
@@ -191,27 +195,9 @@ def _front_scenario(folder: Path) -> tuple[Path, Path]:
     return path, folder / "tables.npz"
 
 
-_NEGMAS_SCRIPT = """
-import sys
-import numpy as np
-from negmas.outcomes import make_issue, make_os
-from negmas.preferences import LinearAdditiveUtilityFunction, pareto_frontier
-from negmas.preferences.value_fun import TableFun
-data = np.load(sys.argv[1])
-tables = [data[f"arr_{i}"] for i in range(len(data.files))]
-issues = [make_issue(list(range(t.shape[1])), name=f"i{i}") for i, t in enumerate(tables)]
-space = make_os(issues)
-ufuns = [
-    LinearAdditiveUtilityFunction(
-        values=[TableFun({j: float(t[a, j]) for j in range(t.shape[1])}) for t in tables],
-        weights=[1.0] * len(tables),
-        outcome_space=space,
-    )
-    for a in range(tables[0].shape[0])
-]
-frontier, _ = pareto_frontier(ufuns, issues=issues, sort_by_welfare=True)
-print(len(frontier))
-"""
+# NegMAS runs as bench_pareto.py's worker (its own whole Python process, its own
+# environment): the same ufuns, front and Nash point as the pareto benchmark.
+PARETO_WORKER = HERE / "bench_pareto.py"
 
 
 def front(runs: int, negmas_python: str | None) -> dict[str, Any]:
@@ -223,18 +209,20 @@ def front(runs: int, negmas_python: str | None) -> dict[str, Any]:
         size = json.loads(out.stdout)["pareto_info"]["count"]
         commands = {"peacetalks deals --pareto": ours_command}
         if negmas_python:
-            script = Path(tmp) / "negmas_front.py"
-            script.write_text(_NEGMAS_SCRIPT, encoding="utf-8")
-            theirs = [negmas_python, str(script), str(tables)]
-            their_size = int(subprocess.run(theirs, capture_output=True, text=True).stdout)
-            commands["negmas pareto_frontier"] = theirs
+            report = Path(tmp) / "negmas.json"
+            theirs = [negmas_python, str(PARETO_WORKER), "--worker", "negmas"]
+            theirs += ["--input", str(tables), "--output", str(Path(tmp) / "negmas.npz")]
+            theirs += ["--report", str(report)]
+            subprocess.run(theirs, capture_output=True, check=True)
+            their_size = int(json.loads(report.read_text())["front_size"])
+            commands["negmas pareto_frontier + nash_points"] = theirs
         medians = paired(commands, runs, warmup=0)
     result: dict[str, Any] = {"case": "6 issues x 10 options x 5 parties", "front": size}
     result |= medians
     if negmas_python:
         result["negmas_front"] = their_size
         result["ratio_wall"] = round(
-            medians["negmas pareto_frontier"]["wall"]
+            medians["negmas pareto_frontier + nash_points"]["wall"]
             / medians["peacetalks deals --pareto"]["wall"],
             1,
         )

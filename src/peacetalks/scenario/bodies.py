@@ -28,6 +28,7 @@ from pydantic import BeforeValidator, Field, StrictBool, field_validator, model_
 from peacetalks.errors import Problem
 from peacetalks.scenario._checks import check_source, unknown
 from peacetalks.scenario._fields import Id, Name, RangeUnit, Record, Text, Unit
+from peacetalks.scenario.index import packaged_ids
 
 __all__ = [
     "Body",
@@ -214,12 +215,7 @@ class Body(Record):
 
 def builtin_body_ids() -> list[str]:
     """Return the ids of the built-in bodies, sorted."""
-    folder = resources.files(_BUILTIN_PACKAGE) / _BUILTIN_FOLDER
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    return packaged_ids(_BUILTIN_FOLDER)
 
 
 def builtin_body_text(body_id: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["ScenarioHeader", "builtin_headers", "builtin_ids"]
+__all__ = ["ScenarioHeader", "builtin_headers", "builtin_ids", "packaged_ids"]
 
 PACKAGE = "peacetalks.data"
 FOLDER = "scenarios"
@@ -32,14 +32,16 @@ class ScenarioHeader:
     series: str | None
 
 
+def packaged_ids(folder: str = FOLDER) -> list[str]:
+    """Return the ids (file names without ``.yaml``) of a folder of ``peacetalks.data``, sorted."""
+    entries = resources.files(PACKAGE) / folder
+    names = [entry.name for entry in entries.iterdir()]
+    return sorted(name.removesuffix(".yaml") for name in names if name.endswith(".yaml"))
+
+
 def builtin_ids() -> list[str]:
     """Return the ids of the built-in scenarios (their file names), sorted."""
-    folder = resources.files(PACKAGE) / FOLDER
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    return packaged_ids(FOLDER)
 
 
 def _scalar(root: yaml.MappingNode, key: str) -> str | None:
