@@ -94,9 +94,35 @@ def test_same_seed_same_numbers_on_pool_and_in_process(ukraine: StakeholderTable
     assert local.backend == "process"
     assert serial.backend == "serial"
     assert local.n_tasks == 3
+    assert local.values is not None
+    assert serial.values is not None
+    assert other.values is not None
     np.testing.assert_array_equal(local.values, serial.values)
     assert not np.array_equal(local.values, other.values)
     assert local.values.shape == (1, 300, ukraine.n_issues)
+
+
+def test_summaries_stream_and_match_the_draws(
+    ukraine: StakeholderTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Check the streamed mean, sd and quantiles against numpy, and that draws can go."""
+    from peacetalks.forecasting import sweep as module
+
+    axis = SweepAxis.from_range("capability:russia", 10, 90, 100)
+    kept = sweep(ukraine, "compromise", axes=[axis], runs=1000, seed=3, workers=0)
+    assert kept.values is not None
+    width = (ukraine.scale[:, 1] - ukraine.scale[:, 0]) / module.SUMMARY_BINS
+    for k in range(2):
+        draws = kept.values[k]
+        np.testing.assert_allclose(kept.mean[k], draws.mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(kept.sd[k], draws.std(axis=0), rtol=1e-6, atol=1e-9)
+        for level, got in ((5, kept.p5), (50, kept.p50), (95, kept.p95)):
+            expected = np.percentile(draws, level, axis=0)
+            assert np.all(np.abs(got[k] - expected) <= width + 1e-9)
+    monkeypatch.setattr(module, "KEEP_VALUES", 10)
+    dropped = sweep(ukraine, "compromise", axes=[axis], runs=1000, seed=3, workers=0)
+    assert dropped.values is None
+    assert dropped.to_dict()["points"] == kept.to_dict()["points"]
 
 
 def test_sensitivity_points_move_the_forecast(ukraine: StakeholderTable) -> None:
@@ -104,6 +130,7 @@ def test_sensitivity_points_move_the_forecast(ukraine: StakeholderTable) -> None
     actor = ukraine.actor_ids.index("russia")
     axis = SweepAxis.from_range("capability:russia", 10, 90, 100)
     result = sweep(ukraine, "compromise", axes=[axis], workers=0)
+    assert result.values is not None
     low, high = result.values[0, 0], result.values[1, 0]
     position = ukraine.positions[actor]
     finite = np.isfinite(position) & (ukraine.saliences[actor] > 0)
@@ -122,6 +149,7 @@ def test_smp_model_options_are_swept(dummy: StakeholderTable) -> None:
 
     axis = SweepAxis("model:voting_rule", ("Proportional", "PropCbc"))
     result = sweep(dummy, "smp", axes=[axis], workers=0)
+    assert result.values is not None
     for k, rule in enumerate(("Proportional", "PropCbc")):
         direct = SmpModel(voting_rule=rule).fit(dummy).predict()  # type: ignore[arg-type]
         np.testing.assert_array_equal(result.values[k, 0], direct)

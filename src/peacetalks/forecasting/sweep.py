@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetalks.analysis.streaming import RunningSummary
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 from peacetalks.forecasting.base import as_table
 from peacetalks.forecasting.montecarlo import Distribution, draw_inputs
@@ -67,6 +68,10 @@ Progress = Callable[[int, int], None]
 Value = float | str
 
 MAX_POINTS = 1_000_000
+KEEP_VALUES = 100_000
+"""Up to this many draws in all (points x draws), :attr:`SweepResult.values` keeps them."""
+SUMMARY_BINS = 2_000
+"""Histogram bins of each point's summary: quantiles within 1/2,000 of an issue's scale."""
 """Most points a specification may enumerate."""
 MAX_SPEC_BYTES = 1_000_000
 """Largest specification file read, in bytes."""
@@ -335,12 +340,18 @@ def _model_options(model: str) -> set[str]:
 
 @dataclass(frozen=True, eq=False)
 class SweepResult:
-    """The forecasts of every point of a sweep.
+    """The forecasts of every point of a sweep, summarised as they came in.
 
     Attributes
     ----------
-    values : ndarray of shape (n_points, n_draws, n_issues)
-        ``n_draws`` is ``runs``, or 1 when each point is run once on its values.
+    values : ndarray of shape (n_points, n_draws, n_issues) or None
+        Every draw's forecast, kept when there are at most :data:`KEEP_VALUES` of them
+        (``n_draws`` is ``runs``, or 1 when each point is run once on its values); None
+        beyond, where only the summaries are kept.
+    mean, sd, p5, p50, p95 : ndarray of shape (n_points, n_issues)
+        Over each point's draws (NaN where no draw gave a forecast). The quantiles come
+        from a fixed-memory histogram (:mod:`peacetalks.analysis.streaming`), within
+        1/:data:`SUMMARY_BINS` of each issue's scale of the exact ones.
     points : tuple of dict
         The swept values of each point.
     seed : int
@@ -352,12 +363,17 @@ class SweepResult:
     issue_ids: tuple[str, ...]
     axes: tuple[SweepAxis, ...]
     points: tuple[dict[str, Value], ...]
-    values: FloatArray
+    values: FloatArray | None
     runs: int
     seed: int
     distribution: Distribution
     backend: str
     n_tasks: int
+    mean: FloatArray
+    sd: FloatArray
+    p5: FloatArray
+    p50: FloatArray
+    p95: FloatArray
     options: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> list[dict[str, Any]]:
@@ -370,16 +386,18 @@ class SweepResult:
         for k, point in enumerate(self.points):
             issues = []
             for i, issue in enumerate(self.issue_ids):
-                column = self.values[k, :, i]
-                finite = column[np.isfinite(column)]
+                known = bool(np.isfinite(self.mean[k, i]))
                 entry: dict[str, Any] = {
                     "id": issue,
-                    "forecast": float(finite.mean()) if finite.size else None,
+                    "forecast": float(self.mean[k, i]) if known else None,
                 }
-                if self.runs > 0 and finite.size:
-                    p5, p50, p95 = np.percentile(finite, [5, 50, 95])
-                    entry |= {"p5": float(p5), "p50": float(p50), "p95": float(p95)}
-                    entry["sd"] = float(finite.std())
+                if self.runs > 0 and known:
+                    entry |= {
+                        "p5": float(self.p5[k, i]),
+                        "p50": float(self.p50[k, i]),
+                        "p95": float(self.p95[k, i]),
+                        "sd": float(self.sd[k, i]),
+                    }
                 issues.append(entry)
             rows.append({"parameters": dict(point), "issues": issues})
         return rows
@@ -433,7 +451,7 @@ def _tasks(
     ]
 
 
-def _run_dask(address: str, tasks: list[_Task], report: Callable[[int], None]) -> list[FloatArray]:
+def _run_dask(address: str, tasks: list[_Task], report: Callable[[int, FloatArray], None]) -> None:
     try:
         # Typed as Any: dask.distributed has no type annotations on these calls.
         distributed: Any = importlib.import_module("dask.distributed")
@@ -448,34 +466,27 @@ def _run_dask(address: str, tasks: list[_Task], report: Callable[[int], None]) -
     try:
         futures = client.map(_run_task, tasks, pure=False)
         order = {future.key: t for t, future in enumerate(futures)}
-        results: list[FloatArray | None] = [None] * len(tasks)
         with client.as_current():
             for future in distributed.as_completed(futures):
-                t = order[future.key]
-                results[t] = future.result()
-                report(t)
+                report(order[future.key], future.result())
+                future.release()
     finally:
         client.close()
-    return [r for r in results if r is not None]
 
 
-def _run_pool(workers: int, tasks: list[_Task], report: Callable[[int], None]) -> list[FloatArray]:
-    results: list[FloatArray | None] = [None] * len(tasks)
+def _run_pool(workers: int, tasks: list[_Task], report: Callable[[int, FloatArray], None]) -> None:
+    """Run the tasks here (``workers == 0``) or on a process pool, reporting each result."""
     if workers == 0:
         for t, task in enumerate(tasks):
-            results[t] = _run_task(task)
-            report(t)
-        return [r for r in results if r is not None]
+            report(t, _run_task(task))
+        return
     # Spawned, not forked: a fork of a process with threads (a Dask client, a web server)
     # can deadlock, and the workers then start alike on every platform.
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(_run_task, task): t for t, task in enumerate(tasks)}
         for future in concurrent.futures.as_completed(futures):
-            t = futures[future]
-            results[t] = future.result()
-            report(t)
-    return [r for r in results if r is not None]
+            report(futures.pop(future), future.result())
 
 
 def sweep(
@@ -559,26 +570,47 @@ def sweep(
     sizes = [max(task.n_runs, 1) for task in tasks]
     total = sum(sizes)
     done = 0
+    draws = max(runs, 1)
+    # Each task's draws go into its point's fixed-memory summary and are dropped; the
+    # sums are added in task order at the end, so every backend gives the same numbers.
+    keep = len(points) * draws <= KEEP_VALUES
+    values = np.full((len(points), draws, table.n_issues), np.nan) if keep else None
+    summaries = [
+        RunningSummary(table.scale[:, 0], table.scale[:, 1], bins=SUMMARY_BINS) for _ in points
+    ]
+    sums = np.zeros((len(tasks), 3, table.n_issues))
+    starts = [0] * len(points)
+    offsets = []
+    for task in tasks:
+        offsets.append(starts[task.point])
+        starts[task.point] += max(task.n_runs, 1)
 
-    def report(t: int) -> None:
+    def report(t: int, result: FloatArray) -> None:
         nonlocal done
+        task = tasks[t]
+        summaries[task.point].add(result)
+        finite = np.isfinite(result)
+        clean = np.where(finite, result, 0.0)
+        sums[t] = (finite.sum(axis=0), clean.sum(axis=0), (clean**2).sum(axis=0))
+        if values is not None:
+            values[task.point, offsets[t] : offsets[t] + result.shape[0]] = result
         done += sizes[t]
         if progress is not None:
             progress(done, total)
 
     if cluster is not None:
-        results = _run_dask(cluster, tasks, report)
+        _run_dask(cluster, tasks, report)
         backend = "dask"
     else:
-        results = _run_pool(workers, tasks, report)
+        _run_pool(workers, tasks, report)
         backend = "process" if workers else "serial"
-    draws = max(runs, 1)
-    values = np.empty((len(points), draws, table.n_issues))
-    filled = [0] * len(points)
-    for task, result in zip(tasks, results, strict=True):
-        start = filled[task.point]
-        values[task.point, start : start + result.shape[0]] = result
-        filled[task.point] = start + result.shape[0]
+    per_point = np.zeros((len(points), 3, table.n_issues))
+    for t, task in enumerate(tasks):
+        per_point[task.point] += sums[t]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = per_point[:, 1] / per_point[:, 0]
+        sd = np.sqrt(np.maximum(per_point[:, 2] / per_point[:, 0] - mean**2, 0.0))
+    quantiles = np.stack([summary.quantiles([0.05, 0.5, 0.95]) for summary in summaries], axis=1)
     entropy = root.entropy
     return SweepResult(
         model=model,
@@ -587,6 +619,11 @@ def sweep(
         axes=axes,
         points=tuple(points),
         values=values,
+        mean=mean,
+        sd=sd,
+        p5=quantiles[0],
+        p50=quantiles[1],
+        p95=quantiles[2],
         runs=runs,
         seed=int(entropy) if isinstance(entropy, int) else int(seed or 0),
         distribution=distribution,
