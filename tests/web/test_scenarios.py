@@ -16,6 +16,7 @@ from peacetalks.scenario import builtin_scenarios, resolve_scenario_path
 from peacetalks.storage import open_store
 from peacetalks.web import WebSettings
 from peacetalks.web.app import seed_builtin_scenarios
+from tests.conftest import DATA
 from tests.web.conftest import MAX_BODY, Api, create, new_id, serving, small_text
 
 runner = CliRunner()
@@ -357,3 +358,23 @@ def test_seeding_skips_a_builtin_id_a_user_owns(
         assert store.scenario_owner("ukraine-2025-06") == "ann"
         assert len(store.scenario_versions("ukraine-2025-06")) == 1
     assert "the built-in scenario 'ukraine-2025-06' is not saved: 'ann' owns" in caplog.text
+
+
+def test_lint_answers_what_the_cli_prints(api: Api, small_text: str) -> None:
+    """Check POST /lint on a text and GET /{id}/lint on a built-in against peacetalks lint."""
+    from peacetalks.scenario.lint import lint
+
+    clean = (DATA / "lint" / "clean.yaml").read_text(encoding="utf-8")
+    with api.client("vic") as vic:
+        ok = vic.post("/api/scenarios/lint", json={"yaml": clean, "filename": "clean.yaml"})
+        small = vic.post("/api/scenarios/lint", json={"yaml": small_text})
+        builtin = vic.get("/api/scenarios/ukraine-2025/lint")
+    assert ok.status_code == 200
+    assert ok.json() == {"problems": [], "errors": 0, "warnings": 0}
+    document = small.json()
+    assert document["errors"] == 5
+    assert {p["code"] for p in document["problems"]} == {"term-missing", "stated-source-no-actor"}
+    assert document["problems"][0]["file"] == "scenario.yaml"
+    assert builtin.status_code == 200
+    expected = [p.to_dict() for p in lint(["ukraine-2025"])]
+    assert builtin.json()["problems"] == expected

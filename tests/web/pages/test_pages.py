@@ -363,3 +363,19 @@ def test_charts_page_shows_every_chart_with_its_data(anonymous: TestClient) -> N
     assert 'id="ratification"' in page.text
     bad = anonymous.get(f"/scenarios/{SCENARIO}/charts", params={"x": "nobody", "issue": "x"})
     assert bad.status_code == 200
+
+
+def test_editor_shows_lint_findings_beside_a_valid_scenario(ann: TestClient) -> None:
+    """Check that the editor of a valid scenario lists what peacetalks lint finds in it."""
+    from peacetalks.scenario.lint import lint_texts
+
+    text = private_text("ann-linted", "Linted")
+    assert _save(ann, "/scenarios/new", text).status_code == 303
+    page = html.unescape(ann.get("/scenarios/ann-linted/edit").text)
+    expected = lint_texts([("scenario", text)])
+    assert expected, "the test text should have lint findings"
+    assert f"{len(expected)} finding" in page
+    for problem in expected:
+        assert f'data-code="{problem.code}"' in page
+        assert problem.message in page
+    assert "nothing was saved" not in page

@@ -159,6 +159,30 @@ def validate_scenario(body: ScenarioText, _user: SignedIn) -> dict[str, Any]:
     return {"valid": True, "id": scenario.id, "problems": []}
 
 
+def _lint_document(label: str, text: str) -> dict[str, Any]:
+    """Return what ``peacetalks lint --json`` prints for one scenario's text."""
+    from peacetalks.scenario.lint import lint_texts
+
+    problems = lint_texts([(label, text)])
+    errors = sum(p.severity == "error" for p in problems)
+    return {
+        "problems": [p.to_dict() for p in problems],
+        "errors": errors,
+        "warnings": len(problems) - errors,
+    }
+
+
+@router.post("/lint", responses=ERRORS)
+def lint_scenario_text(body: ScenarioText, _user: SignedIn) -> dict[str, Any]:
+    """Check a scenario's provenance and consistency; answer what ``peacetalks lint --json`` prints.
+
+    Each problem has ``file``, ``line``, ``field``, ``code``, ``severity`` (``error`` or
+    ``warning``) and ``message``; a text that does not load answers its load errors with
+    the code ``invalid``. The codes are listed in docs/lint.md.
+    """
+    return _lint_document(body.filename or "scenario.yaml", body.yaml)
+
+
 @router.post("/import", status_code=201, responses={**ERRORS, 409: ERRORS[422]})
 async def import_files(
     user: Analyst,
@@ -219,6 +243,15 @@ def get_scenario_yaml(
     """Return a version of a scenario as its YAML text, byte for byte as saved."""
     entry = load_version(request, scenario_id, version, user)
     return PlainTextResponse(entry.text, media_type="application/yaml; charset=utf-8")
+
+
+@router.get("/{scenario_id}/lint", responses=ERRORS)
+def lint_saved_scenario(
+    request: Request, scenario_id: str, user: CurrentUser, version: VersionQuery = None
+) -> dict[str, Any]:
+    """Check a saved version's provenance and consistency, as ``peacetalks lint --json``."""
+    entry = load_version(request, scenario_id, version, user)
+    return _lint_document(scenario_id, entry.text)
 
 
 @router.put("/{scenario_id}", responses={**ERRORS, 409: ERRORS[422]})

@@ -22,7 +22,14 @@ from peacetalks.web.pages._render import error_page, login_redirect, render, sto
 from peacetalks.web.pages.scenarios import open_scenario
 from peacetalks.web.security import CSRF_FIELD, check_csrf, current_user
 
-__all__ = ["EXCERPT_LINES", "NEW_SCENARIO", "ShownProblem", "router", "shown_problems"]
+__all__ = [
+    "EXCERPT_LINES",
+    "NEW_SCENARIO",
+    "ShownProblem",
+    "lint_findings",
+    "router",
+    "shown_problems",
+]
 
 router = APIRouter()
 
@@ -102,8 +109,22 @@ def _editor(
         text=text,
         action=action,
         problems=shown_problems(text, problems),
+        findings=[] if problems else lint_findings(text),
         notice=notice,
     )
+
+
+def lint_findings(text: str) -> list[tuple[str, str, ShownProblem]]:
+    """Return ``peacetalks lint``'s findings on a text that loads: severity, code, problem.
+
+    They do not stop a save (the scenario is valid); the editor shows them as warnings
+    beside the text, with the lines around each.
+    """
+    from peacetalks.scenario.lint import lint_texts
+
+    found = [p for p in lint_texts([("scenario", text)]) if p.code != "invalid"]
+    shown = shown_problems(text, tuple(Problem(p.field, p.message, p.line) for p in found))
+    return [(p.severity, p.code, s) for p, s in zip(found, shown, strict=True)]
 
 
 def _id_line(text: str) -> int | None:
