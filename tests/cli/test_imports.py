@@ -44,9 +44,9 @@ def _loaded(args: list[str]) -> set[str]:
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["evaluate", "--help"]])
 def test_version_and_help_import_no_computation(args: list[str]) -> None:
-    """Check that --version and --help load neither NumPy, pydantic, YAML nor the web stack."""
+    """Check that --version and --help load neither NumPy, pydantic, YAML, Rich nor the web stack."""
     loaded = _loaded(args)
-    heavy = {"numpy", "pydantic", "yaml", *WEB}
+    heavy = {"numpy", "pydantic", "yaml", "rich", *WEB}
     assert not heavy & {m.split(".")[0] for m in loaded}
     if args == ["--version"]:
         assert "typer" not in loaded

@@ -7,16 +7,17 @@ import json
 import sys
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MODEL_NAMES
 from peacetalks.errors import PeacetalksError, PeacetalksWarning
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from peacetalks.scenario.models import Scenario
 
 __all__ = [
@@ -58,8 +59,46 @@ AcceptanceSeedOption = Annotated[
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _LazyConsole:
+    """A Rich console made on first use: ``--help`` and ``--version`` never import Rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+# Typed as consoles: every attribute is the real console's.
+console = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+stderr = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+
+
+def real_console(lazy: Console) -> Console:
+    """Return the Rich console behind :data:`console` or :data:`stderr` (for progress bars)."""
+    lazy.is_terminal  # noqa: B018  # makes it
+    made: Console = getattr(lazy, "_console", lazy)
+    return made
+
+
+def escape(text: str) -> str:
+    """Escape Rich markup in ``text`` (Rich is imported on first use)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def new_table(**options: Any) -> Table:
+    """Return a Rich table (Rich is imported on first use)."""
+    from rich.table import Table
+
+    return Table(**options)
 
 
 # Set by the root callback on every invocation.

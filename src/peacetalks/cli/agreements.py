@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
+from peacetalks.cli._helpers import (
+    console,
+    emit_json,
+    escape,
+    handles_errors,
+    load,
+    new_table,
+    real_console,
+    stderr,
+)
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, EVENT_FORMATS
 from peacetalks.errors import ParameterError
 
@@ -80,7 +88,6 @@ def _print_signature(sign: dict[str, Any]) -> None:
 
 
 def _print_result(result: StressResult, data: dict[str, Any]) -> None:
-    from rich.table import Table
 
     days = result.parameters.period_days
     console.print(
@@ -90,7 +97,7 @@ def _print_result(result: StressResult, data: dict[str, Any]) -> None:
     )
     _print_signature(data["signature"])
     console.print("  given signature:", markup=False)
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     for column in ("phase", "starts (day)", "reached", "95% band"):
         table.add_column(column)
     for phase in result.phases:
@@ -128,7 +135,7 @@ def _progress_bar() -> Progress:
         BarColumn(),
         TextColumn("{task.completed}/{task.total} periods"),
         TimeRemainingColumn(),
-        console=stderr,
+        console=real_console(stderr),
         transient=True,
     )
 
@@ -252,8 +259,6 @@ def track(
     json_output: JsonOption = False,
 ) -> None:
     """Track an agreement's implementation: Peace Accords Matrix scores per provision."""
-    from rich.table import Table
-
     from peacetalks.agreements.stress import find_agreement
     from peacetalks.agreements.tracking import track_agreement
     from peacetalks.formats.events import read_events
@@ -297,7 +302,7 @@ def track(
         f"  {result.events} events from {escape(str(events))}"
         + (f" ({skipped} rows skipped: not political violence)" if skipped else "")
     )
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     for column in ("provision", "party", "score", "level", "assessed", "verified violations"):
         table.add_column(column)
     for p in result.provisions:

@@ -6,10 +6,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors, stderr
+from peacetalks.cli._helpers import (
+    console,
+    emit_json,
+    escape,
+    handles_errors,
+    new_table,
+    real_console,
+    stderr,
+)
 from peacetalks.defaults import MODEL_NAMES
 from peacetalks.errors import ParameterError, Problem, ScenarioError
 
@@ -53,7 +59,7 @@ def backtest_command(
         BarColumn(),
         TextColumn("{task.completed}/{task.total} parts"),
         TimeRemainingColumn(),
-        console=stderr,
+        console=real_console(stderr),
         transient=True,
     ) as bar:
         task = bar.add_task("parts", total=None)
@@ -73,7 +79,7 @@ def backtest_command(
         f"[bold]Backtest[/] on {escape(str(file))}: {data['n_issues']} issues, "
         f"{folds}-fold cross-validation (seed {seed}); mean absolute error on a 0-100 scale"
     )
-    out = Table(show_edge=False, pad_edge=False)
+    out = new_table(show_edge=False, pad_edge=False)
     for column in ("model", "MAE", "+/-", "in-sample", "80% band", "coverage", "parameters"):
         out.add_column(column)
     for entry in sorted(data["models"], key=lambda e: e["mae"]):

@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     console,
     emit_json,
+    escape,
     handles_errors,
     load,
+    new_table,
     stderr,
 )
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 
 # The computation is imported when a command runs (see peacetalks.cli.commands).
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from peacetalks.briefing.deals import Among
 
 __all__ = ["deals", "print_amendment_line", "print_deal_space"]
@@ -54,7 +55,7 @@ def print_deal_space(out: Console, data: dict[str, Any], *, shown: int = 20) -> 
         )
         if not info["exact"]:
             out.print(escape(info["reason"]))
-        table = Table(show_edge=False, pad_edge=False)
+        table = new_table(show_edge=False, pad_edge=False)
         table.add_column("#")
         for actor in info["actors"]:
             table.add_column(actor)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from peacetalks.cli._helpers import (
     TableSourceArg,
     console,
     emit_json,
+    escape,
     handles_errors,
+    new_table,
+    real_console,
     stderr,
 )
 from peacetalks.defaults import MAX_FORECAST_RUNS, MODEL_NAMES
@@ -122,7 +123,7 @@ def print_forecast(data: dict[str, Any]) -> None:
     console.print(f"[bold]Forecast[/] by the {data['model']} model ({escape(data['source'])})")
     if "out_of_sample" in data:
         console.print(escape(_accuracy_line(data["out_of_sample"])))
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     columns = ["issue", "forecast"]
     has_band = any(e.get("band80") is not None for e in data["issues"])
     if has_band:
@@ -192,7 +193,7 @@ def print_all_forecasts(data: dict[str, Any]) -> None:
         "held' is how often such a band held the outcome of issues it was not fitted on. "
         "'spread' is the gap between the lowest and the highest forecast."
     )
-    summary = Table(show_edge=False, pad_edge=False)
+    summary = new_table(show_edge=False, pad_edge=False)
     for column in ("model", "DEU error", "80% band", "band held"):
         summary.add_column(column)
     for entry in data["models"]:
@@ -205,7 +206,7 @@ def print_all_forecasts(data: dict[str, Any]) -> None:
         )
     console.print(summary)
     has_nearest = any("nearest" in i for e in data["models"] for i in e["issues"])
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     for column in ("issue", "model", "forecast", "80% band", *(["nearest option"] * has_nearest)):
         table.add_column(column)
     for i, spread in enumerate(data["spread"]):
@@ -235,7 +236,7 @@ def print_all_forecasts(data: dict[str, Any]) -> None:
     verdicts = [(e["name"], e["verdict"]) for e in data["models"] if "verdict" in e]
     if verdicts:
         console.print("[bold]The deal of each model's nearest options[/]")
-        out = Table(show_edge=False, pad_edge=False)
+        out = new_table(show_edge=False, pad_edge=False)
         for column in ("model", "passes", "rejected by", "red lines crossed"):
             out.add_column(column)
         for name, verdict in verdicts:
@@ -394,7 +395,7 @@ def forecast(
             BarColumn(),
             TextColumn("{task.completed}/{task.total} runs"),
             TimeRemainingColumn(),
-            console=stderr,
+            console=real_console(stderr),
             transient=True,
         ) as bar:
             task = bar.add_task("runs", total=runs)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
     console,
     emit_json,
+    escape,
     handles_errors,
     load,
+    new_table,
 )
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 
@@ -81,7 +81,7 @@ def power(
             f"populations counted in units of {data['population_unit']:,} people "
             "(indices exact for the rounded figures)"
         )
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     for column in ("member", "veto", "Shapley-Shubik", "Banzhaf", "Banzhaf (raw)"):
         table.add_column(column)
     for m in data["members"]:
@@ -156,7 +156,7 @@ def print_ratification(data: dict[str, Any]) -> None:
                 f"  {judged} of {len(body['votes'])} votes are modelling judgements "
                 "(flagged below), not sourced positions"
             )
-        table = Table(show_edge=False, pad_edge=False)
+        table = new_table(show_edge=False, pad_edge=False)
         for column in ("member", "vote", "because", "judgement", "pivotal"):
             table.add_column(column)
         for vote in body["votes"]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from peacetalks.cli._helpers import escape, new_table
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from peacetalks.briefing.proposals import Assessment
     from peacetalks.scenario.models import Scenario
 
@@ -21,7 +21,7 @@ def _yes(flag: bool) -> str:
 
 def print_actors(console: Console, scenario: Scenario) -> None:
     """Print the actors: capability, veto, reservation, groups, provenance."""
-    table = Table(title="Actors", title_justify="left")
+    table = new_table(title="Actors", title_justify="left")
     for column in ("id", "name", "capability", "veto", "reservation", "groups", "basis"):
         table.add_column(column)
     for actor in scenario.actors:
@@ -42,7 +42,7 @@ def print_issues(console: Console, scenario: Scenario) -> None:
     """Print the issues with their options on the 0-100 scale."""
     for issue in scenario.issues:
         unit = f" ({issue.unit})" if issue.unit else ""
-        table = Table(
+        table = new_table(
             title=f"Issue {issue.id}: {escape(issue.name)}{escape(unit)}",
             title_justify="left",
             caption=escape(f"0 = {issue.scale.low}; 100 = {issue.scale.high}"),
@@ -64,7 +64,7 @@ def print_issues(console: Console, scenario: Scenario) -> None:
 
 def print_positions(console: Console, scenario: Scenario) -> None:
     """Print every position with its source or judgement flag."""
-    table = Table(title="Positions", title_justify="left")
+    table = new_table(title="Positions", title_justify="left")
     for column in ("actor", "issue", "ideal", "salience", "red lines", "basis"):
         table.add_column(column)
     for p in scenario.positions:
@@ -79,7 +79,7 @@ def print_positions(console: Console, scenario: Scenario) -> None:
 
 def print_sources(console: Console, scenario: Scenario) -> None:
     """Print the sources: author, title, date, kind, address."""
-    table = Table(title="Sources", title_justify="left")
+    table = new_table(title="Sources", title_justify="left")
     for column in ("id", "kind", "author", "title", "date"):
         table.add_column(column)
     for s in scenario.sources:
@@ -101,7 +101,7 @@ def print_assessment(console: Console, assessment: Assessment, *, kind: str | No
         console.print(
             "  not addressed, default option assumed: " + escape(", ".join(assessment.defaulted))
         )
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     columns = ["actor", "utility", "reservation", "margin", "accepts", "P(accept)", "veto"]
     if assessment.robustness is None:
         columns.remove("P(accept)")

@@ -7,15 +7,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from peacetalks.cli._helpers import (
     ModelOption,
     TableSourceArg,
     console,
     emit_json,
+    escape,
     handles_errors,
+    new_table,
+    real_console,
     stderr,
 )
 from peacetalks.defaults import MODEL_NAMES
@@ -42,7 +43,7 @@ def _progress_bar(shown: bool) -> Iterator[ProgressCallback | None]:
         BarColumn(),
         TextColumn("{task.completed}/{task.total} runs"),
         TimeRemainingColumn(),
-        console=stderr,
+        console=real_console(stderr),
         transient=True,
     ) as bar:
         task = bar.add_task("runs", total=None)
@@ -59,7 +60,7 @@ def print_sweep(data: dict[str, Any]) -> None:
     )
     names = list(info["parameters"])
     has_mc = info["runs"] > 0
-    table = Table(show_edge=False, pad_edge=False)
+    table = new_table(show_edge=False, pad_edge=False)
     for column in [*names, "issue", "mean" if has_mc else "forecast"]:
         table.add_column(column)
     if has_mc:
