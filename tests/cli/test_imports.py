@@ -42,7 +42,9 @@ def _loaded(args: list[str]) -> set[str]:
     return modules
 
 
-@pytest.mark.parametrize("args", [["--version"], ["--help"], ["evaluate", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["evaluate", "--help"], ["lint", "--help"]]
+)
 def test_version_and_help_import_no_computation(args: list[str]) -> None:
     """Check that --version and --help load neither NumPy, pydantic, YAML, Rich nor the web stack."""
     loaded = _loaded(args)

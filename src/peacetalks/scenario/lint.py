@@ -45,11 +45,22 @@ CODES: dict[str, tuple[Severity, str]] = {
         "the best option by utilities is not the one nearest the ideal",
     ),
     "redline-unsourced": ("error", "red lines on a position that names no source"),
+    "redline-judgement": ("warning", "red lines on a position marked as a judgement"),
     "option-changed": ("error", "an option id whose label or position changes across a series"),
     "other-actor-source": ("warning", "a position cites a source that is another actor's account"),
     "stated-source-no-actor": ("warning", "a stated source that names no actor"),
-    "judgement-no-note": ("warning", "a judgement with no note giving the reasoning"),
-    "issue-renamed": ("warning", "an issue or actor id whose name changes across a series"),
+    "term-other-source": (
+        "warning",
+        "a proposal option marked stated but cited from another source than the proposal's",
+    ),
+    "judgement-no-note": (
+        "warning",
+        "utilities per option (the modeller's numbers) with no note giving the reasoning",
+    ),
+    "issue-renamed": (
+        "warning",
+        "an issue or actor id whose name (or an issue's scale) changes across a series",
+    ),
 }
 """Every code: its severity and what it finds."""
 
@@ -146,21 +157,20 @@ def _check_sources(find: _Finder, scenario: Scenario) -> None:
 
 
 def _check_judgements(find: _Finder, scenario: Scenario) -> None:
-    for k, actor in enumerate(scenario.actors):
-        if actor.judgement and not actor.note:
-            find.add(
-                "judgement-no-note",
-                f"actors[{k}]",
-                f"actor {actor.id!r} is marked judgement: true but gives no note. Add a "
-                "'note' with the reasoning behind its capability, veto and reservation.",
-            )
+    """Find per-option utilities, numbers no source states, given without a note.
+
+    ``judgement: true`` without a note does not load at all (the loader asks for the
+    note), so lint reports it as ``invalid``; what is left to find is the utilities.
+    """
     for k, position in enumerate(scenario.positions):
-        if position.judgement and not position.note:
+        if position.utilities and not position.note:
             find.add(
                 "judgement-no-note",
-                f"positions[{k}]",
-                f"the position of {position.actor!r} on {position.issue!r} is marked "
-                "judgement: true but gives no note. Add a 'note' with the reasoning.",
+                f"positions[{k}].utilities",
+                f"the position of {position.actor!r} on {position.issue!r} gives utilities "
+                "per option, which are the modeller's numbers (a source states a position, "
+                "not its utilities), but no note. Add a 'note' that says how they were "
+                "set, or drop them and let the ideal and curve decide.",
             )
 
 
@@ -200,32 +210,91 @@ def _check_position_sources(
             "A red line needs the actor's own statement. Add 'source: <source id>', or "
             "remove the red lines.",
         )
+    elif position.red_lines and position.judgement:
+        find.add(
+            "redline-judgement",
+            f"positions[{k}].red_lines",
+            f"{who} has red lines ({', '.join(position.red_lines)}) but is marked "
+            "judgement: true, so its source does not state them as the actor's refusal. "
+            "Expected red lines from the actor's own statement. Cite that statement and "
+            "drop judgement, or say in the note why these options are red lines.",
+        )
+
+
+_UTILITY_SLACK = 0.05
+"""How far utilities may depart from the ideal's order before it is a contradiction."""
 
 
 def _check_utilities(find: _Finder, scenario: Scenario, k: int, position: Position) -> None:
+    """Find utilities whose best option is not nearest the ideal, or that rise away from it.
+
+    Options on either side of the ideal are compared only with options on the same side
+    (an actor may mind a step one way more than the other), each side ordered by distance.
+    """
     if not position.utilities:
         return
     issue = scenario.issue(position.issue)
-    distance = {o.id: abs(o.position - position.ideal) for o in issue.options}
-    best = max(position.utilities.values())
-    nearest = min(distance[o] for o in position.utilities)
-    closest = [o for o in position.utilities if distance[o] == nearest]
-    top = [o for o, u in position.utilities.items() if u >= best - 1e-9]
-    if not set(closest) & set(top) and best - max(position.utilities[o] for o in closest) > 0.05:
+    placed = {o.id: o.position for o in issue.options if o.id in position.utilities}
+    utility = position.utilities
+    ideal = position.ideal
+    where = f"positions[{k}].utilities"
+    whose = f"the utilities of {position.actor!r} on {position.issue!r}"
+    fix = "Move the ideal or correct the utilities."
+    distance = {o: abs(x - ideal) for o, x in placed.items()}
+    best = max(utility[o] for o in placed)
+    nearest = min(distance.values())
+    closest = [o for o in placed if distance[o] == nearest]
+    top = [o for o in placed if utility[o] >= best - 1e-9]
+    if not set(closest) & set(top) and best - max(utility[o] for o in closest) > _UTILITY_SLACK:
         find.add(
             "utilities-contradict-ideal",
-            f"positions[{k}].utilities",
-            f"the utilities of {position.actor!r} on {position.issue!r} rank {top[0]!r} "
-            f"first ({best:.2f}), but its ideal ({position.ideal:g}) is nearest to "
-            f"{closest[0]!r} ({position.utilities[closest[0]]:.2f}). Expected the option "
-            "nearest the ideal to score highest. Move the ideal or correct the utilities.",
+            where,
+            f"{whose} rank {top[0]!r} first ({best:.2f}), but its ideal ({ideal:g}) is "
+            f"nearest to {closest[0]!r} ({utility[closest[0]]:.2f}). Expected the option "
+            f"nearest the ideal to score highest. {fix}",
         )
+        return
+    for side in (-1, 1):
+        ordered = sorted(
+            (o for o, x in placed.items() if (x - ideal) * side > 0), key=distance.__getitem__
+        )
+        for near_index, near in enumerate(ordered):
+            far = next(
+                (
+                    o
+                    for o in ordered[near_index + 1 :]
+                    if distance[o] > distance[near] and utility[o] - utility[near] > _UTILITY_SLACK
+                ),
+                None,
+            )
+            if far is None:
+                continue
+            find.add(
+                "utilities-contradict-ideal",
+                where,
+                f"{whose} rise away from its ideal ({ideal:g}): {far!r} at {placed[far]:g} "
+                f"scores {utility[far]:.2f}, above {near!r} at {placed[near]:g} "
+                f"({utility[near]:.2f}), which is nearer. Expected utilities that fall "
+                f"with distance from the ideal on each side of it. {fix}",
+            )
+            return
 
 
 def _check_terms(find: _Finder, scenario: Scenario) -> None:
     for k, proposal in enumerate(scenario.proposals):
         for issue_id, option_id in proposal.deal.items():
-            if issue_id in proposal.terms:
+            term = proposal.terms.get(issue_id)
+            if term is not None:
+                if term.basis == "stated" and term.source not in (None, proposal.source):
+                    find.add(
+                        "term-other-source",
+                        f"proposals[{k}].terms.{issue_id}.source",
+                        f"proposal {proposal.id!r} marks {option_id!r} on {issue_id!r} as "
+                        f"stated, but cites {term.source!r} for it, not the proposal's "
+                        f"source ({proposal.source}). Expected a stated term to be in the "
+                        "proposal's own source. Mark it basis: imputed with a reason that "
+                        f"names {term.source!r}, or quote the proposal's source.",
+                    )
                 continue
             find.add(
                 "term-missing",
@@ -270,8 +339,18 @@ def _check_series(files: Sequence[_Loaded]) -> list[LintProblem]:
                     find.add(
                         "issue-renamed",
                         f"issues[{i}].name",
-                        f"issue {issue.id!r} is named {issue.name!r} here and {old.name!r} "
-                        f"in {before.label}. Keep one name per id across the series, or give "
+                        f"issue {issue.id!r} is named {issue.name!r} in {after.label} but "
+                        f"{old.name!r} in {before.label}. Keep one name per id across the "
+                        "series, or give the changed issue a new id.",
+                    )
+                if old.scale != issue.scale:
+                    find.add(
+                        "issue-renamed",
+                        f"issues[{i}].scale",
+                        f"issue {issue.id!r} runs from {issue.scale.low!r} to "
+                        f"{issue.scale.high!r} in {after.label} but from {old.scale.low!r} "
+                        f"to {old.scale.high!r} in {before.label}, so its positions mean "
+                        "different things. Keep one scale per id across the series, or give "
                         "the changed issue a new id.",
                     )
                 old_options = {o.id: o for o in old.options}
@@ -283,9 +362,10 @@ def _check_series(files: Sequence[_Loaded]) -> list[LintProblem]:
                         "option-changed",
                         f"issues[{i}].options[{j}]",
                         f"option {option.id!r} of {issue.id!r} is {option.label!r} at "
-                        f"{option.position:g} here but {was.label!r} at {was.position:g} in "
-                        f"{before.label}. Expected the same meaning under the same id across "
-                        "the series. Give the changed option a new id.",
+                        f"{option.position:g} in {after.label} but {was.label!r} at "
+                        f"{was.position:g} in {before.label}. Expected the same meaning "
+                        "under the same id across the series. Give the changed option a new "
+                        "id, or use one label and position in every file.",
                     )
             old_actors = {a.id: a for a in before.scenario.actors}
             for a, actor in enumerate(after.scenario.actors):
@@ -294,8 +374,9 @@ def _check_series(files: Sequence[_Loaded]) -> list[LintProblem]:
                     find.add(
                         "issue-renamed",
                         f"actors[{a}].name",
-                        f"actor {actor.id!r} is named {actor.name!r} here and "
-                        f"{old_actor.name!r} in {before.label}. Keep one name per id.",
+                        f"actor {actor.id!r} is named {actor.name!r} in {after.label} but "
+                        f"{old_actor.name!r} in {before.label}. Keep one name per id across "
+                        "the series, or give the changed actor a new id.",
                     )
             problems += find.problems
     return problems
