@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -103,11 +104,33 @@ def test_built_in_proposals_agree_with_brute_force() -> None:
     assert checked >= 2
 
 
-def test_evaluate_shows_them(small: Scenario, tmp_path: object) -> None:
-    """Check evaluate's JSON keys and its sentence."""
+def test_evaluate_shows_them(small: Scenario, tmp_path: Path) -> None:
+    """Check evaluate's JSON keys (the old ones kept) and its two sentences."""
     data = evaluation_data(small, proposal="split", runs=50)
-    assert data["imputed"][0]["issue"] == "trade"
-    assert {"rests_on_imputed"} <= set(data["actors"][0])
+    expected = imputed_terms(small, "split")
+    assert data["imputed"] == expected["imputed"]
+    assert {a["id"]: a["rests_on_imputed"] for a in data["actors"]} == {
+        "north": True,
+        "south": False,
+        "broker": False,
+    }
+    deal = evaluation_data(small, deal=dict(small.proposal("split").deal), runs=50)
+    assert set(data) == set(deal) | {"imputed"}
+    assert set(data["actors"][0]) == set(deal["actors"][0]) | {"rests_on_imputed"}
+    path = tmp_path / "small-terms.yaml"
+    path.write_text(
+        (DATA / "small.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    deal: {border: half, trade: open}\n", TERMS, 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["evaluate", str(path), "-p", "split", "--runs", "50"])
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert lines[-2:] == [
+        "options its source does not state: trade=open (imputed)",
+        "the verdict of north rests on them: other choices on those issues would turn it",
+    ]
     result = CliRunner().invoke(app, ["evaluate", str(DATA / "small.yaml"), "-p", "trade-only"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
