@@ -93,9 +93,9 @@ CASES = [
         "positions[0].source",
         "other-actor-source",
         "warning",
-        "the position of 'north' on 'border' cites 'south-memo', which is 'south''s account. "
-        "Expected a source of 'north' itself, or a report of its position. Cite one, or say "
-        "in the note whose account it is and mark the position judgement: true.",
+        "the position of 'north' on 'border' cites 'south-memo', which is the account of "
+        "'south'. Expected a source of 'north' itself, or a report of its position. Cite one, "
+        "or say in the note whose account it is and mark the position judgement: true.",
     ),
     (
         "utilities-best-not-nearest.yaml",

@@ -197,10 +197,10 @@ def _check_position_sources(
             find.add(
                 "other-actor-source",
                 field,
-                f"{who} cites {source.id!r}, which is {source.actor!r}'s account. Expected "
-                f"a source of {position.actor!r} itself, or a report of its position. Cite "
-                "one, or say in the note whose account it is and mark the position "
-                "judgement: true.",
+                f"{who} cites {source.id!r}, which is the account of {source.actor!r}. "
+                f"Expected a source of {position.actor!r} itself, or a report of its "
+                "position. Cite one, or say in the note whose account it is and mark the "
+                "position judgement: true.",
             )
     if position.red_lines and position.source is None:
         find.add(

@@ -19,10 +19,12 @@ from peacetalks.briefing.robustness import describe_chance
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ScenarioError
 from peacetalks.scenario import load_scenario, parse_scenario, resolve_scenario_path
+from peacetalks.scenario.lint import lint_texts
 from tests.web.browser.harness import (
     OTHER_USER,
     PHONE,
     PRIVATE_ID,
+    ROOT,
     USERNAME,
     Server,
     Watched,
@@ -297,6 +299,52 @@ def test_editor_shows_validation_errors_in_place(watched: Watched, artifacts: Pa
     page.get_by_role("link", name="Edit", exact=True).click()
     expect(page.get_by_role("heading", name="Edit the scenario")).to_be_visible()
     assert area.input_value() == _apply(original, edits[:1])
+
+
+def test_editor_shows_lint_findings_in_place(watched: Watched, artifacts: Path) -> None:
+    """Check that a valid scenario saves, and its editor lists lint's findings with their lines."""
+    page = watched.page
+    sign_in(watched)
+    text = (
+        (ROOT / "tests" / "data" / "lint" / "other-actor-source.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: clean\n", "id: browser-linted\n", 1)
+        .replace(
+            "    terms:\n      border: {basis: stated, text: The plan splits the border region in two.}\n",
+            "",
+        )
+    )
+    expected = lint_texts([("scenario", text)])
+    assert [(p.code, p.severity) for p in expected] == [
+        ("other-actor-source", "warning"),
+        ("term-missing", "error"),
+    ]
+    page.goto("/scenarios/new")
+    area = page.get_by_label("Scenario (YAML)")
+    area.fill(text)
+    page.get_by_role("button", name="Save").click()
+    # Lint's findings do not stop a save: the scenario is valid.
+    expect(page).to_have_url(re.compile(r"/scenarios/browser-linted\?saved=1$"))
+    page.goto("/scenarios/browser-linted/edit")
+    expect(page.locator("#lint-heading")).to_have_text("2 findings on where the numbers come from")
+    items = page.locator("#lint li.finding")
+    expect(items).to_have_count(2)
+    for k, problem in enumerate(expected):
+        item = items.nth(k)
+        expect(item).to_have_attribute("data-code", problem.code)
+        expect(item).to_have_attribute("data-severity", problem.severity)
+        expect(item).to_have_attribute("data-line", str(problem.line))
+        expect(item.locator("code.field-path")).to_have_text(problem.field)
+        expect(item).to_contain_text(problem.message)
+    page.screenshot(path=artifacts / "editor-lint.png", full_page=True)
+    # A finding's link selects its line in the text, as a validation problem's does.
+    line = expected[1].line
+    assert line is not None
+    items.nth(1).get_by_role("link", name=f"Line {line}").click()
+    expect(area).to_be_focused()
+    selected = area.evaluate("a => a.value.slice(a.selectionStart, a.selectionEnd)")
+    assert selected == area.input_value().split("\n")[line - 1]
+    expect(page.locator("#caret-position")).to_have_text(f"Line {line}")
 
 
 PAGES = [
