@@ -378,3 +378,38 @@ def test_lint_answers_what_the_cli_prints(api: Api, small_text: str) -> None:
     assert builtin.status_code == 200
     expected = [p.to_dict() for p in lint(["ukraine-2025"])]
     assert builtin.json()["problems"] == expected
+
+
+def test_lint_of_a_text_is_bounded_and_reports_what_does_not_load(api: Api) -> None:
+    """Check POST /lint: an invalid text's load errors, sign-in needed, the body limit."""
+    from peacetalks.scenario.lint import lint_texts
+
+    broken = (DATA / "lint" / "invalid.yaml").read_text(encoding="utf-8")
+    later = (DATA / "lint" / "series-option-changed.yaml").read_text(encoding="utf-8")
+    with api.client("vic") as vic:
+        invalid = vic.post("/api/scenarios/lint", json={"yaml": broken, "filename": "x.yaml"})
+        alone = vic.post("/api/scenarios/lint", json={"yaml": later})
+        large = vic.post("/api/scenarios/lint", json={"yaml": "x" * MAX_BODY})
+    with api.client() as anonymous:
+        refused = anonymous.post("/api/scenarios/lint", json={"yaml": broken})
+    assert invalid.status_code == 200
+    assert invalid.json() == {
+        "problems": [
+            {
+                "file": "x.yaml",
+                "line": 40,
+                "field": "positions[0].salience",
+                "code": "invalid",
+                "severity": "error",
+                "message": "salience 7 is outside [0, 1]. Use a weight between 0 and 1.",
+            }
+        ],
+        "errors": 1,
+        "warnings": 0,
+    }
+    # One text has no series to compare with: a changed option is found only beside its
+    # predecessor (the CLI with both files).
+    assert alone.json()["problems"] == [p.to_dict() for p in lint_texts([("scenario.yaml", later)])]
+    assert alone.json()["problems"] == []
+    assert large.status_code == 413
+    assert refused.status_code == 401
