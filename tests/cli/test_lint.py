@@ -131,3 +131,18 @@ def test_a_missing_scenario_or_none_at_all_fails() -> None:
     assert "Built-in series: ukraine" in _flat(missing.output)
     none = runner.invoke(app, ["lint"])
     assert none.exit_code == 2
+
+
+def test_a_file_that_is_not_text_is_invalid_and_the_others_are_linted(tmp_path: Path) -> None:
+    """Check that a file that is not UTF-8 is an 'invalid' error and the next file still runs."""
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe not text")
+    other = str(LINT / "term-missing.yaml")
+    result = runner.invoke(app, ["lint", str(binary), other, "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    assert [(p["file"], p["code"], p["line"]) for p in problems] == [
+        (str(binary), "invalid", None),
+        (other, "term-missing", 53),
+    ]
+    assert problems[0]["message"] == "the file is not UTF-8 text (byte 0). Save it as UTF-8."

@@ -446,8 +446,17 @@ def lint(names: Sequence[str | Path]) -> list[LintProblem]:
     NotFoundError
         If a name is neither a file, a built-in scenario nor a built-in series.
     """
-    texts = [
-        (label, read_bounded_text(path, limit=MAX_BYTES, label=label, hint="", encoding="utf-8"))
-        for label, path in _expand(names)
-    ]
-    return lint_texts(texts)
+    texts: list[tuple[str, str]] = []
+    unread: list[LintProblem] = []
+    for label, path in _expand(names):
+        try:
+            text = read_bounded_text(path, limit=MAX_BYTES, label=label, hint="", encoding="utf-8")
+        except ScenarioError as e:
+            # Too large, unreadable or not UTF-8: an 'invalid' file, and the others go on.
+            unread += [
+                LintProblem(label, p.line, p.path, "invalid", "error", p.message)
+                for p in e.problems
+            ]
+            continue
+        texts.append((label, text))
+    return unread + lint_texts(texts)
