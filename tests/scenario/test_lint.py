@@ -317,3 +317,25 @@ def test_every_code_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "lint.md").read_text(encoding="utf-8")
     missing = [code for code, (sev, _) in CODES.items() if f"| `{code}` | {sev} |" not in doc]
     assert missing == []
+
+
+def test_an_option_is_compared_with_the_latest_file_that_has_it() -> None:
+    """Check that an option left out of the middle snapshot and changed after it is found."""
+    middle = (
+        CLEAN.replace("id: clean\n", "id: clean-middle\n")
+        .replace("as_of: 2025-06-01", "as_of: 2025-07-01")
+        .replace("      - {id: all, label: North takes all, position: 100}\n", "")
+        .replace("    red_lines: [all]\n", "")
+        .replace("{status-quo: 1.0, half: 0.5, all: 0.0}", "{status-quo: 1.0, half: 0.5}")
+    )
+    later = (LINT / "series-same.yaml").read_text(encoding="utf-8")
+    later = later.replace("label: North takes all,", "label: North takes the region,")
+    texts = [("middle.yaml", middle), ("later.yaml", later), ("clean.yaml", CLEAN)]
+    problems = lint_texts(texts)
+    assert [(p.file, p.field, p.code) for p in problems] == [
+        ("later.yaml", "issues[0].options[2]", "option-changed")
+    ]
+    assert (
+        "'North takes the region' at 100 in later.yaml but 'North takes all' at 100 in "
+        "clean.yaml." in problems[0].message
+    )

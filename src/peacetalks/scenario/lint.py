@@ -15,7 +15,6 @@ The codes are documented in ``docs/lint.md``.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from peacetalks.errors import NotFoundError, ScenarioError
 from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.index import builtin_ids
 from peacetalks.scenario.load import builtin_series, parse_scenario, resolve_scenario_path
-from peacetalks.scenario.models import Position, Scenario, Source
+from peacetalks.scenario.models import Actor, Issue, Option, Position, Scenario, Source
 from peacetalks.scenario.yaml_nodes import MAX_BYTES, format_path, line_for, read_yaml
 
 __all__ = ["CODES", "LintProblem", "Severity", "lint", "lint_texts"]
@@ -319,66 +318,88 @@ def _check_file(loaded: _Loaded) -> list[LintProblem]:
     return find.problems
 
 
+def _check_snapshot(
+    after: _Loaded,
+    issues_seen: dict[str, tuple[Issue, str]],
+    options_seen: dict[tuple[str, str], tuple[Option, str]],
+    actors_seen: dict[str, tuple[Actor, str]],
+) -> list[LintProblem]:
+    """Compare one snapshot with the latest earlier file of its series that has each id."""
+    find = _Finder(after.label, after.lines)
+    for i, issue in enumerate(after.scenario.issues):
+        if issue.id in issues_seen:
+            old, before = issues_seen[issue.id]
+            if old.name != issue.name:
+                find.add(
+                    "issue-renamed",
+                    f"issues[{i}].name",
+                    f"issue {issue.id!r} is named {issue.name!r} in {after.label} but "
+                    f"{old.name!r} in {before}. Keep one name per id across the series, or "
+                    "give the changed issue a new id.",
+                )
+            if old.scale != issue.scale:
+                find.add(
+                    "issue-renamed",
+                    f"issues[{i}].scale",
+                    f"issue {issue.id!r} runs from {issue.scale.low!r} to "
+                    f"{issue.scale.high!r} in {after.label} but from {old.scale.low!r} to "
+                    f"{old.scale.high!r} in {before}, so its positions mean different "
+                    "things. Keep one scale per id across the series, or give the changed "
+                    "issue a new id.",
+                )
+        for j, option in enumerate(issue.options):
+            seen = options_seen.get((issue.id, option.id))
+            if seen is None or (seen[0].label, seen[0].position) == (
+                option.label,
+                option.position,
+            ):
+                continue
+            was, before = seen
+            find.add(
+                "option-changed",
+                f"issues[{i}].options[{j}]",
+                f"option {option.id!r} of {issue.id!r} is {option.label!r} at "
+                f"{option.position:g} in {after.label} but {was.label!r} at "
+                f"{was.position:g} in {before}. Expected the same meaning under the same id "
+                "across the series. Give the changed option a new id, or use one label and "
+                "position in every file.",
+            )
+    for a, actor in enumerate(after.scenario.actors):
+        if actor.id in actors_seen and actors_seen[actor.id][0].name != actor.name:
+            old_actor, before = actors_seen[actor.id]
+            find.add(
+                "issue-renamed",
+                f"actors[{a}].name",
+                f"actor {actor.id!r} is named {actor.name!r} in {after.label} but "
+                f"{old_actor.name!r} in {before}. Keep one name per id across the series, "
+                "or give the changed actor a new id.",
+            )
+    return find.problems
+
+
 def _check_series(files: Sequence[_Loaded]) -> list[LintProblem]:
-    """Compare each file with the previous one of its series (by as_of)."""
+    """Compare each file of a series, in date order, with the files before it.
+
+    Each id is compared with the latest earlier file that has it, so an option left out
+    of one snapshot and changed in the next is still found.
+    """
     problems: list[LintProblem] = []
     by_series: dict[str, list[_Loaded]] = {}
     for loaded in files:
         if loaded.scenario.series is not None:
             by_series.setdefault(loaded.scenario.series, []).append(loaded)
     for members in by_series.values():
-        ordered = sorted(members, key=lambda f: (f.scenario.as_of, f.label))
-        for before, after in itertools.pairwise(ordered):
-            find = _Finder(after.label, after.lines)
-            old_issues = {i.id: i for i in before.scenario.issues}
-            for i, issue in enumerate(after.scenario.issues):
-                old = old_issues.get(issue.id)
-                if old is None:
-                    continue
-                if old.name != issue.name:
-                    find.add(
-                        "issue-renamed",
-                        f"issues[{i}].name",
-                        f"issue {issue.id!r} is named {issue.name!r} in {after.label} but "
-                        f"{old.name!r} in {before.label}. Keep one name per id across the "
-                        "series, or give the changed issue a new id.",
-                    )
-                if old.scale != issue.scale:
-                    find.add(
-                        "issue-renamed",
-                        f"issues[{i}].scale",
-                        f"issue {issue.id!r} runs from {issue.scale.low!r} to "
-                        f"{issue.scale.high!r} in {after.label} but from {old.scale.low!r} "
-                        f"to {old.scale.high!r} in {before.label}, so its positions mean "
-                        "different things. Keep one scale per id across the series, or give "
-                        "the changed issue a new id.",
-                    )
-                old_options = {o.id: o for o in old.options}
-                for j, option in enumerate(issue.options):
-                    was = old_options.get(option.id)
-                    if was is None or (was.label, was.position) == (option.label, option.position):
-                        continue
-                    find.add(
-                        "option-changed",
-                        f"issues[{i}].options[{j}]",
-                        f"option {option.id!r} of {issue.id!r} is {option.label!r} at "
-                        f"{option.position:g} in {after.label} but {was.label!r} at "
-                        f"{was.position:g} in {before.label}. Expected the same meaning "
-                        "under the same id across the series. Give the changed option a new "
-                        "id, or use one label and position in every file.",
-                    )
-            old_actors = {a.id: a for a in before.scenario.actors}
-            for a, actor in enumerate(after.scenario.actors):
-                old_actor = old_actors.get(actor.id)
-                if old_actor is not None and old_actor.name != actor.name:
-                    find.add(
-                        "issue-renamed",
-                        f"actors[{a}].name",
-                        f"actor {actor.id!r} is named {actor.name!r} in {after.label} but "
-                        f"{old_actor.name!r} in {before.label}. Keep one name per id across "
-                        "the series, or give the changed actor a new id.",
-                    )
-            problems += find.problems
+        issues_seen: dict[str, tuple[Issue, str]] = {}
+        options_seen: dict[tuple[str, str], tuple[Option, str]] = {}
+        actors_seen: dict[str, tuple[Actor, str]] = {}
+        for snapshot in sorted(members, key=lambda f: (f.scenario.as_of, f.label)):
+            problems += _check_snapshot(snapshot, issues_seen, options_seen, actors_seen)
+            for issue in snapshot.scenario.issues:
+                issues_seen[issue.id] = (issue, snapshot.label)
+                for option in issue.options:
+                    options_seen[(issue.id, option.id)] = (option, snapshot.label)
+            for actor in snapshot.scenario.actors:
+                actors_seen[actor.id] = (actor, snapshot.label)
     return problems
 
 
