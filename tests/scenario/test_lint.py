@@ -98,6 +98,26 @@ CASES = [
         "or say in the note whose account it is and mark the position judgement: true.",
     ),
     (
+        "proposal-analysis-as-stated.yaml",
+        52,
+        "proposals[0].source",
+        "analysis-as-stated",
+        "error",
+        "proposal 'plan' is the proposal of north (authors) but cites 'analyst', an "
+        "analyst's source (An Analyst). Expected the party's own or a reported source for a "
+        "party's proposal. Cite one, or drop 'authors' (an analyst's proposal has none).",
+    ),
+    (
+        "proposal-other-actor-source.yaml",
+        52,
+        "proposals[0].source",
+        "other-actor-source",
+        "warning",
+        "proposal 'plan' is the proposal of north (authors) but cites 'south-memo', which is "
+        "the account of 'south'. Expected a source of the authors themselves, or a report of "
+        "their proposal. Cite one, or say in the note whose account it is.",
+    ),
+    (
         "utilities-best-not-nearest.yaml",
         47,
         "positions[1].utilities",

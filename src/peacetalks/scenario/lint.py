@@ -279,6 +279,34 @@ def _check_utilities(find: _Finder, scenario: Scenario, k: int, position: Positi
             return
 
 
+def _check_proposal_sources(find: _Finder, scenario: Scenario, sources: dict[str, Source]) -> None:
+    """Find a party's proposal cited from an analyst, or from another actor's account."""
+    for k, proposal in enumerate(scenario.proposals):
+        source = sources.get(proposal.source)
+        if source is None or not proposal.authors:
+            continue
+        field = f"proposals[{k}].source"
+        authors = ", ".join(proposal.authors)
+        if source.kind == "analysis":
+            find.add(
+                "analysis-as-stated",
+                field,
+                f"proposal {proposal.id!r} is the proposal of {authors} (authors) but cites "
+                f"{source.id!r}, an analyst's source ({source.author}). Expected the "
+                "party's own or a reported source for a party's proposal. Cite one, or drop "
+                "'authors' (an analyst's proposal has none).",
+            )
+        elif source.actor is not None and source.actor not in proposal.authors:
+            find.add(
+                "other-actor-source",
+                field,
+                f"proposal {proposal.id!r} is the proposal of {authors} (authors) but cites "
+                f"{source.id!r}, which is the account of {source.actor!r}. Expected a "
+                "source of the authors themselves, or a report of their proposal. Cite one, "
+                "or say in the note whose account it is.",
+            )
+
+
 def _check_terms(find: _Finder, scenario: Scenario) -> None:
     for k, proposal in enumerate(scenario.proposals):
         for issue_id, option_id in proposal.deal.items():
@@ -314,6 +342,7 @@ def _check_file(loaded: _Loaded) -> list[LintProblem]:
     for k, position in enumerate(scenario.positions):
         _check_position_sources(find, scenario, k, position, sources)
         _check_utilities(find, scenario, k, position)
+    _check_proposal_sources(find, scenario, sources)
     _check_terms(find, scenario)
     return find.problems
 
