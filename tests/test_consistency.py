@@ -87,7 +87,7 @@ def test_analyze_evaluate_api_and_report_agree(proposal: str) -> None:
     api = _api("evaluate", proposal=proposal)
     assert api == evaluated
     briefed = next(p for p in _analyze()["proposals"] if p["id"] == proposal)
-    for key in ("deal", "passes", "blockers", "p_pass", "fragile", "deciding", "actors"):
+    for key in ("deal", "passes", "blockers", "p_pass", "fragile", "deciding", "actors", "imputed"):
         assert briefed[key] == evaluated[key], key
     reported = _report_proposals()[proposal]
     assert reported["passes"] == ("true" if evaluated["passes"] else "false")

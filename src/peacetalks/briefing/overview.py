@@ -8,6 +8,7 @@ from peacetalks.briefing.deal_space import deal_space
 from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.evaluation import source_kind
 from peacetalks.briefing.forecast import forecast_data
+from peacetalks.briefing.imputed import imputed_terms
 from peacetalks.briefing.negotiation import briefing_talks
 from peacetalks.briefing.proposals import Assessment, assess_proposals
 from peacetalks.briefing.ratification import ratification_data
@@ -34,6 +35,12 @@ def overview_data(
     for assessment in assessments:
         entry = assessment.to_dict()
         entry["source_kind"] = source_kind(model, assessment.source)
+        # Which options the source does not state, and whose verdict rests on them (as
+        # evaluate gives them).
+        imputed = imputed_terms(model, str(assessment.id), compiled=compiled)
+        entry["imputed"] = imputed["imputed"]
+        for actor in entry["actors"]:
+            actor["rests_on_imputed"] = imputed["rests_on_imputed"][actor["id"]]
         entry["amendment"] = amendment_data(
             model, compiled, str(assessment.id), limit=3, runs=runs, seed=seed
         )
