@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 
 import typer
@@ -158,3 +159,29 @@ def load(name: str) -> Scenario:
     from peacetalks.formats.readers import read_scenario  # imported when a command needs it
 
     return read_scenario(name)
+
+
+@contextlib.contextmanager
+def progress_bar(
+    label: str, unit: str, *, shown: bool = True
+) -> Iterator[Callable[[int, int], None] | None]:
+    """Show a progress bar on stderr (never on stdout, so --json stays one document).
+
+    Yields a ``progress(done, total)`` callback for the computation, or None when
+    ``shown`` is False (the work is too small to need one).
+    """
+    if not shown:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn(f"{{task.completed}}/{{task.total}} {unit}"),
+        TimeRemainingColumn(),
+        console=real_console(stderr),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(unit, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,16 +18,13 @@ from peacetalks.cli._helpers import (
     handles_errors,
     load,
     new_table,
-    real_console,
-    stderr,
+    progress_bar,
 )
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, EVENT_FORMATS
 from peacetalks.errors import ParameterError
 
 # The computation is imported when a command runs (see peacetalks.cli.commands).
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from peacetalks.agreements.stress import StressResult
     from peacetalks.scenario.agreements import Agreement
     from peacetalks.scenario.models import Scenario
@@ -127,19 +122,6 @@ def _print_result(result: StressResult, data: dict[str, Any]) -> None:
     )
 
 
-def _progress_bar() -> Progress:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(
-        TextColumn("stress test"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} periods"),
-        TimeRemainingColumn(),
-        console=real_console(stderr),
-        transient=True,
-    )
-
-
 def _check_counts(runs: int, periods: int | None) -> None:
     from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS
 
@@ -191,13 +173,8 @@ def stress(
     ids = [agreement] if compare is None else [agreement, compare]
     designs = [find_agreement(model, a) for a in ids]
     horizon = periods or max(sum(-(-p.days // period_days) for p in d.phases) for d in designs)
-    with contextlib.ExitStack() as stack:
-        progress: Callable[[int, int], None] | None = None
-        if runs * horizon * len(ids) >= _PROGRESS_WORK:
-            bar = stack.enter_context(_progress_bar())
-            task = bar.add_task("periods", total=horizon)
-            progress = lambda done, _total: bar.update(task, completed=done)  # noqa: E731
-
+    shown = runs * horizon * len(ids) >= _PROGRESS_WORK
+    with progress_bar("stress test", "periods", shown=shown) as progress:
         result, comparison = run_stress(
             model,
             agreement,

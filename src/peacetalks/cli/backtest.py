@@ -13,8 +13,7 @@ from peacetalks.cli._helpers import (
     escape,
     handles_errors,
     new_table,
-    real_console,
-    stderr,
+    progress_bar,
 )
 from peacetalks.defaults import MODEL_NAMES
 from peacetalks.errors import ParameterError, Problem, ScenarioError
@@ -52,25 +51,9 @@ def backtest_command(
     if not (table.outcome == table.outcome).any():
         msg = "the file has no outcomes to test against. Give issues with known outcomes."
         raise ScenarioError([Problem("", msg)], str(file))
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("Backtest"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} parts"),
-        TimeRemainingColumn(),
-        console=real_console(stderr),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("parts", total=None)
+    with progress_bar("Backtest", "parts") as progress:
         data = backtest_data(
-            table,
-            names,
-            deu=deu,
-            folds=folds,
-            seed=seed,
-            workers=workers,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            table, names, deu=deu, folds=folds, seed=seed, workers=workers, progress=progress
         )
     if json_output:
         emit_json(data)

@@ -13,8 +13,7 @@ from peacetalks.cli._helpers import (
     escape,
     handles_errors,
     new_table,
-    real_console,
-    stderr,
+    progress_bar,
 )
 from peacetalks.defaults import MAX_FORECAST_RUNS, MODEL_NAMES
 from peacetalks.errors import ParameterError
@@ -387,25 +386,8 @@ def forecast(
         "saliences": _parse_saliences(salience or []),
         "leave_one_out": True if leave_one_out else None,
     }
-    if runs >= 2000:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("Monte Carlo"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} runs"),
-            TimeRemainingColumn(),
-            console=real_console(stderr),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("runs", total=runs)
-            data = forecast_data(
-                fitted,
-                progress=lambda done, _total: bar.update(task, completed=done),
-                **options,
-            )
-    else:
-        data = forecast_data(fitted, **options)
+    with progress_bar("Monte Carlo", "runs", shown=runs >= 2000) as progress:
+        data = forecast_data(fitted, progress=progress, **options)
     if json_output:
         emit_json(data)
     else:

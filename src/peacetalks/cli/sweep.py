@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -16,7 +14,7 @@ from peacetalks.cli._helpers import (
     escape,
     handles_errors,
     new_table,
-    real_console,
+    progress_bar,
     stderr,
 )
 from peacetalks.defaults import MODEL_NAMES
@@ -25,29 +23,9 @@ from peacetalks.errors import ParameterError
 # The computation is imported when a command runs (see peacetalks.cli.commands).
 if TYPE_CHECKING:
     from peacetalks.forecasting.montecarlo import Distribution
-    from peacetalks.forecasting.sweep import Progress as ProgressCallback
     from peacetalks.forecasting.sweep import SweepResult
 
 __all__ = ["print_sweep", "sweep_command"]
-
-
-@contextmanager
-def _progress_bar(shown: bool) -> Iterator[ProgressCallback | None]:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    if not shown:
-        yield None
-        return
-    with Progress(
-        TextColumn("sweep"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} runs"),
-        TimeRemainingColumn(),
-        console=real_console(stderr),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("runs", total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def print_sweep(data: dict[str, Any]) -> None:
@@ -121,7 +99,7 @@ def sweep_command(
     table, _ = read_forecast_input(source)
     options = forecast_input_options(source, model)
     dist: Distribution = "uniform" if distribution == "uniform" else "triangular"
-    with _progress_bar(stderr.is_terminal) as progress:
+    with progress_bar("sweep", "runs", shown=stderr.is_terminal) as progress:
         result: SweepResult = sweep(
             table,
             model,
