@@ -82,14 +82,18 @@ def test_evaluate_is_seeded_by_default() -> None:
 
 def test_evaluate_text_shows_how_sure() -> None:
     """Check the readable output: margins, P(accept) and the deciding judgement in words."""
-    result = runner.invoke(app, ["evaluate", "ukraine-2025", "-p", "us-28-point"])
+    # us-28-point crosses Ukraine's red line on de facto recognition (a firm verdict), so the
+    # fragile verdict shown is the second reading of Korybko's article.
+    proposal = "korybko-2025-ukraine-2022-figure"
+    result = runner.invoke(app, ["evaluate", "ukraine-2025", "-p", proposal])
     assert result.exit_code == 0
     for words in (
         "margin",
         "P(accept)",
-        "-0.007",
+        "-0.083",
         "the verdict is fragile",
-        "russia's reservation (0.55-0.65) decides us-28-point: it passes at 0.55 and fails at 0.65.",
+        f"ukraine's ideal point on territory (0.00-82.3) decides {proposal}: it fails at 0.00 "
+        "and passes at 82.3.",
     ):
         assert words in result.stdout
 

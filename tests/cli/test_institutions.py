@@ -101,7 +101,7 @@ def test_ratify_text() -> None:
     france = [line for line in result.stdout.splitlines() if line.startswith("France")]
     assert france
     assert all("judgement" not in line for line in france)
-    assert "probability that every required body approves: 0.000" in result.stdout
+    assert "probability that every required body approves: 0.003" in result.stdout
 
 
 def test_ratify_referendum_text_and_json() -> None:
