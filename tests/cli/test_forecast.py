@@ -211,7 +211,7 @@ def test_forecast_text_explains_accuracy_and_pull() -> None:
     assert "this model was off by 23.2 points on average" in out
     assert "80% band" in out
     assert "Who moves each forecast" in out
-    assert "territory 55.7: pulled up by russia" in out
+    assert "territory 74.6: pulled up by russia" in out
     assert "The deal of the nearest options:" in out
 
 
