@@ -360,7 +360,11 @@ def test_charts_page_shows_every_chart_with_its_data(anonymous: TestClient) -> N
         assert f'<script type="application/json" id="figure-{kind}-data">' in page.text
         assert f'id="figure-{kind}-summary"' in page.text
     assert "<sub>" not in page.text
-    assert 'id="ratification"' in page.text
+    # The default proposal (roberts-2025) needs no body's approval: its territorial end state
+    # is a Russian advance, not a cession that Ukraine's constitution puts to a referendum.
+    assert "needs no body" in html.unescape(page.text)
+    ratified = anonymous.get(f"/scenarios/{SCENARIO}/charts", params={"proposal": "korybko-2025"})
+    assert 'id="ratification"' in ratified.text
     bad = anonymous.get(f"/scenarios/{SCENARIO}/charts", params={"x": "nobody", "issue": "x"})
     assert bad.status_code == 200
 
