@@ -66,8 +66,13 @@ class ActorVerdict:
 
     @property
     def margin(self) -> float:
-        """Return the utility minus the reservation (negative: below the reservation)."""
-        return self.utility - self.reservation
+        """Return the utility minus the reservation (negative: below the reservation).
+
+        Rounded to 12 decimals so that every face (text, JSON, pages) shows the same
+        figure: 0.375 - 0.55 is -0.17500000000000004 in floating point, which would
+        print as -0.18 in one place and -0.17 in another.
+        """
+        return round(self.utility - self.reservation, 12)
 
     @property
     def reason(self) -> str:
@@ -90,7 +95,7 @@ class ActorVerdict:
             "name": self.name,
             "utility": self.utility,
             "reservation": self.reservation,
-            "margin": round(self.margin, 12),
+            "margin": self.margin,
             "p_accept": self.p_accept,
             "acceptable": self.acceptable,
             "veto": self.veto,

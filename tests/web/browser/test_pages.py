@@ -210,6 +210,9 @@ def test_charts_render(watched: Watched, artifacts: Path) -> None:
         expect(chart).to_have_attribute("data-rendered", "true")
         assert chart.locator("svg.main-svg").count() >= 1
         assert chart.locator("g.trace").count() >= 1
+    # The default proposal (roberts-2025) needs no body's approval; korybko-2025 does.
+    expect(page.locator("main")).to_contain_text("needs no body")
+    page.goto(f"/scenarios/{SCENARIO}/charts?proposal=korybko-2025")
     rows = page.locator("#ratification tbody tr")
     assert rows.count() >= 1
     page.screenshot(path=artifacts / "charts.png", full_page=True)
