@@ -253,6 +253,30 @@ def test_front_of_four_actors_matches_sweep(rng: np.random.Generator) -> None:
     _assert_same_front(front, swept)
 
 
+@given(deal_spaces(), st.booleans(), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_front_with_a_repeated_actor_matches_brute_force(
+    space: DealSpace, rational: bool, same_red_lines: bool
+) -> None:
+    """Check the front when one actor repeats another's utilities (it is computed once).
+
+    With different red lines or reservations the copy still constrains the rational
+    front, so it must not be merged with the actor it copies.
+    """
+    tables = [np.vstack((t, t[:1])) for t in space.tables]
+    copied = [m[:1] if same_red_lines else ~m[:1] for m in space.admissible]
+    admissible = [np.vstack((m, c)) for m, c in zip(space.admissible, copied, strict=True)]
+    floor = space.reservations[:1] if same_red_lines else space.reservations[:1] + 0.05
+    options = {
+        "reservations": np.concatenate((space.reservations, floor)),
+        "admissible": admissible,
+        "individually_rational": rational,
+    }
+    got = pareto_front(tables, **options)  # type: ignore[arg-type]
+    _assert_same_front(got, brute_force_front(tables, **options))  # type: ignore[arg-type]
+    np.testing.assert_array_equal(got.utilities[:, -1], got.utilities[:, 0])
+
+
 def test_pareto_front_reports_progress() -> None:
     """Check that progress is called once per issue with (issues done, n_issues)."""
     calls: list[tuple[int, int]] = []

@@ -287,6 +287,24 @@ def pareto_front(
     masks = check_admissible(admissible, checked, caller=caller)
     if not individually_rational:
         masks = [np.ones(t.shape, dtype=np.bool_) for t in checked]
+    distinct = _distinct_actors(checked, masks, floor, individually_rational)
+    if distinct.size < n_actors:
+        # Actors with the same utilities (and, for the rational front, the same red lines
+        # and reservation) add a repeated coordinate, which changes no dominance: compute
+        # the front among the distinct ones and fill in the others' utilities.
+        reduced = pareto_front(
+            [t[distinct] for t in checked],
+            reservations=floor[distinct],
+            admissible=[m[distinct] for m in masks],
+            individually_rational=individually_rational,
+            max_points=max_points,
+            tol=tol,
+            progress=progress,
+            project=project,
+        )
+        return ParetoFront(
+            deals=reduced.deals, utilities=freeze(additive_utilities(checked, reduced.deals))
+        )
 
     # Candidate options per issue: admissible for every actor, not dominated in-issue.
     options: list[IntArray] = []
@@ -376,6 +394,26 @@ def pareto_front(
         deals[:, i] = choices[i][rows]
         rows = parents[i][rows]
     return _sort_front(deals, utilities)
+
+
+def _distinct_actors(
+    tables: Sequence[FloatArray],
+    masks: Sequence[BoolArray],
+    floor: FloatArray,
+    individually_rational: bool,
+) -> IntArray:
+    """Return the first of each group of actors that no dominance test can tell apart."""
+    rows = [np.concatenate([t[k] for t in tables]) for k in range(tables[0].shape[0])]
+    seen: dict[bytes, int] = {}
+    keep: list[int] = []
+    for k, row in enumerate(rows):
+        key = row.tobytes()
+        if individually_rational:
+            key += np.concatenate([m[k] for m in masks]).tobytes() + floor[k : k + 1].tobytes()
+        if key not in seen:
+            seen[key] = k
+            keep.append(k)
+    return np.asarray(keep, dtype=np.intp)
 
 
 def _round_figure(value: float) -> int:
