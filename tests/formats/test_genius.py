@@ -679,8 +679,13 @@ def test_genius_warnings_reach_the_command_line(tmp_path: Path) -> None:
     _edit(folder / "candidate.xml", 'name="Salary"', 'name=" Salary"')
     result = CliRunner().invoke(app, ["show", str(folder), "--json"])
     assert result.exit_code == 0, result.output
-    json.loads(result.stdout)
-    assert result.stderr.strip() == (
-        "warning: candidate.xml, line 4: issue ' Salary' (index 1) is named 'Salary' in the "
+    message = (
+        "candidate.xml, line 4: issue ' Salary' (index 1) is named 'Salary' in the "
         "domain file; read by its index, as GENIUS does. Remove the spaces from the name."
     )
+    assert result.stderr.strip() == "warning: " + message
+    # A script that reads only stdout sees the warning too.
+    assert json.loads(result.stdout)["read_warnings"] == [message]
+    clean = CliRunner().invoke(app, ["show", str(_job(tmp_path / "clean")), "--json"])
+    assert clean.exit_code == 0, clean.output
+    assert "read_warnings" not in json.loads(clean.stdout)

@@ -104,6 +104,13 @@ def new_table(**options: Any) -> Table:
 
 # Set by the root callback on every invocation.
 state = {"debug": False}
+# The warnings the running command has raised so far, innermost command last (see
+# handles_errors and emit_json).
+_live: list[list[warnings.WarningMessage]] = []
+
+
+def _current_warnings() -> list[warnings.WarningMessage]:
+    return _live[-1] if _live else []
 
 
 def _debug() -> bool:
@@ -137,7 +144,11 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", PeacetalksWarning)
-                    return command(*args, **kwargs)
+                    _live.append(caught)
+                    try:
+                        return command(*args, **kwargs)
+                    finally:
+                        _live.pop()
             finally:
                 _relay(caught)
         except PeacetalksError as e:
@@ -150,7 +161,17 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def emit_json(data: Any) -> None:
-    """Print one JSON document on stdout."""
+    """Print one JSON document on stdout.
+
+    When the command has read a file leniently (a :class:`PeacetalksWarning`, also
+    printed on stderr), a document that is an object gains ``read_warnings``: the list
+    of those messages, so that a script reading only stdout sees them too.
+    """
+    found = [
+        str(w.message) for w in _current_warnings() if issubclass(w.category, PeacetalksWarning)
+    ]
+    if found and isinstance(data, dict) and "read_warnings" not in data:
+        data = {**data, "read_warnings": found}
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
