@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["ScenarioHeader", "builtin_headers", "builtin_ids", "packaged_ids"]
+__all__ = ["ScenarioHeader", "builtin_headers", "builtin_ids", "packaged_ids", "read_header"]
 
 PACKAGE = "peacetalks.data"
 FOLDER = "scenarios"
@@ -54,18 +54,31 @@ def _scalar(root: yaml.MappingNode, key: str) -> str | None:
 @functools.cache
 def builtin_headers() -> tuple[ScenarioHeader, ...]:
     """Return every built-in scenario's header, sorted by id."""
-    headers = []
-    for scenario_id in builtin_ids():
-        text = (resources.files(PACKAGE) / FOLDER / f"{scenario_id}.yaml").read_text("utf-8")
-        root = yaml.compose(text, Loader=_LOADER)
-        if not isinstance(root, yaml.MappingNode):
-            continue
-        headers.append(
-            ScenarioHeader(
-                id=_scalar(root, "id") or scenario_id,
-                title=_scalar(root, "title") or "",
-                as_of=_scalar(root, "as_of") or "",
-                series=_scalar(root, "series"),
-            )
+    return tuple(
+        read_header(
+            scenario_id,
+            (resources.files(PACKAGE) / FOLDER / f"{scenario_id}.yaml").read_text("utf-8"),
         )
-    return tuple(headers)
+        for scenario_id in builtin_ids()
+    )
+
+
+def read_header(scenario_id: str, text: str) -> ScenarioHeader:
+    """Return the header of one scenario file's text, without validating the rest.
+
+    A text that does not parse, or whose top level is not a mapping, still gives a
+    header with its id (and empty fields): the file is listed, and loading it reports
+    the full error with file and line.
+    """
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        root = None
+    if not isinstance(root, yaml.MappingNode):
+        return ScenarioHeader(id=scenario_id, title="", as_of="", series=None)
+    return ScenarioHeader(
+        id=_scalar(root, "id") or scenario_id,
+        title=_scalar(root, "title") or "",
+        as_of=_scalar(root, "as_of") or "",
+        series=_scalar(root, "series"),
+    )
