@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import re
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from peacetalks.scenario import Position, Scenario, Source, builtin_scenarios, load_scenario
+from peacetalks.scenario import (
+    Position,
+    Scenario,
+    Source,
+    builtin_scenarios,
+    load_scenario,
+)
+from peacetalks.scenario.load import builtin_series, load_series
 from tests.data_builtin._sources import ARTICLES, copied_runs
 
 SERIES = builtin_scenarios()
@@ -182,3 +193,74 @@ def test_contested_terms_are_quoted(scenario_id: str) -> None:
     for match in re.finditer(r"denazification", text, flags=re.IGNORECASE):
         before = text[max(0, match.start() - 1) : match.start()]
         assert before in {'"', "'", "“"}, text[match.start() - 60 : match.end() + 20]
+
+
+def _placement() -> Any:
+    """Return scripts/territory_positions.py as a module (the series' placement rule)."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "territory_positions.py"
+    spec = importlib.util.spec_from_file_location("territory_positions", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_series_has_a_snapshot_where_the_talks_moved() -> None:
+    """Check the monthly snapshots of 2025 (and the 2022 one), oldest first."""
+    assert builtin_series()["ukraine"] == [
+        "ukraine-2022-03",
+        "ukraine-2025-02",
+        "ukraine-2025-03",
+        "ukraine-2025-06",
+        "ukraine-2025-08",
+        "ukraine-2025-11",
+        "ukraine-2025",
+    ]
+    assert [s.id for s in load_series("ukraine")] == builtin_series()["ukraine"]
+
+
+@pytest.mark.parametrize(
+    "scenario_id",
+    [
+        "ukraine-2025-02",
+        "ukraine-2025-03",
+        "ukraine-2025-06",
+        "ukraine-2025-08",
+        "ukraine-2025-11",
+        "ukraine-2025",
+    ],
+)
+def test_each_snapshot_is_silent_on_territory_at_its_own_line(scenario_id: str) -> None:
+    """Check the default territory option is the line of the file's date, placed by rule.
+
+    The position is recomputed from DeepState's control shares of that date (interpolated
+    between DeepState's figures where the brief has none), as docs/series.md says.
+    """
+    scenario = _scenario(scenario_id)
+    territory = next(i for i in scenario.issues if i.id == "territory")
+    default = next(o for o in territory.options if o.id == territory.default)
+    month = scenario.as_of.strftime("%Y-%m")
+    if scenario_id == "ukraine-2025":
+        assert default.id == "ceasefire-line-no-recognition"
+        day = dt.date(2026, 1, 1)  # DeepState's end-of-2025 figures
+    else:
+        assert default.id == f"ceasefire-line-{month}"
+        day = scenario.as_of
+    rule = _placement()
+    shares = {k: v for k, (v, _) in rule.shares_on(day).items()}
+    expected, _, _ = rule.position(shares, rule.RUSSIAN_HELD_2025)
+    assert default.position == pytest.approx(expected, abs=0.05), (scenario_id, expected)
+
+
+@pytest.mark.parametrize("scenario_id", [s for s in SERIES if s != "ukraine-2025"])
+def test_capabilities_are_dated_or_say_they_are_carried(scenario_id: str) -> None:
+    """Check each actor's capability and reservation: its own date's, or flagged as carried."""
+    latest = {a.id: a for a in _scenario("ukraine-2025").actors}
+    for actor in _scenario(scenario_id).actors:
+        same = (actor.capability, actor.reservation) == (
+            latest[actor.id].capability,
+            latest[actor.id].reservation,
+        )
+        note = " ".join((actor.note or "").split()).lower()
+        assert not same or "carried" in note or "unchanged" in note, (scenario_id, actor.id)
