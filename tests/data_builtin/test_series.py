@@ -17,9 +17,10 @@ from peacetalks.scenario import (
     Scenario,
     Source,
     builtin_scenarios,
+    builtin_series,
     load_scenario,
+    load_series,
 )
-from peacetalks.scenario.load import builtin_series, load_series
 from tests.data_builtin._sources import ARTICLES, copied_runs
 
 SERIES = builtin_scenarios()
