@@ -7,12 +7,15 @@ import itertools
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from peacetalks.analysis.acceptance import (
+    _median_of_runs,
     acceptance_draws,
     draw_acceptance_inputs,
     utility_bounds,
@@ -324,3 +327,16 @@ def test_draw_count_is_checked() -> None:
         draw_acceptance_inputs(
             point, np.zeros((1, 1, 2)), point, np.zeros((1, 1, 2)), np.zeros(1), np.zeros((1, 2)), 0
         )
+
+
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 9), st.integers(1, 4), st.integers(1, 3)),
+        elements=st.one_of(st.floats(-10, 10), st.just(np.nan)),
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_median_of_runs_is_numpys_median(values: npt.NDArray[np.float64]) -> None:
+    """Check the partition median against np.median (NaN columns included)."""
+    np.testing.assert_array_equal(_median_of_runs(values), np.median(values, axis=0, keepdims=True))

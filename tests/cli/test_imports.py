@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,24 @@ def test_commands_do_not_import_the_web_stack(args: list[str]) -> None:
     loaded = {m.split(".")[0] for m in _loaded(args)}
     assert "peacetalks" in loaded  # the command ran
     assert not set(WEB) & loaded
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "1"), ("2", "2")])
+def test_the_command_line_asks_blas_for_one_thread_unless_told(
+    preset: str | None, expected: str
+) -> None:
+    """Check OPENBLAS_NUM_THREADS is 1 in a command unless the user set it."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    code = (
+        "import os, sys\n"
+        "from peacetalks.cli import main\n"
+        "sys.argv = ['peacetalks', '--version']\n"
+        "main()\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.splitlines()[-1] == expected

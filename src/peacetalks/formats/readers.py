@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacetalks.errors import Problem, ScenarioError
-from peacetalks.formats.smp_xml import is_smp_xml
 from peacetalks.scenario.load import load_scenario
 
 # Each reader is imported when a file of its kind is read (start-up of every command).
@@ -15,6 +14,15 @@ if TYPE_CHECKING:
     from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["forecast_input_options", "read_forecast_input", "read_scenario", "table_kind"]
+
+
+def _is_smp_xml(path: Path) -> bool:
+    """Return whether ``path`` is a KTAB SMP XML file; the XML reader loads only for .xml."""
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return False
+    from peacetalks.formats.smp_xml import is_smp_xml
+
+    return is_smp_xml(path)
 
 
 def read_scenario(name: str | Path) -> Scenario:
@@ -35,7 +43,7 @@ def read_scenario(name: str | Path) -> Scenario:
         not a scenario: forecast it with ``--model smp``).
     """
     path = Path(name)
-    if is_smp_xml(path):
+    if _is_smp_xml(path):
         msg = (
             "the file is a KTAB SMP XML scenario (root <Scenario>), not a GENIUS domain or a "
             "peacetalks scenario. Forecast it: 'peacetalks forecast FILE --model smp'."
@@ -71,7 +79,7 @@ def table_kind(path: Path) -> str:
     ``<Scenario>`` (GENIUS files, the other ``.xml``, have other roots); BDM CSVs start
     ``Actor,Capability`` (or ``Stakeholder,Resources``). ``""``: not a table.
     """
-    if is_smp_xml(path):
+    if _is_smp_xml(path):
         return "smp-xml"
     if not path.is_file() or path.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return ""
