@@ -37,6 +37,7 @@ __all__ = [
     "ActorUncertainty",
     "Agreement",
     "Body",
+    "City",
     "Issue",
     "Option",
     "Position",
@@ -48,6 +49,8 @@ __all__ = [
     "Scenario",
     "Source",
     "Term",
+    "TerritoryScale",
+    "TerritoryStatus",
 ]
 
 
@@ -101,11 +104,28 @@ class Scale(Record):
     high: Name
 
 
+# How a share of territory is held after a deal (docs/territory.md).
+TerritoryStatus = Literal[
+    "de-jure", "de-facto", "unrecognised", "dmz", "international", "referendum"
+]
+# The administrator of a share that no party administers alone.
+INTERNATIONAL = "international"
+
+
 class RegionShare(Record):
-    """A region an option concerns, and the share of its area it concerns."""
+    """A region an option concerns, and the share of its area it concerns.
+
+    On a territorial issue the share is the part of the region whose administration
+    changes, relative to the line at ``as_of``: ``administered_by`` is who administers it
+    after the deal (an actor id, or ``international``), ``status`` how that is held, and
+    ``cities`` the named cities (``Scenario.cities``) that change hands with it.
+    """
 
     code: RegionCode
     share: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1)] = 1.0
+    administered_by: Id | None = None
+    status: TerritoryStatus | None = None
+    cities: tuple[Name, ...] = ()
     note: Text | None = None
 
 
@@ -121,6 +141,21 @@ class Option(Record):
     note: Text | None = None
 
 
+class TerritoryScale(Record):
+    """How a territorial issue's 0-100 scale is placed from the map (docs/territory.md).
+
+    An option's position is 100 x the mean of two shares of ``regions`` that ``actor``
+    administers under it: of their area, and of their pre-war population (a region's
+    population outside its named cities spread over its area, the cities placed by who
+    holds them). A share put to a later referendum counts ``referendum_weight``.
+    """
+
+    actor: Id
+    regions: Annotated[tuple[RegionCode, ...], Field(min_length=1, max_length=1000)]
+    referendum_weight: Unit = 0.5
+    note: Text | None = None
+
+
 class Issue(Record):
     """A dimension of the deal: a finite set of options on a 0-100 scale."""
 
@@ -130,11 +165,17 @@ class Issue(Record):
     scale: Scale
     unit: Name | None = None
     default: Id | None = None
+    territory: TerritoryScale | None = None
     options: Annotated[tuple[Option, ...], Field(min_length=1, max_length=1000)]
 
 
 class Region(Record):
-    """A first-level administrative unit (ISO 3166-2) with its area and population."""
+    """A first-level administrative unit (ISO 3166-2) with its area and population.
+
+    ``control`` gives the share of its area administered at ``as_of`` by each party other
+    than the country's own government (for example ``{russia: 0.781}``), from
+    ``control_source``; the rest is the country's own.
+    """
 
     code: RegionCode
     name: Name
@@ -143,6 +184,24 @@ class Region(Record):
     population: Annotated[int, Field(strict=True, ge=0)]
     population_date: PartialDate
     source: Id
+    control: dict[Id, Unit] = Field(default_factory=dict)
+    control_source: Id | None = None
+    note: Text | None = None
+
+    _date = field_validator("population_date", mode="before")(date_text)
+
+
+class City(Record):
+    """A city named in the talks: where it is, its pre-war population and who holds it."""
+
+    name: Name
+    region: RegionCode
+    population: Annotated[int, Field(strict=True, ge=0)]
+    population_date: PartialDate
+    source: Id
+    held_by: Id
+    lon: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-180, le=180)]
+    lat: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-90, le=90)]
     note: Text | None = None
 
     _date = field_validator("population_date", mode="before")(date_text)
@@ -217,6 +276,7 @@ class Scenario(Record):
     description: Text = ""
     sources: Annotated[tuple[Source, ...], Field(max_length=10_000)] = ()
     regions: Annotated[tuple[Region, ...], Field(max_length=10_000)] = ()
+    cities: Annotated[tuple[City, ...], Field(max_length=10_000)] = ()
     actors: Annotated[tuple[Actor, ...], Field(min_length=1, max_length=1000)]
     issues: Annotated[tuple[Issue, ...], Field(min_length=1, max_length=1000)]
     positions: Annotated[tuple[Position, ...], Field(min_length=1, max_length=100_000)]

@@ -20,7 +20,15 @@ from peacetalks.scenario.bodies import (
     check_body_positions,
 )
 from peacetalks.scenario.cross_checks import check_agreements, check_deal
-from peacetalks.scenario.models import Proposal, Scenario
+from peacetalks.scenario.models import (
+    INTERNATIONAL,
+    City,
+    Issue,
+    Proposal,
+    Region,
+    RegionShare,
+    Scenario,
+)
 from peacetalks.scenario.yaml_nodes import read_yaml
 
 __all__ = ["check_body", "check_scenario"]
@@ -94,6 +102,18 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
 
     for k, region in enumerate(scenario.regions):
         problems += check_source(f"regions[{k}].source", region.source, sources)
+        problems += _check_control(f"regions[{k}]", region, actors, sources)
+    problems += _duplicates(
+        ((f"cities[{k}].name", c.name) for k, c in enumerate(scenario.cities)), "city"
+    )
+    cities = {c.name: c for c in scenario.cities}
+    for k, city in enumerate(scenario.cities):
+        path = f"cities[{k}]"
+        problems += check_source(f"{path}.source", city.source, sources)
+        if city.region not in regions:
+            problems.append(unknown(f"{path}.region", "region", city.region, regions))
+        if city.held_by not in actors:
+            problems.append(unknown(f"{path}.held_by", "actor", city.held_by, actors))
 
     proposals = {p.id for p in scenario.proposals}
     for k, record in enumerate(scenario.bodies):
@@ -144,12 +164,12 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
                         unknown(f"{path}.options[{j}].requires[{m}]", "body", body, bodies)
                     )
             for m, share in enumerate(option.regions):
+                where = f"{path}.options[{j}].regions[{m}]"
                 if share.code not in regions:
-                    problems.append(
-                        unknown(
-                            f"{path}.options[{j}].regions[{m}].code", "region", share.code, regions
-                        )
-                    )
+                    problems.append(unknown(f"{where}.code", "region", share.code, regions))
+                problems += _check_share(where, share, actors, cities)
+        if issue.territory is not None:
+            problems += _check_territory_scale(f"{path}.territory", issue, actors, regions)
 
     salient: set[str] = set()
     pairs: dict[tuple[str, str], int] = {}
@@ -450,4 +470,62 @@ def check_body(
                 problems.append(
                     unknown(f"{path}.votes.{proposal_id}.{member_id}", "member", member_id, members)
                 )
+    return problems
+
+
+def _check_control(path: str, region: Region, actors: set[str], sources: set[str]) -> list[Problem]:
+    """Check a region's control shares: known parties, a total of at most 1, a source."""
+    problems: list[Problem] = []
+    for party in region.control:
+        if party not in actors:
+            problems.append(unknown(f"{path}.control.{party}", "actor", party, actors))
+    total = sum(region.control.values())
+    if total > 1 + 1e-9:
+        msg = (
+            f"control shares of {region.code} add up to {total:g}, above 1. Each is the share "
+            "of the region's area a party administers; together they cannot exceed the whole."
+        )
+        problems.append(Problem(f"{path}.control", msg))
+    if region.control and region.control_source is None:
+        msg = (
+            f"control shares of {region.code} name no source. Add control_source: the id of "
+            "the source of the shares (they are estimates of a date)."
+        )
+        problems.append(Problem(f"{path}.control_source", msg))
+    problems += check_source(f"{path}.control_source", region.control_source, sources)
+    return problems
+
+
+def _check_share(
+    path: str, share: RegionShare, actors: set[str], cities: Mapping[str, City]
+) -> list[Problem]:
+    """Check who administers a share after the deal and the cities it moves."""
+    problems: list[Problem] = []
+    known = actors | {INTERNATIONAL}
+    if share.administered_by is not None and share.administered_by not in known:
+        problems.append(unknown(f"{path}.administered_by", "actor", share.administered_by, known))
+    for n, name in enumerate(share.cities):
+        city = cities.get(name)
+        if city is None:
+            problems.append(unknown(f"{path}.cities[{n}]", "city", name, set(cities)))
+        elif city.region != share.code:
+            msg = (
+                f"city {name!r} is in {city.region}, not in {share.code}. List a city under "
+                "the region it lies in."
+            )
+            problems.append(Problem(f"{path}.cities[{n}]", msg))
+    return problems
+
+
+def _check_territory_scale(
+    path: str, issue: Issue, actors: set[str], regions: set[str]
+) -> list[Problem]:
+    """Check a territorial scale: a known actor and known regions."""
+    assert issue.territory is not None
+    problems: list[Problem] = []
+    if issue.territory.actor not in actors:
+        problems.append(unknown(f"{path}.actor", "actor", issue.territory.actor, actors))
+    for n, code in enumerate(issue.territory.regions):
+        if code not in regions:
+            problems.append(unknown(f"{path}.regions[{n}]", "region", code, regions))
     return problems
