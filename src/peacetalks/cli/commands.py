@@ -35,6 +35,7 @@ from peacetalks.cli.negotiate import negotiate
 from peacetalks.cli.report import report
 from peacetalks.cli.serve import serve
 from peacetalks.cli.sweep import sweep_command
+from peacetalks.cli.territory import territory_command
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError, ScenarioError
 
@@ -294,6 +295,7 @@ app.command(name="ratify")(ratify)
 app.command(name="negotiate")(negotiate)
 app.command(name="serve")(serve)
 app.command(name="report")(report)
+app.command(name="territory")(territory_command)
 
 
 def main() -> None:

@@ -83,7 +83,11 @@ class ActorUncertainty(Record):
 
 
 class Actor(Record):
-    """A party or stakeholder."""
+    """A party or stakeholder.
+
+    ``country`` (ISO 3166-1 alpha-2) marks the actor that is a state's government: it
+    administers the part of that country's regions no one else controls (docs/territory.md).
+    """
 
     id: Id
     name: Name
@@ -91,6 +95,7 @@ class Actor(Record):
     veto: StrictBool = False
     reservation: Unit = 0.0
     groups: tuple[Id, ...] = ()
+    country: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")] | None = None
     source: Id | None = None
     judgement: StrictBool = False
     note: Text | None = None
