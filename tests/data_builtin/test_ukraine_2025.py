@@ -130,3 +130,46 @@ def test_contested_terms_are_quoted() -> None:
     for match in re.finditer(r"denazification", text, flags=re.IGNORECASE):
         before = text[max(0, match.start() - 1) : match.start()]
         assert before in {'"', "'", "“"}, text[match.start() - 60 : match.end() + 20]
+
+
+def test_territory_positions_follow_the_map() -> None:
+    """Check each territorial option's stated position against the map's (within 0.05).
+
+    The scale is placed from data (docs/territory.md); this keeps the numbers in the
+    file and the regions, control shares and cities it states from drifting apart.
+    """
+    from peacetalks.geo.territory import place_scale
+
+    placements = place_scale(load_scenario("ukraine-2025"))
+    assert {p.issue for p in placements} == {"territory"}
+    assert len(placements) == len(load_scenario("ukraine-2025").issue("territory").options)
+    off = [
+        (p.option, p.stated, p.from_map) for p in placements if abs(p.stated - p.from_map) > 0.05
+    ]
+    assert off == []
+
+
+def test_four_oblasts_totals_are_the_region_table_sums() -> None:
+    """Check the four-oblasts option moves exactly the Ukrainian-held rest of each oblast.
+
+    The totals are recomputed from the region table (area and control share) and the
+    named cities, independently of the territory kernel's bookkeeping.
+    """
+    from peacetalks.geo.territory import territory_outcome
+
+    scenario = load_scenario("ukraine-2025")
+    outcome = territory_outcome(scenario, {"territory": "four-oblasts-recognised"})
+    oblasts = ("UA-14", "UA-09", "UA-23", "UA-65")
+    regions = {r.code: r for r in scenario.regions}
+    area = sum(regions[c].area_km2 * (1 - regions[c].control.get("russia", 0.0)) for c in oblasts)
+    assert outcome.area_changing_km2 == pytest.approx(area, rel=1e-9)
+    ukrainian_cities = {
+        c.name for c in scenario.cities if c.held_by == "ukraine" and c.region in oblasts
+    }
+    moved = {name for r in outcome.regions for name in r.cities}
+    assert moved == ukrainian_cities
+    (claimed,) = outcome.claimed
+    assert (claimed.area_after, claimed.population_after) == (
+        pytest.approx(1.0),
+        pytest.approx(1.0),
+    )

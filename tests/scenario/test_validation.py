@@ -64,7 +64,7 @@ CASES = [
         "    veto: true\n    reservation: 0.5",
         "    veto: true\n    reservaton: 0.5",
         "small.yaml, line 18, actors[0].reservaton: unknown key 'reservaton'. Allowed keys "
-        "here: id, name, capability, veto, reservation, groups, source, judgement, note, "
+        "here: id, name, capability, veto, reservation, groups, country, source, judgement, note, "
         "uncertainty. Check the spelling or remove it.",
     ),
     (

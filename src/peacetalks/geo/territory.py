@@ -185,22 +185,31 @@ def _weight(scenario: Scenario) -> float:
 
 def _apply(
     before: dict[str, float], changes: Sequence[RegionShare], weight: float
-) -> dict[str, float]:
-    """Move each change's share to its new administrator, from the others pro rata."""
+) -> tuple[dict[str, float], float]:
+    """Move each change's share to its new administrator, from the others pro rata.
+
+    Returns the shares after the deal and the share of the area that changes hands (a
+    change can move only what others administer: returning a share its receiver already
+    holds moves nothing). A share put to a referendum changes hands in full but counts
+    ``weight`` towards its receiver in the shares.
+    """
     after = dict(before)
+    changing = 0.0
     for change in changes:
         to = change.administered_by
         assert to is not None
-        moved = change.share * (weight if change.status == "referendum" else 1.0)
         others = {p: s for p, s in after.items() if p != to and s > 0}
         held = sum(others.values())
         if held <= 0:
             continue
-        taken = min(moved, held)
+        moved = min(change.share, held)
+        changing += moved
+        taken = moved * (weight if change.status == "referendum" else 1.0)
         for party, share in others.items():
             after[party] = share - taken * share / held
         after[to] = after.get(to, 0.0) + taken
-    return {p: round(s, 12) for p, s in after.items() if round(s, 12) > 0}
+    shares = {p: round(s, 12) for p, s in after.items() if round(s, 12) > 0}
+    return shares, round(min(1.0, changing), 12)
 
 
 def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> TerritoryOutcome:
@@ -241,9 +250,8 @@ def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> Territo
         if rest > 1e-12:
             before[gov] = before.get(gov, 0.0) + rest
         here = changes.get(region.code, [])
-        after = _apply(before, here, weight)
-        share = min(1.0, sum(c.share for c in here))
-        moved_cities = tuple(name for c in here for name in c.cities)
+        after, share = _apply(before, here, weight)
+        moved_cities = tuple(name for c in here for name in c.cities) if share > 0 else ()
         rest_people = region.population - city_people.get(region.code, 0)
         people = rest_people * share + sum(
             c.population for c in scenario.cities if c.name in moved_cities
@@ -258,11 +266,11 @@ def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> Territo
                 population_source=region.source,
                 before={p: round(s, 12) for p, s in before.items()},
                 after=after,
-                status=here[-1].status if here else None,
+                status=here[-1].status if share > 0 else None,
                 share=share,
                 area_changing_km2=region.area_km2 * share,
                 population_changing=people,
-                to=here[-1].administered_by if here else None,
+                to=here[-1].administered_by if share > 0 else None,
                 cities=moved_cities,
             )
         )
