@@ -156,6 +156,10 @@ def territory_command(
         bool,
         typer.Option("--scale", help="Propose each territorial option's position from its map."),
     ] = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Write the map (a self-contained SVG) to this file."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Area and pre-war population that change hands under an option, a proposal or a deal.
@@ -196,10 +200,31 @@ def territory_command(
         )
         return
     outcome = territory_outcome(model, _chosen(model, option, issue, proposal, deal))
+    drawn = None
+    if svg is not None:
+        from peacetalks.geo.territory_map import territory_map
+
+        name = proposal or option or (deal.name if deal is not None else "the line at as_of")
+        drawn = territory_map(model, outcome, name=name)
+        try:
+            svg.write_text(drawn.svg, encoding="utf-8")
+        except OSError as e:
+            msg = f"cannot write the map to {str(svg)!r}: {e.strerror}. Check the folder exists."
+            raise ParameterError(msg, parameter="--svg", value=str(svg)) from None
     if json_output:
-        emit_json(territory_data(model, outcome))
+        data = territory_data(model, outcome)
+        if drawn is not None:
+            data["map"] = {
+                "file": str(svg),
+                "bytes": len(drawn.svg.encode("utf-8")),
+                "title": drawn.title,
+                "summary": drawn.summary,
+            }
+        emit_json(data)
         return
     _print(model, outcome)
+    if drawn is not None:
+        console.print(f"Map written to {svg} ({len(drawn.svg.encode('utf-8')):,} bytes).")
 
 
 def _print(scenario: Scenario, outcome: TerritoryOutcome) -> None:
