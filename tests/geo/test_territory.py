@@ -255,3 +255,14 @@ def test_command_json_and_proposal(tmp_path: Path) -> None:
     bad = CliRunner().invoke(app, ["territory", str(path), "--option", "nope"])
     assert bad.exit_code == 1
     assert "no territorial issue has the option 'nope'" in bad.stderr
+
+
+def test_a_scenario_without_control_shares_is_refused() -> None:
+    """Check that the line must be known: no region with control shares is an error."""
+    data = yaml.safe_load(TEXT)
+    for region in data["regions"]:
+        region.pop("control", None)
+        region.pop("control_source", None)
+    scenario = parse_scenario(yaml.safe_dump(data))
+    with pytest.raises(ParameterError, match=r"scenario 'toy' states no control shares"):
+        territory_outcome(scenario, {})

@@ -229,13 +229,21 @@ def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> Territo
     Raises
     ------
     ParameterError
-        If an option is not one of its issue's, or the scenario has no territorial issue.
+        If an option is not one of its issue's, the scenario has no territorial issue, or
+        none of its regions states control shares.
     """
     issues = territorial_issues(scenario)
     if not issues:
         msg = (
             f"scenario {scenario.id!r} has no territorial issue: no issue has a "
             "'territory' scale or options with 'regions' (docs/territory.md)."
+        )
+        raise ParameterError(msg, parameter="scenario", value=scenario.id)
+    if not any(region.control for region in scenario.regions):
+        msg = (
+            f"scenario {scenario.id!r} states no control shares (regions[].control), so the "
+            "line at as_of is unknown and what an option changes cannot be measured. Add "
+            "each region's control and control_source (docs/territory.md)."
         )
         raise ParameterError(msg, parameter="scenario", value=scenario.id)
     chosen = {i.id: options.get(i.id, i.default or i.options[0].id) for i in issues}
