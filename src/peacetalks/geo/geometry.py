@@ -152,22 +152,29 @@ def _region(code: object, value: object, problems: list[Problem]) -> RegionShape
     before = len(problems)
     if not isinstance(code, str) or not _CODE.match(code):
         problems.append(
-            Problem(where, f"a region key must be an ISO 3166-2 code like 'UA-14'. Got {code!r}.")
+            Problem(
+                where,
+                f"a region key must be an ISO 3166-2 code like 'UA-14'. Got {code!r} instead.",
+            )
         )
     if not isinstance(value, dict):
         problems.append(
-            Problem(where, f"expected an object with name, country and polygons. Got {value!r}.")
+            Problem(
+                where, f"expected an object with name, country and polygons. Got {value!r} instead."
+            )
         )
         return None
     name, country, polygons = value.get("name"), value.get("country"), value.get("polygons")
     if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(f"{where}.name", f"expected a non-empty string. Got {name!r}."))
+        problems.append(
+            Problem(f"{where}.name", f"expected a non-empty string. Got {name!r} instead.")
+        )
         name = None
     if not isinstance(country, str) or not _COUNTRY.match(country):
         problems.append(
             Problem(
                 f"{where}.country",
-                f"expected an ISO 3166-1 alpha-2 code like 'UA'. Got {country!r}.",
+                f"expected an ISO 3166-1 alpha-2 code like 'UA'. Got {country!r} instead.",
             )
         )
         country = None
@@ -175,7 +182,8 @@ def _region(code: object, value: object, problems: list[Problem]) -> RegionShape
         problems.append(
             Problem(
                 f"{where}.polygons",
-                f"expected a non-empty list of polygons (lists of rings). Got {polygons!r}.",
+                "expected a non-empty list of polygons (lists of rings). "
+                f"Got {polygons!r} instead.",
             )
         )
         return None

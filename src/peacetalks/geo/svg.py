@@ -330,7 +330,8 @@ def render_map(
         raise ParameterError(msg, parameter="areas", value=())
 
     map_width = width - 2 * _MARGIN
-    map_top = _MARGIN + _TITLE_SIZE + 10
+    title_lines = textwrap.wrap(title, max(10, int(map_width / (_TITLE_SIZE * 0.6))))
+    map_top = _MARGIN + len(title_lines) * (_TITLE_SIZE + 4) + 6
     frame, map_height = _fit([*drawn, *around], _MARGIN, map_top, map_width)
     p = id_prefix
     hatch_ids = {entry.key: f"{p}-hatch-{i}" for i, entry in enumerate(legend)}
@@ -453,7 +454,7 @@ def render_map(
             defs.append(
                 f'<pattern id="{hatch_ids[entry.key]}" patternUnits="userSpaceOnUse" width="6" '
                 f'height="6" patternTransform="rotate({angle})">'
-                f'<rect width="2.5" height="6" fill="{entry.colour}"/></pattern>'
+                f'<rect width="2" height="6" fill="{entry.colour}"/></pattern>'
             )
     defs.append("</defs>")
 
@@ -464,8 +465,15 @@ def render_map(
         f'<title id="{p}-title">{escape(title)}</title>'
         f'<desc id="{p}-desc">{escape(description)}</desc>'
     )
-    heading = _text(
-        _MARGIN, _MARGIN + _TITLE_SIZE, title, font_size=f"{_TITLE_SIZE:g}", font_weight="bold"
-    )
-    parts = [head, *defs, heading, *body, *legend_svg, *caption_svg, "</svg>"]
+    heading = [
+        _text(
+            _MARGIN,
+            _MARGIN + _TITLE_SIZE + i * (_TITLE_SIZE + 4),
+            line,
+            font_size=f"{_TITLE_SIZE:g}",
+            font_weight="bold",
+        )
+        for i, line in enumerate(title_lines)
+    ]
+    parts = [head, *defs, *heading, *body, *legend_svg, *caption_svg, "</svg>"]
     return "\n".join(parts) + "\n"
