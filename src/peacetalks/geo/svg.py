@@ -426,7 +426,7 @@ def render_map(
         _text(
             _MARGIN,
             y + _SWATCH - 2,
-            f"Total: {len(areas)} regions, {grand:,.0f} km²",
+            f"Total: {len(areas)} region{'' if len(areas) == 1 else 's'}, {grand:,.0f} km²",
             font_size=f"{_TEXT_SIZE:g}",
             font_weight="bold",
         )
