@@ -100,7 +100,13 @@ def test_hatch_only_where_a_minor_part_reaches_two_percent() -> None:
     # (0.4% Ukrainian), Sumy (1%), Dnipropetrovsk (0.6%) and Kursk (0.1%) are not hatched.
     assert hatched == {"UA-14", "UA-23", "UA-65", "UA-63"}
     patterns = {p.get("id") for p in root.iter(f"{NS}pattern")}
-    assert patterns == {"map-hatch-0", "map-hatch-1"}  # Ukraine over Russia, and reverse
+    # Ukrainian 22% of Donetsk is light, 25% of Zaporizhzhia and 28% of Kherson dense;
+    # Russian 4.7% of Kharkiv light.
+    assert patterns == {"map-hatch-0-light", "map-hatch-0", "map-hatch-1-light"}
+    texts = {t.text for t in root.iter(f"{NS}text")}
+    assert "Hatched: 2% to under 25% of the region administered by Ukraine" in texts
+    assert "Hatched: 25% or more of the region administered by Ukraine" in texts
+    assert "Hatched: 2% to under 25% of the region administered by Russia" in texts
 
 
 def _toy(
@@ -116,13 +122,19 @@ def _toy(
         ((("ukraine", 1.0),), 0),
         ((("ukraine", 0.99), ("russia", 0.01)), 0),
         ((("ukraine", 0.98), ("russia", 0.02)), 1),
+        ((("ukraine", 0.76), ("russia", 0.24)), 1),
         ((("ukraine", 0.5), ("russia", 0.5)), 1),
     ],
 )
 def test_hatch_threshold(parts: tuple[tuple[str, float], ...], hatches: int) -> None:
-    """Check the 2% threshold, and that a tie fills with the first part."""
+    """Check the 2% threshold, light under 25%, and that a tie fills with the first part."""
     root = _parse(_toy(parts))
-    assert len(list(root.iter(f"{NS}pattern"))) == hatches
+    patterns = list(root.iter(f"{NS}pattern"))
+    assert len(patterns) == hatches
+    if patterns:
+        light = parts[1][1] < 0.25
+        assert patterns[0].get("id") == "map-hatch-1" + ("-light" if light else "")
+        assert patterns[0][0].get("width") == ("1" if light else "2.5")
     assert len([p for p in root.iter(f"{NS}path") if p.get("class") == "hatch"]) == hatches
     fill = next(p for p in root.iter(f"{NS}path") if p.get("class") is None).get("fill")
     assert fill == "#4a7fb5"
@@ -134,7 +146,7 @@ def test_legend_shows_totals_and_the_caption_credits_the_outlines() -> None:
     texts = [t.text or "" for t in root.iter(f"{NS}text")]
     assert "Russia: 19,888 km² (75.0%)" in texts  # 0.75 x 26,517 km2
     assert "Ukraine: 6,629 km² (25.0%)" in texts
-    assert "Hatched: 2% or more of the region administered by Ukraine" in texts
+    assert "Hatched: 25% or more of the region administered by Ukraine" in texts
     assert "Total: 1 region, 26,517 km²" in texts
     assert TEXTS["caption"] in texts
     # Without an official area the outline's own (26,527 km2) is counted.

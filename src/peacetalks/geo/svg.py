@@ -21,6 +21,7 @@ from peacetalks.geo.geometry import RegionShape, load_geometry, region_shape
 
 __all__ = [
     "CONTEXT_COLOUR",
+    "HATCH_DENSE_SHARE",
     "HATCH_MIN_SHARE",
     "LegendEntry",
     "MapArea",
@@ -30,6 +31,8 @@ __all__ = [
 
 #: Smallest share of a region drawn as a hatch over the colour of its largest part.
 HATCH_MIN_SHARE = 0.02
+#: Share from which a part's hatch is dense (wide stripes) rather than light.
+HATCH_DENSE_SHARE = 0.25
 #: Fill of the regions drawn for context only (not in ``areas``).
 CONTEXT_COLOUR = "#d9d9d9"
 
@@ -199,6 +202,17 @@ def _path(shape: RegionShape, frame: _Frame) -> str:
     return "".join(commands)
 
 
+def _hatch_id(hatch_ids: Mapping[str, str], hatch: tuple[str, bool]) -> str:
+    key, dense = hatch
+    return hatch_ids[key] if dense else f"{hatch_ids[key]}-light"
+
+
+def _span(low: float, high: float) -> str:
+    if high >= 1:
+        return f"{low * 100:.0f}% or more"
+    return f"{low * 100:.0f}% to under {high * 100:.0f}%"
+
+
 def _percent(share: float) -> str:
     if 0 < share < 0.005:
         return "<1%"
@@ -335,7 +349,9 @@ def render_map(
     frame, map_height = _fit([*drawn, *around], _MARGIN, map_top, map_width)
     p = id_prefix
     hatch_ids = {entry.key: f"{p}-hatch-{i}" for i, entry in enumerate(legend)}
-    used_hatches: list[str] = []
+    # (key, dense) in order of first use; a light hatch keeps a small part from looking
+    # as large as the fill it is drawn over.
+    used_hatches: list[tuple[str, bool]] = []
 
     body: list[str] = ['<g class="regions" stroke="#ffffff" stroke-width="0.6">']
     for shape in around:
@@ -359,10 +375,11 @@ def render_map(
         layers = [f'<path d="{d}" fill="{entries[ranked[0][0]].colour}" fill-rule="evenodd"/>']
         for key, share in ranked[1:]:
             if share >= HATCH_MIN_SHARE:
-                if key not in used_hatches:
-                    used_hatches.append(key)
+                hatch = (key, share >= HATCH_DENSE_SHARE)
+                if hatch not in used_hatches:
+                    used_hatches.append(hatch)
                 layers.append(
-                    f'<path class="hatch" d="{d}" fill="url(#{hatch_ids[key]})" '
+                    f'<path class="hatch" d="{d}" fill="url(#{_hatch_id(hatch_ids, hatch)})" '
                     'fill-rule="evenodd" stroke="none"/>'
                 )
         body.append(
@@ -404,12 +421,13 @@ def render_map(
                 f"{entry.label}: {totals[entry.key]:,.0f} km² ({share * 100:.1f}%)",
             )
         )
-    for key in used_hatches:
-        phrase = share_phrase.format(label=entries[key].label)
+    for hatch in sorted(used_hatches, key=lambda h: (list(entries).index(h[0]), not h[1])):
+        phrase = share_phrase.format(label=entries[hatch[0]].label)
+        low, high = (HATCH_DENSE_SHARE, 1) if hatch[1] else (HATCH_MIN_SHARE, HATCH_DENSE_SHARE)
         rows.append(
             (
-                f'fill="url(#{hatch_ids[key]})"',
-                f"Hatched: {HATCH_MIN_SHARE * 100:.0f}% or more of the region {phrase}",
+                f'fill="url(#{_hatch_id(hatch_ids, hatch)})"',
+                f"Hatched: {_span(low, high)} of the region {phrase}",
             )
         )
     if around:
@@ -449,13 +467,16 @@ def render_map(
 
     defs = ["<defs>"]
     for i, entry in enumerate(legend):
-        if entry.key in used_hatches:
-            angle = 45 if i % 2 == 0 else -45
-            defs.append(
-                f'<pattern id="{hatch_ids[entry.key]}" patternUnits="userSpaceOnUse" width="6" '
-                f'height="6" patternTransform="rotate({angle})">'
-                f'<rect width="2" height="6" fill="{entry.colour}"/></pattern>'
-            )
+        for dense in (True, False):
+            if (entry.key, dense) in used_hatches:
+                angle = 45 if i % 2 == 0 else -45
+                defs.append(
+                    f'<pattern id="{_hatch_id(hatch_ids, (entry.key, dense))}" '
+                    'patternUnits="userSpaceOnUse" width="6" height="6" '
+                    f'patternTransform="rotate({angle})">'
+                    f'<rect width="{2.5 if dense else 1}" height="6" fill="{entry.colour}"/>'
+                    "</pattern>"
+                )
     defs.append("</defs>")
 
     head = (
