@@ -36,6 +36,7 @@ from peacetalks.briefing.robustness import (
 )
 from peacetalks.briefing.signature import signature
 from peacetalks.errors import FrontTooLargeError, ParameterError
+from peacetalks.geo.territory import territorial_issues
 from peacetalks.report.charts import (
     RULE_LABELS,
     default_pair,
@@ -216,6 +217,65 @@ def _proposals(
     return entries
 
 
+def _territory(scenario: Scenario) -> dict[str, Any]:
+    """Return the map of the line and the regions each territorial proposal moves.
+
+    One map (about 65 KB) keeps the file small: the line at ``as_of`` (every territorial
+    issue at its default option); the table gives, for each proposal that names a
+    territorial option, the regions that change hands with their area and pre-war people.
+    """
+    from peacetalks.geo.territory import territory_outcome
+    from peacetalks.geo.territory_map import territory_map
+
+    issues = {i.id for i in territorial_issues(scenario)}
+    line = territory_map(
+        scenario,
+        territory_outcome(scenario, {}),
+        name=f"the line of {scenario.as_of.isoformat()}",
+        id_prefix="territory-line",
+    )
+    names = {a.id: a.name for a in scenario.actors}
+    labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
+    proposals = []
+    for proposal in scenario.proposals:
+        terms = {i: o for i, o in proposal.deal.items() if i in issues}
+        if not terms:
+            continue
+        outcome = territory_outcome(scenario, terms)
+        proposals.append(
+            {
+                "id": proposal.id,
+                "title": proposal.title,
+                "options": [labels[i][o] for i, o in terms.items()],
+                "area_km2": outcome.area_changing_km2,
+                "population": outcome.population_changing,
+                "regions": [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "share": r.share,
+                        "area_km2": r.area_changing_km2,
+                        "population": r.population_changing,
+                        "to": names.get(r.to or "", r.to or ""),
+                        "referendum": r.status == "referendum",
+                        "cities": list(r.cities),
+                    }
+                    for r in outcome.regions
+                    if r.changes_hands
+                ],
+            }
+        )
+    # Inline in HTML the SVG element needs no namespace declaration (the parser gives it
+    # one), and the file then holds no address but the sources' links.
+    svg = line.svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
+    return {
+        "svg": Markup(svg),  # our own SVG: every scenario text in it is escaped
+        "title": line.title,
+        "summary": line.summary,
+        "proposals": proposals,
+    }
+
+
 def _deal_space(
     scenario: Scenario, compiled: CompiledScenario, seed: int
 ) -> tuple[dict[str, Any], ParetoFront | None]:
@@ -314,6 +374,10 @@ def build_briefing(
     compiled = compile_scenario(scenario)
     kinds: dict[str, str] = {s.id: s.kind for s in scenario.sources}
     proposals = _proposals(scenario, compiled, kinds, seed)
+    territory = None
+    if territorial_issues(scenario):
+        step("drawing the territory")
+        territory = _territory(scenario)
     step("computing the deal space")
     space, front = _deal_space(scenario, compiled, seed)
     charts: list[Chart] = []
@@ -363,6 +427,7 @@ def build_briefing(
         "option_labels": {i.id: {o.id: o.label for o in i.options} for i in scenario.issues},
         "veto_names": [a.name for a in scenario.actors if a.veto],
         "proposals": proposals,
+        "territory": territory,
         "space": space,
         "pareto_chart": pareto_chart,
         "forecast_chart": forecast_chart,

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends
 
 from peacetalks import __version__
 from peacetalks.web import security as _security
-from peacetalks.web.api import analyses, auth, events, scenarios, users
+from peacetalks.web.api import analyses, auth, events, scenarios, territory, users
 
 __all__ = ["health", "router"]
 
@@ -30,5 +30,6 @@ def health() -> dict[str, Any]:
 router.include_router(auth.router)
 router.include_router(users.router)
 router.include_router(scenarios.router)
+router.include_router(territory.router)
 router.include_router(analyses.router)
 router.include_router(events.router)

@@ -8,6 +8,7 @@ its options are picked.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from fastapi.responses import Response
 
 from peacetalks.briefing import Assessment, assess_deal, assess_proposal
 from peacetalks.errors import NotFoundError, ScenarioError
+from peacetalks.geo.territory_map import TerritoryMap
 from peacetalks.scenario import Scenario
 from peacetalks.storage.accounts import User
 from peacetalks.web.pages._access import (
@@ -30,6 +32,7 @@ from peacetalks.web.pages._access import (
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
 from peacetalks.web.pages.evaluation import EVALUATE_PATH
 from peacetalks.web.security import current_user
+from peacetalks.web.territory import deal_map, has_territory
 
 __all__ = [
     "DEAL_FIELD_PREFIX",
@@ -39,6 +42,7 @@ __all__ = [
     "open_scenario",
     "proposal_assessments",
     "router",
+    "territory_map_of",
 ]
 
 router = APIRouter()
@@ -70,6 +74,22 @@ def proposal_assessments(entry: LoadedScenario) -> tuple[Assessment, ...]:
     return tuple(
         assess_proposal(entry.scenario, p.id, compiled=compiled) for p in entry.scenario.proposals
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_map(
+    entry: LoadedScenario, deal: tuple[tuple[str, str], ...], id_prefix: str
+) -> TerritoryMap:
+    return deal_map(entry.scenario, dict(deal), id_prefix=id_prefix)[1]
+
+
+def territory_map_of(
+    entry: LoadedScenario, deal: Mapping[str, str], id_prefix: str
+) -> TerritoryMap | None:
+    """Return the map of a deal (cached per version), or None without a territorial issue."""
+    if not has_territory(entry.scenario):
+        return None
+    return _cached_map(entry, tuple(sorted(deal.items())), id_prefix)
 
 
 def deal_from_query(scenario: Scenario, query: Mapping[str, str]) -> tuple[dict[str, str], str]:
@@ -146,6 +166,7 @@ def scenario_page(request: Request, scenario_id: str, user: CurrentUser) -> Resp
         sources=_sources(scenario),
         saved=request.query_params.get("saved", "")[:12],
         assessments=proposal_assessments(entry),
+        territory=territory_map_of(entry, {}, "line-map"),
     )
 
 
@@ -180,4 +201,11 @@ def deal_builder(request: Request, scenario_id: str, user: CurrentUser) -> Respo
         field_prefix=DEAL_FIELD_PREFIX,
         evaluate_url=EVALUATE_URL.format(scenario_id=entry.id),
         labels=deal_labels(scenario),
+        territory=territory_map_of(entry, assessment.deal, "deal-map"),
+        territory_url=f"/api/scenarios/{entry.id}/territory",
+        deal_json=json.dumps(
+            {i.id: assessment.deal[i.id] for i in scenario.issues},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
     )

@@ -1,5 +1,6 @@
 // Deal builder: evaluate the deal through the JSON API whenever an option is picked,
-// and rebuild the verdict (the same structure as templates/_verdict.html).
+// and rebuild the verdict (the same structure as templates/_verdict.html); redraw the
+// territory map (#territory-map) from GET /api/scenarios/{id}/territory.
 "use strict";
 
 (function () {
@@ -14,6 +15,7 @@
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const selects = Array.from(form.querySelectorAll("select[data-issue]"));
   let latest = 0;
+  let latestMap = 0;
 
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
@@ -169,8 +171,64 @@
     verdict.removeAttribute("aria-busy");
   }
 
+  // The map's SVG comes from our own server; it is parsed as SVG (no HTML parsing, no
+  // scripts) and imported into the page in place of the old one.
+  function showMap(figure, map) {
+    const parsed = new DOMParser().parseFromString(map.svg, "image/svg+xml");
+    const root = parsed.documentElement;
+    if (parsed.getElementsByTagName("parsererror").length || root.localName !== "svg") {
+      throw new Error("the map is not valid SVG.");
+    }
+    const frame = figure.querySelector(".map-frame");
+    frame.replaceChildren(document.importNode(root, true));
+    figure.querySelector("figcaption").textContent = map.summary;
+  }
+
+  async function redrawMap(deal) {
+    const figure = document.getElementById("territory-map");
+    if (!figure) {
+      return;
+    }
+    const ticket = ++latestMap;
+    figure.dataset.state = "loading";
+    figure.setAttribute("aria-busy", "true");
+    const query = new URLSearchParams();
+    for (const [issue, option] of Object.entries(deal)) {
+      query.set(prefix + issue, option);
+    }
+    let state = "error";
+    try {
+      const response = await fetch(figure.dataset.url + "?" + query.toString(), {
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin",
+      });
+      const data = await response.json().catch(() => null);
+      if (ticket !== latestMap) {
+        return;
+      }
+      if (response.ok && data && data.map) {
+        showMap(figure, data.map);
+        state = "ready";
+      } else {
+        const detail = data && data.error && data.error.message;
+        figure.querySelector("figcaption").textContent = "The map could not be drawn: " +
+          (typeof detail === "string" ? detail : "the server answered " + response.status + ".");
+      }
+    } catch (error) {
+      if (ticket !== latestMap) {
+        return;
+      }
+      figure.querySelector("figcaption").textContent = "The map could not be drawn: " +
+        (error instanceof Error && error.message ? error.message : "the server could not be reached.");
+    }
+    figure.dataset.deal = JSON.stringify(deal);
+    figure.dataset.state = state;
+    figure.removeAttribute("aria-busy");
+  }
+
   for (const select of selects) {
     select.addEventListener("change", evaluate);
+    select.addEventListener("change", () => redrawMap(currentDeal()));
   }
   // The verdict updates on its own; the button stays for browsers without scripts.
   const button = form.querySelector(".evaluate-button");
