@@ -16,6 +16,8 @@ from fastapi import FastAPI
 
 from peacetalks.briefing import assess_deal
 from peacetalks.errors import ScenarioError
+from peacetalks.geo.territory import territory_outcome
+from peacetalks.geo.territory_map import territory_map
 from peacetalks.scenario import load_scenario, parse_scenario
 from peacetalks.storage import Store
 from peacetalks.web.pages._access import load_visible
@@ -383,3 +385,40 @@ def test_editor_shows_lint_findings_beside_a_valid_scenario(ann: TestClient) -> 
         assert f'data-code="{problem.code}"' in page
         assert problem.message in page
     assert "nothing was saved" not in page
+
+
+def _figure(page: str, figure_id: str) -> str:
+    return page.split(f'<figure id="{figure_id}"', 1)[1].split("</figure>", 1)[0]
+
+
+def test_scenario_and_deal_pages_show_the_territory_map(
+    anonymous: TestClient, bob: TestClient
+) -> None:
+    """Check the map at the line and the deal's map: an SVG with a title, and its caption."""
+    scenario = load_scenario(SCENARIO)
+    line = territory_map(scenario, territory_outcome(scenario, {}))
+    figure = _figure(anonymous.get(f"/scenarios/{SCENARIO}").text, "line-map")
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in figure
+    assert 'role="img" aria-labelledby="line-map-title line-map-desc"' in figure
+    assert f'<title id="line-map-title">{html.escape(line.title, quote=False)}</title>' in figure
+    assert f">{html.escape(line.summary)}</figcaption>" in figure
+
+    deal = dict(scenario.proposal("roberts-2025").deal)
+    page = anonymous.get(f"/scenarios/{SCENARIO}/deal", params={"proposal": "roberts-2025"}).text
+    figure = _figure(page, "territory-map")
+    drawn = territory_map(scenario, territory_outcome(scenario, deal))
+    assert f'data-url="/api/scenarios/{SCENARIO}/territory"' in figure
+    assert 'data-state="ready"' in figure
+    found = re.search(r'data-deal="([^"]*)"', figure)
+    assert found is not None
+    shown = json.loads(html.unescape(found.group(1)))
+    assert shown == {i.id: deal.get(i.id, i.default) for i in scenario.issues}
+    assert list(shown) == [i.id for i in scenario.issues]
+    assert 'aria-labelledby="deal-map-title deal-map-desc"' in figure
+    assert f'<title id="deal-map-title">{html.escape(drawn.title, quote=False)}</title>' in figure
+    assert f">{html.escape(drawn.summary)}</figcaption>" in figure
+    assert 'aria-describedby="territory-map-caption"' in figure
+    # A scenario without a territorial issue has no map.
+    for path in (f"/scenarios/{PRIVATE_ID}", f"/scenarios/{PRIVATE_ID}/deal"):
+        assert "territory-map" not in bob.get(path).text
+        assert 'id="line-map"' not in bob.get(path).text
