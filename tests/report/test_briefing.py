@@ -23,6 +23,7 @@ SECTIONS = (
     "issues",
     "positions",
     "proposals",
+    "territory",
     "deal-space",
     "forecast",
     "ratification",
@@ -272,3 +273,41 @@ def test_assets_path_holds_the_shared_assets() -> None:
         "vendor/LICENSE",
     ):
         assert (folder / name).is_file(), name
+
+
+def test_territory_section_has_the_map_and_the_regions_that_change_hands(
+    ukraine: Scenario, ukraine_briefing: Briefing, small: Scenario
+) -> None:
+    """Check the map at the line (titled, described) and the table of each proposal's regions."""
+    from peacetalks.geo.territory import territorial_issues, territory_outcome
+    from peacetalks.geo.territory_map import territory_map
+
+    section = ukraine_briefing.html.split('<section aria-labelledby="territory"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    line = territory_map(
+        ukraine,
+        territory_outcome(ukraine, {}),
+        name=f"the line of {ukraine.as_of.isoformat()}",
+        id_prefix="territory-line",
+    )
+    assert section.count("<svg ") == 1
+    assert line.svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1) in section
+    assert 'role="img" aria-labelledby="territory-line-title territory-line-desc"' in section
+    assert f"<p>{line.summary}</p></figcaption>" in section
+    table = section.split('<table id="territory-changes">', 1)[1].split("</table>", 1)[0]
+    issues = {i.id for i in territorial_issues(ukraine)}
+    territorial = [p for p in ukraine.proposals if issues & set(p.deal)]
+    assert re.findall(r'<tbody data-proposal="([^"]+)">', table) == [p.id for p in territorial]
+    body = table.split('<tbody data-proposal="ukraine-peace-formula">', 1)[1].split("</tbody>")[0]
+    terms = {i: o for i, o in ukraine.proposal("ukraine-peace-formula").deal.items() if i in issues}
+    outcome = territory_outcome(ukraine, terms)
+    moved = [r for r in outcome.regions if r.changes_hands]
+    assert moved
+    for region in moved:
+        assert f"<td>{region.name} <code>{region.code}</code></td>" in body
+        assert f'<td class="num">{region.area_changing_km2:,.0f}</td>' in body
+        assert f'<td class="num">{region.population_changing:,.0f}</td>' in body
+    assert f'<td class="num">{outcome.area_changing_km2:,.0f}</td>' in body
+    assert "nothing changes hands" in table.split('data-proposal="european-counter-proposal"')[1]
+    # A scenario without a territorial issue has no such section.
+    assert 'id="territory"' not in render_briefing(small, runs=10)

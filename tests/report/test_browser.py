@@ -79,6 +79,30 @@ def test_report_draws_every_chart_offline(
     context.close()
 
 
+def test_report_territory_map_renders_offline(
+    browser: Browser, ukraine_report: Path, artifacts: Path
+) -> None:
+    """Check that the report's territory map is an SVG image with a size, drawn offline."""
+    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    problems, requests = _watch(page)
+    page.goto(ukraine_report.as_uri())
+    section = page.locator("section[aria-labelledby='territory']")
+    svg = section.locator("svg[role=img]")
+    assert svg.count() == 1
+    box = svg.bounding_box()
+    assert box is not None
+    assert box["width"] > 0
+    assert box["height"] > 0
+    assert svg.evaluate("e => e instanceof SVGSVGElement")
+    assert svg.locator("title").first.text_content() == section.locator("h3").first.text_content()
+    assert section.locator("#territory-changes tbody").count() > 0
+    assert problems == []
+    assert requests == []
+    section.locator("figure").screenshot(path=str(artifacts / "report-territory-map.png"))
+    context.close()
+
+
 def test_small_report_draws_in_a_narrow_window(
     browser: Browser, small: Scenario, tmp_path: Path, artifacts: Path
 ) -> None:

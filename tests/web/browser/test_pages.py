@@ -442,3 +442,36 @@ def test_every_page_has_landmarks_labels_contrast_and_a_csp(watched: Watched) ->
         )
         assert unlabelled == [], path
         assert low_contrast(page) == [], path
+
+
+def test_deal_builder_redraws_the_territory_map(watched: Watched, artifacts: Path) -> None:
+    """Check that the map is drawn, titled and captioned, and follows a territory pick."""
+    page = watched.page
+    page.goto(f"/scenarios/{SCENARIO}/deal")
+    figure = page.locator("#territory-map")
+    svg = figure.locator(".map-frame > svg")
+    expect(svg).to_have_count(1)
+    assert svg.evaluate("e => e.getBoundingClientRect().width") > 0
+    before_title = svg.locator("title").first.text_content()
+    before_caption = figure.locator("figcaption").inner_text()
+    assert before_title
+    assert before_caption.startswith("Under this deal 0 km2")
+
+    page.locator("select[data-issue='territory']").select_option("four-oblasts-recognised")
+    deal = _shown_deal(page)
+    page.wait_for_selector(
+        f"#territory-map[data-state=ready][data-deal='{json.dumps(deal, separators=(',', ':'))}']"
+    )
+    expect(svg).to_have_count(1)
+    assert svg.evaluate("e => e instanceof SVGSVGElement && e.getBoundingClientRect().width") > 0
+    assert 'role="img"' in figure.inner_html()
+    title = svg.locator("title").first.text_content()
+    caption = figure.locator("figcaption").inner_text()
+    assert title != before_title
+    assert title is not None
+    assert title.startswith("Ukrainian withdrawal from the whole of Donetsk")
+    assert caption != before_caption
+    assert caption == svg.locator("desc").first.text_content()
+    assert svg.get_attribute("aria-labelledby") == "territory-title territory-desc"
+    figure.scroll_into_view_if_needed()
+    figure.screenshot(path=artifacts / "deal-builder-territory-map.png")
