@@ -95,7 +95,9 @@ def test_report_territory_map_renders_offline(
     assert box["width"] > 0
     assert box["height"] > 0
     assert svg.evaluate("e => e instanceof SVGSVGElement")
-    assert svg.locator("title").first.text_content() == section.locator("h3").first.text_content()
+    name = svg.locator("title").first.text_content()
+    assert name == "Who administers what under the line of 2026-01-06"
+    assert section.locator("figure").get_attribute("aria-labelledby") == "territory-line-title"
     assert section.locator("#territory-changes tbody").count() > 0
     assert problems == []
     assert requests == []
