@@ -50,7 +50,6 @@ __all__ = [
     "Source",
     "Term",
     "TerritoryScale",
-    "TerritoryStatus",
 ]
 
 
