@@ -266,3 +266,19 @@ def test_a_scenario_without_control_shares_is_refused() -> None:
     scenario = parse_scenario(yaml.safe_dump(data))
     with pytest.raises(ParameterError, match=r"scenario 'toy' states no control shares"):
         territory_outcome(scenario, {})
+
+
+def test_command_reads_a_deal_file(tmp_path: Path) -> None:
+    """Check `territory FILE --deal DEAL` applies the deal's territorial option."""
+    path = tmp_path / "toy.yaml"
+    path.write_text(TEXT, encoding="utf-8")
+    deal = tmp_path / "deal.yaml"
+    deal.write_text("land: vote\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["territory", str(path), "--deal", str(deal), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["options"] == {"land": "vote"}
+    assert data["totals"]["claimed"][0]["position_from_map"] == 15.0
+    both = CliRunner().invoke(app, ["territory", str(path), "--deal", str(deal), "-p", "p"])
+    assert both.exit_code == 1
+    assert "Give at most one of --option, --proposal or --deal" in both.stderr
