@@ -116,61 +116,25 @@ def test_unknown_option_is_named_with_the_known_ones() -> None:
         territory_outcome(_toy(), {"land": "nope"})
 
 
+def _regions(**first: object) -> list[dict[str, object]]:
+    """Return the toy's two regions with the first one's control fields replaced."""
+    regions: list[dict[str, object]] = yaml.safe_load(TEXT)["regions"]
+    regions[0].pop("control", None)
+    regions[0].pop("control_source", None)
+    regions[0].update(first)
+    return regions
+
+
 @pytest.mark.parametrize(
     ("edit", "field", "message"),
     [
         (
-            {
-                "regions": [
-                    {
-                        "code": "XA-1",
-                        "name": "One",
-                        "country": "XA",
-                        "area_km2": 100,
-                        "population": 1000,
-                        "population_date": "2022",
-                        "source": "s1",
-                        "control": {"b": 0.7, "xa": 0.4},
-                        "control_source": "s1",
-                    },
-                    {
-                        "code": "XA-2",
-                        "name": "Two",
-                        "country": "XA",
-                        "area_km2": 300,
-                        "population": 3000,
-                        "population_date": "2022",
-                        "source": "s1",
-                    },
-                ]
-            },
+            {"regions": _regions(control={"b": 0.7, "xa": 0.4}, control_source="s1")},
             "regions[0].control",
             "control shares of XA-1 add up to 1.1, above 1",
         ),
         (
-            {
-                "regions": [
-                    {
-                        "code": "XA-1",
-                        "name": "One",
-                        "country": "XA",
-                        "area_km2": 100,
-                        "population": 1000,
-                        "population_date": "2022",
-                        "source": "s1",
-                        "control": {"b": 0.5},
-                    },
-                    {
-                        "code": "XA-2",
-                        "name": "Two",
-                        "country": "XA",
-                        "area_km2": 300,
-                        "population": 3000,
-                        "population_date": "2022",
-                        "source": "s1",
-                    },
-                ]
-            },
+            {"regions": _regions(control={"b": 0.5})},
             "regions[0].control_source",
             "control shares of XA-1 name no source",
         ),

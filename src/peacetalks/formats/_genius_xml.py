@@ -64,6 +64,23 @@ class _LineTracker:
         return self.builder.close()
 
 
+def tracked_parser(
+    path: Path, hint: str, *, limit: int | None = None
+) -> tuple[bytes, _LineTracker, DefusedXMLParser]:
+    """Return a file's bytes, bounded in size, and a safe parser recording element lines.
+
+    ``limit`` defaults to :data:`MAX_FILE_BYTES` as set when called. ``hint`` is the
+    advice given when the file is too large. The caller feeds the bytes and turns the
+    parser's refusals into its own messages.
+    """
+    bound = MAX_FILE_BYTES if limit is None else limit
+    data = read_bounded(path, limit=bound, label=path.name, hint=hint)
+    tracker = _LineTracker()
+    parser = DefusedXMLParser(target=tracker)
+    tracker.expat = parser.parser
+    return data, tracker, parser
+
+
 def _fail(label: str, message: str, line: int | None = None) -> ScenarioError:
     return ScenarioError([Problem("", message, line)], label)
 
@@ -72,10 +89,7 @@ def _read_xml(path: Path) -> _Xml:
     """Parse one file safely, refusing large files, entities and external references."""
     label = path.name
     hint = "GENIUS domains are a few kilobytes: check that this is the right file."
-    data = read_bounded(path, limit=MAX_FILE_BYTES, label=label, hint=hint)
-    tracker = _LineTracker()
-    parser = DefusedXMLParser(target=tracker)
-    tracker.expat = parser.parser
+    data, tracker, parser = tracked_parser(path, hint)
     try:
         parser.feed(data)
         root = parser.close()

@@ -43,11 +43,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
 
 from peacetalks.errors import Problem, ScenarioError
-from peacetalks.formats._genius_xml import _LineTracker
-from peacetalks.scenario._files import read_bounded
+from peacetalks.formats._genius_xml import tracked_parser
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["MODEL_PARAMETERS", "SmpXml", "is_smp_xml", "read_smp_xml"]
@@ -209,10 +207,7 @@ class _Reader:
 def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
     label = path.name
     hint = "KTAB SMP files are a few kilobytes: check that this is the right file."
-    data = read_bounded(path, limit=MAX_FILE_BYTES, label=label, hint=hint)
-    tracker = _LineTracker()
-    parser = DefusedXMLParser(target=tracker)
-    tracker.expat = parser.parser
+    data, tracker, parser = tracked_parser(path, hint, limit=MAX_FILE_BYTES)
     try:
         parser.feed(data)
         root: ET.Element = parser.close()
