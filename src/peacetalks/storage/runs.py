@@ -92,24 +92,35 @@ class AnalysisRuns(StoreBase):
                 )
                 raise ParameterError(msg, parameter=name, value=stamp)
         duration = None if finished_at is None else (finished_at - started_at).total_seconds()
+        return self._insert_run(
+            where,
+            scenario_id,
+            scenario_version,
+            kind=kind,
+            inputs=inputs,
+            parameters=parameters,
+            seed=seed,
+            results=results,
+            status=status,
+            error=error,
+            started_at=started_at,
+            finished_at=finished_at,
+            duration_seconds=duration,
+            progress=1.0 if status == "succeeded" else 0.0,
+            owner=owner,
+        )
+
+    def _insert_run(
+        self,
+        where: str,
+        scenario_id: str | None,
+        scenario_version: int | None,
+        **fields: Any,
+    ) -> AnalysisRun:
+        """Insert one run row for the saved scenario version it analysed; return it."""
         with self._transaction(write=True) as session:
             number = self._run_version(session, scenario_id, scenario_version, where)
-            row = AnalysisRunRow(
-                kind=kind,
-                scenario_id=scenario_id,
-                scenario_version=number,
-                inputs=inputs,
-                parameters=parameters,
-                seed=seed,
-                results=results,
-                status=status,
-                error=error,
-                started_at=started_at,
-                finished_at=finished_at,
-                duration_seconds=duration,
-                progress=1.0 if status == "succeeded" else 0.0,
-                owner=owner,
-            )
+            row = AnalysisRunRow(scenario_id=scenario_id, scenario_version=number, **fields)
             session.add(row)
             session.flush()
             return _run(row)
@@ -203,27 +214,23 @@ class AnalysisRuns(StoreBase):
             raise ParameterError(msg, parameter="status", value=status)
         _check_seed(seed, where)
         owner = _check_owner(owner, where)
-        with self._transaction(write=True) as session:
-            number = self._run_version(session, scenario_id, scenario_version, where)
-            row = AnalysisRunRow(
-                kind=kind,
-                scenario_id=scenario_id,
-                scenario_version=number,
-                inputs=inputs,
-                parameters=parameters,
-                seed=seed,
-                results=None,
-                status=status,
-                error=None,
-                started_at=_now(),
-                finished_at=None,
-                duration_seconds=None,
-                progress=0.0,
-                owner=owner,
-            )
-            session.add(row)
-            session.flush()
-            return _run(row)
+        return self._insert_run(
+            where,
+            scenario_id,
+            scenario_version,
+            kind=kind,
+            inputs=inputs,
+            parameters=parameters,
+            seed=seed,
+            results=None,
+            status=status,
+            error=None,
+            started_at=_now(),
+            finished_at=None,
+            duration_seconds=None,
+            progress=0.0,
+            owner=owner,
+        )
 
     def set_run_status(
         self, run_id: int, status: RunStatus, *, progress: float | None = None
