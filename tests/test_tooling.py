@@ -40,7 +40,7 @@ def test_mypy_strict() -> None:
 
 
 def test_suite_needs_nothing_beside_the_repository() -> None:
-    """Check that no test reads the developers' ``../shared`` folder: its data ship here."""
+    """Check that no test reads the developers' sibling data folder: its data ship here."""
     folder = "shared"
     patterns = (f'/ "{folder}"', f"/ '{folder}'", f'"../{folder}', f"'../{folder}")
     offenders = [

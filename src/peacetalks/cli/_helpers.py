@@ -8,6 +8,7 @@ import json
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 
 import typer
@@ -55,6 +56,14 @@ AcceptanceRunsOption = Annotated[
 ]
 AcceptanceSeedOption = Annotated[
     int, typer.Option("--seed", help=f"Seed of those draws (default {ACCEPTANCE_SEED}).")
+]
+# A deal named by a proposal of the scenario or given in a file (evaluate, territory).
+ProposalOption = Annotated[
+    str | None, typer.Option("--proposal", "-p", help="Id of a proposal in the scenario.")
+]
+DealOption = Annotated[
+    Path | None,
+    typer.Option("--deal", "-d", help="YAML/JSON file mapping issue ids to option ids."),
 ]
 
 P = ParamSpec("P")

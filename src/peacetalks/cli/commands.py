@@ -18,6 +18,8 @@ from peacetalks import __version__
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
+    DealOption,
+    ProposalOption,
     console,
     emit_json,
     handles_errors,
@@ -158,13 +160,8 @@ def schema(
 @handles_errors
 def evaluate(
     scenario: ScenarioArg,
-    proposal: Annotated[
-        str | None, typer.Option("--proposal", "-p", help="Id of a proposal in the scenario.")
-    ] = None,
-    deal: Annotated[
-        Path | None,
-        typer.Option("--deal", "-d", help="YAML/JSON file mapping issue ids to option ids."),
-    ] = None,
+    proposal: ProposalOption = None,
+    deal: DealOption = None,
     runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
     seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load, new_table
+from peacetalks.cli._helpers import (
+    DealOption,
+    ProposalOption,
+    console,
+    emit_json,
+    handles_errors,
+    load,
+    new_table,
+)
 from peacetalks.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -145,13 +153,8 @@ def territory_command(
     issue: Annotated[
         str | None, typer.Option("--issue", help="The issue of --option, when several have it.")
     ] = None,
-    proposal: Annotated[
-        str | None, typer.Option("--proposal", "-p", help="Id of a proposal in the scenario.")
-    ] = None,
-    deal: Annotated[
-        Path | None,
-        typer.Option("--deal", "-d", help="YAML/JSON file mapping issue ids to option ids."),
-    ] = None,
+    proposal: ProposalOption = None,
+    deal: DealOption = None,
     scale: Annotated[
         bool,
         typer.Option("--scale", help="Propose each territorial option's position from its map."),

@@ -25,6 +25,7 @@ __all__ = [
     "TerritoryOutcome",
     "government",
     "place_scale",
+    "referendum_weight",
     "territorial_issues",
     "territory_outcome",
 ]
@@ -178,7 +179,8 @@ def _option(issue: Issue, option_id: str) -> Option:
     raise ParameterError(msg, parameter="option", value=option_id)
 
 
-def _weight(scenario: Scenario) -> float:
+def referendum_weight(scenario: Scenario) -> float:
+    """Return how much a share put to a referendum counts (the territorial scale's, or 0.5)."""
     weights = [i.territory.referendum_weight for i in scenario.issues if i.territory is not None]
     return weights[0] if weights else 0.5
 
@@ -248,7 +250,7 @@ def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> Territo
         raise ParameterError(msg, parameter="scenario", value=scenario.id)
     chosen = {i.id: options.get(i.id, i.default or i.options[0].id) for i in issues}
     changes = _changes(scenario, chosen)
-    weight = _weight(scenario)
+    weight = referendum_weight(scenario)
     city_people = _city_population(scenario)
     outcomes: list[RegionOutcome] = []
     for region in scenario.regions:
@@ -283,7 +285,7 @@ def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> Territo
             )
         )
     claimed = tuple(
-        _claimed(scenario, issue, outcomes, changes, weight)
+        _claimed(scenario, issue, outcomes, changes, weight, city_people)
         for issue in issues
         if issue.territory is not None
     )
@@ -296,13 +298,13 @@ def _claimed(
     outcomes: Sequence[RegionOutcome],
     changes: Mapping[str, Sequence[RegionShare]],
     weight: float,
+    city_people: Mapping[str, int],
 ) -> ClaimedShares:
     """Return the scale actor's shares of the scale's regions before and after."""
     assert issue.territory is not None
     actor = issue.territory.actor
     by_code = {o.code: o for o in outcomes}
     cities = [c for c in scenario.cities if c.region in issue.territory.regions]
-    city_people = _city_population(scenario)
     area_total = pop_total = 0.0
     area = {"before": 0.0, "after": 0.0}
     people = {"before": 0.0, "after": 0.0}

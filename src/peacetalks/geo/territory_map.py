@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from peacetalks.geo.svg import LegendEntry, MapArea, MapCity, render_map
-from peacetalks.geo.territory import TerritoryOutcome
+from peacetalks.geo.territory import TerritoryOutcome, referendum_weight
 from peacetalks.scenario.models import INTERNATIONAL, Scenario
 
 __all__ = ["TerritoryMap", "territory_map"]
@@ -138,8 +138,7 @@ def territory_map(
             f"{100 * claimed.area_before:.1f}% and {100 * claimed.population_before:.1f}%)."
         )
     if any(r.status == "referendum" for r in moving):
-        weights = [i.territory.referendum_weight for i in scenario.issues if i.territory]
-        weight = weights[0] if weights else 0.5
+        weight = referendum_weight(scenario)
         summary += (
             f" In these shares an area put to a referendum counts {weight:g} towards the party "
             "it could go to (its outcome is open)."
