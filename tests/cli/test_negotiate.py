@@ -43,6 +43,9 @@ def test_negotiate_small_json(small_path: Path) -> None:
     assert summary["agreement_rate"] == pytest.approx(agreed / 6)
     assert set(summary["mean_utilities"]) == {"north", "south", "broker"}
     assert summary["mean_distance_to_pareto"] >= 0
+    # A small space is enumerated: the distance is to the exact front.
+    assert data["exhaustive"] is True
+    assert data["distance_to_pareto_exact"] is True
 
 
 def test_negotiate_ukraine_reproducible() -> None:
@@ -64,6 +67,9 @@ def test_negotiate_ukraine_reproducible() -> None:
     first, second = _json(args), _json(args)
     assert first == second
     assert first["summary"]["agreement_rate"] == 1.0
+    # 32.7 million deals: candidates from the veto holders' fronts, the distance estimated.
+    assert first["exhaustive"] is False
+    assert first["distance_to_pareto_exact"] is False
     run = first["runs"][0]
     assert len(run["agreement"]) == 11  # one option per issue of ukraine-2025
     assert run["transcript"][0]["action"] == "offer"

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from peacetalks.analysis import pareto_front
 from peacetalks.briefing.deals import rational_front
 from peacetalks.errors import ParameterError
 from peacetalks.protocols import (
@@ -60,17 +59,20 @@ MIX_RUNS = 20
 def negotiation_setting(compiled: CompiledScenario) -> tuple[NegotiationSpace, Benchmarks]:
     """Return a scenario's negotiation space and its benchmarks (front and Nash deal).
 
-    The Pareto front of the whole deal space is computed once and serves both.
+    On an enumerated space the benchmark front is the whole space's; above
+    ``MAX_DEALS`` it is the front of the candidate deals, exact only when every party
+    decides (``Benchmarks.exact``; see :mod:`peacetalks.protocols.space`). The Nash deal
+    comes from the exact front of the deals every party accepts, shared with the deal
+    space's compromises.
     """
     tables = compiled.tables()
-    front = pareto_front(tables)
-    space = scenario_space(compiled, front=front)
+    space = scenario_space(compiled)
     reference = benchmarks(
         tables,
         compiled.reservations,
         admissible=compiled.admissible(),
-        front=front,
         rational=rational_front(compiled),
+        space=space,
     )
     return space, reference
 
@@ -362,6 +364,7 @@ def negotiation_document(
         "deadline": rounds,
         "candidate_deals": space.n_deals,
         "exhaustive": space.is_exhaustive,
+        "distance_to_pareto_exact": reference.exact,
         "deciders": _deciders(space),
         **data,
     }
@@ -431,7 +434,9 @@ def briefing_talks(compiled: CompiledScenario) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``settings``, ``runs`` and ``summary`` of :data:`BRIEFING_RUNS` negotiations of
+        ``settings``, ``candidate_deals``, ``exhaustive``, ``distance_to_pareto_exact``
+        (see :func:`negotiation_setting`), ``runs`` and ``summary`` of
+        :data:`BRIEFING_RUNS` negotiations of
         every actor conceding linearly over :data:`BRIEFING_ROUNDS` rounds (seed 0),
         ``deciders`` (the actors whose acceptance an agreement needs) and ``mixes``: per
         strategy mix of :func:`strategy_mixes`, :data:`MIX_RUNS` negotiations (seed 0)
@@ -454,6 +459,9 @@ def briefing_talks(compiled: CompiledScenario) -> dict[str, Any]:
     settings = {"strategy": BRIEFING_STRATEGY, "runs": BRIEFING_RUNS, "rounds": BRIEFING_ROUNDS}
     return {
         "settings": {**settings, "seed": 0},
+        "candidate_deals": space.n_deals,
+        "exhaustive": space.is_exhaustive,
+        "distance_to_pareto_exact": reference.exact,
         **negotiation_data(space, result, transcript=False),
         "deciders": _deciders(space),
         "mixes": [_mix(space, reference, *mix) for mix in strategy_mixes(space)],

@@ -114,7 +114,12 @@ def _print(title: str, scenario_id: str, data: dict[str, Any]) -> None:
     console.print(
         f"\nAgreement rate {summary['agreement_rate']:.0%} over {summary['runs']} runs; "
         f"mean utilities {means}; mean distance to the Pareto front "
-        f"{summary['mean_distance_to_pareto']:.3f}",
+        f"{summary['mean_distance_to_pareto']:.3f}"
+        + (
+            ""
+            if data["distance_to_pareto_exact"]
+            else " (estimated: measured to the front of the candidate deals)"
+        ),
         markup=False,
     )
 

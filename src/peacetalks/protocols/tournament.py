@@ -14,7 +14,14 @@ from peacetalks.protocols.alternating_offers import NegotiationResult, alternati
 from peacetalks.protocols.negotiators import make_negotiator
 from peacetalks.protocols.space import NegotiationSpace
 
-__all__ = ["Benchmarks", "TournamentResult", "benchmarks", "distances", "tournament"]
+__all__ = [
+    "Benchmarks",
+    "TournamentResult",
+    "benchmarks",
+    "candidate_front",
+    "distances",
+    "tournament",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -30,10 +37,15 @@ class Benchmarks:
     nash : ndarray of shape (n_actors,) or None
         Utilities of the Nash deal among the deals every party accepts; None when there
         is no such deal.
+    exact : bool, default=True
+        False when ``front`` holds the non-dominated deals of a candidate set that may
+        miss part of the whole space's front (see :func:`candidate_front`): distances to
+        it are then an estimate.
     """
 
     front: FloatArray
     nash: FloatArray | None
+    exact: bool = True
 
 
 def benchmarks(
@@ -43,15 +55,20 @@ def benchmarks(
     admissible: Sequence[npt.ArrayLike] | None = None,
     front: ParetoFront | None = None,
     rational: ParetoFront | None = None,
+    space: NegotiationSpace | None = None,
 ) -> Benchmarks:
     """Return the Pareto front and the Nash deal of a deal space, in utility space.
 
     ``front`` is ``pareto_front(tables)`` and ``rational`` the front of the deals above
     every reservation that cross no red line, when the caller has them already (they are
-    the slow part on large spaces).
+    the slow part on large spaces). Without ``front``, a ``space`` that is not exhaustive
+    gives the front of its candidates instead (:func:`candidate_front`).
     """
-    if front is None:
-        front = pareto_front(tables)
+    exact = True
+    if front is None and space is not None and not space.is_exhaustive:
+        front_utilities, exact = candidate_front(space)
+    else:
+        front_utilities = (pareto_front(tables) if front is None else front).utilities
     if rational is None:
         rational = pareto_front(
             tables, reservations=reservations, admissible=admissible, individually_rational=True
@@ -61,7 +78,24 @@ def benchmarks(
         solution = nash_deal(tables, reservations, admissible=admissible, front=rational)
         if len(solution.deals):
             nash = solution.utilities[0]
-    return Benchmarks(front=front.utilities, nash=nash)
+    return Benchmarks(front=front_utilities, nash=nash, exact=exact)
+
+
+def candidate_front(space: NegotiationSpace) -> tuple[FloatArray, bool]:
+    """Return the utilities of the non-dominated candidate deals, and whether that is exact.
+
+    Returns
+    -------
+    front : ndarray of shape (n_front, n_actors)
+        The candidates no other candidate dominates, in every party's utilities.
+    exact : bool
+        True when these are the whole space's Pareto-optimal deals: the space is
+        enumerated, or every party decides, so the candidates hold the whole front (see
+        :mod:`peacetalks.protocols.space`).
+    """
+    points = space.utilities.T
+    exact = space.is_exhaustive or bool(space.deciders.all())
+    return np.ascontiguousarray(points[pareto_mask(points)]), exact
 
 
 def distances(points: npt.ArrayLike, reference: Benchmarks) -> tuple[FloatArray, FloatArray]:
@@ -189,9 +223,8 @@ def tournament(
 
 
 def _candidate_benchmarks(space: NegotiationSpace) -> Benchmarks:
-
+    front, exact = candidate_front(space)
     points = space.utilities.T
-    front = points[pareto_mask(points)]
     ok = space.acceptable.all(axis=0)
     nash = None
     if ok.any():
@@ -199,4 +232,4 @@ def _candidate_benchmarks(space: NegotiationSpace) -> Benchmarks:
         with np.errstate(divide="ignore"):
             scores = np.log(gains).sum(axis=1)
         nash = points[ok][int(np.argmax(scores))]
-    return Benchmarks(front=front, nash=nash)
+    return Benchmarks(front=front, nash=nash, exact=exact)
