@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AcceptanceRunsOption",
     "AcceptanceSeedOption",
+    "JsonOption",
     "ModelOption",
     "TableSourceArg",
     "console",
@@ -57,6 +58,8 @@ AcceptanceRunsOption = Annotated[
 AcceptanceSeedOption = Annotated[
     int, typer.Option("--seed", help=f"Seed of those draws (default {ACCEPTANCE_SEED}).")
 ]
+# --json on every command that prints a document.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 # A deal named by a proposal of the scenario or given in a file (evaluate, territory).
 ProposalOption = Annotated[
     str | None, typer.Option("--proposal", "-p", help="Id of a proposal in the scenario.")
