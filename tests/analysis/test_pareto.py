@@ -277,6 +277,34 @@ def test_front_with_a_repeated_actor_matches_brute_force(
     np.testing.assert_array_equal(got.utilities[:, -1], got.utilities[:, 0])
 
 
+@given(deal_spaces(), st.booleans(), st.integers(0, 3))
+@settings(max_examples=100, deadline=None)
+def test_front_with_twin_options_matches_brute_force(
+    space: DealSpace, rational: bool, twin_of: int
+) -> None:
+    """Check the front when an issue has options every actor values alike.
+
+    One option of each twin group is merged and the others are added back at the end,
+    so every twin deal must be on the front, as enumeration finds it.
+    """
+    first = space.tables[0]
+    source = twin_of % first.shape[1]
+    tables = [np.hstack((first, first[:, source : source + 1])), *space.tables[1:]]
+    mask = space.admissible[0]
+    admissible = [np.hstack((mask, mask[:, source : source + 1])), *space.admissible[1:]]
+    options = {
+        "reservations": space.reservations,
+        "admissible": admissible,
+        "individually_rational": rational,
+    }
+    got = pareto_front(tables, **options)  # type: ignore[arg-type]
+    _assert_same_front(got, brute_force_front(tables, **options))  # type: ignore[arg-type]
+    twin = first.shape[1]
+    with_source = {tuple(d[1:]) for d in got.deals if d[0] == source}
+    with_twin = {tuple(d[1:]) for d in got.deals if d[0] == twin}
+    assert with_source == with_twin
+
+
 def test_pareto_front_reports_progress() -> None:
     """Check that progress is called once per issue with (issues done, n_issues)."""
     calls: list[tuple[int, int]] = []

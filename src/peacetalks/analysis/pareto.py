@@ -306,15 +306,21 @@ def pareto_front(
             deals=reduced.deals, utilities=freeze(additive_utilities(checked, reduced.deals))
         )
 
-    # Candidate options per issue: admissible for every actor, not dominated in-issue.
+    # Candidate options per issue: admissible for every actor, not dominated in-issue,
+    # and one of each group of twins (options every actor values exactly alike: any
+    # deal with one has a twin deal with the other, of the same utilities). The twins
+    # come back when the deals are rebuilt.
     options: list[IntArray] = []
+    twins: list[IntArray | None] = []
     for table, mask in zip(checked, masks, strict=True):
         allowed = np.flatnonzero(mask.all(axis=0))
         if allowed.size:
             allowed = allowed[nondominated(np.ascontiguousarray(table[:, allowed].T), tol)]
         if allowed.size == 0:
             return _empty_front(n_issues, n_actors)
+        allowed, members = _twin_options(table, allowed)
         options.append(allowed)
+        twins.append(members)
     best_rest = _best_remaining(checked, options)
     # Log of the number of partial deals after each issue, for the projection.
     log_space = np.cumsum([math.log(allowed.size) for allowed in options])
@@ -393,6 +399,9 @@ def pareto_front(
     for i in range(n_issues - 1, -1, -1):
         deals[:, i] = choices[i][rows]
         rows = parents[i][rows]
+    for i, members in enumerate(twins):
+        if members is not None:
+            deals, utilities = _with_twins(deals, utilities, i, members)
     return _sort_front(deals, utilities)
 
 
@@ -414,6 +423,42 @@ def _distinct_actors(
             seen[key] = k
             keep.append(k)
     return np.asarray(keep, dtype=np.intp)
+
+
+def _twin_options(table: FloatArray, allowed: IntArray) -> tuple[IntArray, IntArray | None]:
+    """Return one option of each group of identical columns, and the groups.
+
+    Returns
+    -------
+    kept : ndarray of shape (n_kept,)
+        The first option of each group, in the order of ``allowed``.
+    members : ndarray of shape (n_options, max_group) or None
+        Row ``o`` lists option ``o``'s group, ``o`` first, padded with -1 (only the rows
+        of kept options are filled); None when no two options are alike.
+    """
+    columns = np.ascontiguousarray(table[:, allowed].T + 0.0)  # + 0.0 makes -0.0 equal 0.0
+    _, first, inverse = np.unique(columns, axis=0, return_index=True, return_inverse=True)
+    if first.size == allowed.size:
+        return allowed, None
+    inverse = inverse.reshape(-1)
+    groups = [allowed[inverse == g] for g in range(first.size)]
+    members = np.full((table.shape[1], max(g.size for g in groups)), -1, dtype=np.intp)
+    for group in groups:
+        members[group[0], : group.size] = group
+    kept = np.sort(allowed[first])
+    return kept, members
+
+
+def _with_twins(
+    deals: IntArray, utilities: FloatArray, issue: int, members: IntArray
+) -> tuple[IntArray, FloatArray]:
+    """Return the deals with each twin of their option on ``issue`` added (same utilities)."""
+    counts = (members[deals[:, issue]] >= 0).sum(axis=1)
+    rows = np.repeat(np.arange(deals.shape[0]), counts)
+    position = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    expanded = deals[rows]
+    expanded[:, issue] = members[deals[rows, issue], position]
+    return expanded, utilities[rows]
 
 
 def _round_figure(value: float) -> int:
