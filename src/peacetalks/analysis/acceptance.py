@@ -407,14 +407,18 @@ def _perturbed(
     ideals = np.repeat(ideal_points[None], n, axis=0)
     sals = np.repeat(saliences[None], n, axis=0)
     res = np.repeat(reservations[None], n, axis=0)
-    for k, (kind, a, i, low, high) in enumerate(candidates):
-        for run, value in ((1 + 2 * k, low), (2 + 2 * k, high)):
-            if kind == "reservation":
-                res[run, a] = value
-            elif kind == "ideal":
-                ideals[run, a, i] = value
-            else:
-                sals[run, a, i] = value
+    kinds = np.array([c[0] for c in candidates])
+    actors = np.array([c[1] for c in candidates], dtype=np.intp)
+    issues = np.array([c[2] for c in candidates], dtype=np.intp)
+    # Run 1 + 2k holds candidate k at its low end, run 2 + 2k at its high end.
+    runs = np.concatenate((1 + 2 * np.arange(len(candidates)), 2 + 2 * np.arange(len(candidates))))
+    values = np.array([c[3] for c in candidates] + [c[4] for c in candidates])
+    kinds, actors, issues = (np.tile(x, 2) for x in (kinds, actors, issues))
+    for kind, target in (("ideal", ideals), ("salience", sals)):
+        at = kinds == kind
+        target[runs[at], actors[at], issues[at]] = values[at]
+    at = kinds == "reservation"
+    res[runs[at], actors[at]] = values[at]
     return AcceptanceInputs(ideals, sals, res)
 
 
@@ -485,18 +489,31 @@ def input_effects(
     )[:, :, 0]
     verdicts: BoolArray = np.asarray(accepted[:, veto].all(axis=1))
     stated = bool(verdicts[0])
+    shifts = np.zeros(len(candidates))
+    if draws is not None and passes is not None:
+        # Share passing among the runs that drew each input above its median, minus
+        # the share among the others: one product over all inputs at once.
+        upper = np.column_stack(
+            [
+                draws.upper_half(kind)[:, a]
+                if kind == "reservation"
+                else draws.upper_half(kind)[:, a, i]
+                for kind, a, i, _, _ in candidates
+            ]
+        ).astype(np.float64)
+        n_upper = upper.sum(axis=0)
+        n_lower = upper.shape[0] - n_upper
+        passed = passes.astype(np.float64)
+        passed_upper = passed @ upper
+        with np.errstate(invalid="ignore", divide="ignore"):
+            split = (n_upper > 0) & (n_lower > 0)
+            shifts = np.where(
+                split, passed_upper / n_upper - (passed.sum() - passed_upper) / n_lower, 0.0
+            )
     effects = []
     for k, (kind, a, i, low, high) in enumerate(candidates):
         at_low, at_high = bool(verdicts[1 + 2 * k]), bool(verdicts[2 + 2 * k])
-        shift = 0.0
-        if draws is not None and passes is not None:
-            upper = (
-                draws.upper_half(kind)[:, a]
-                if kind == "reservation"
-                else (draws.upper_half(kind)[:, a, i])
-            )
-            if upper.any() and (~upper).any():
-                shift = float(passes[upper].mean() - passes[~upper].mean())
+        shift = float(shifts[k])
         effects.append(
             InputEffect(
                 kind=kind,
