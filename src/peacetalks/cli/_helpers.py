@@ -25,15 +25,20 @@ if TYPE_CHECKING:
 __all__ = [
     "AcceptanceRunsOption",
     "AcceptanceSeedOption",
+    "DropOption",
     "JsonOption",
     "ModelOption",
+    "SetOption",
     "TableSourceArg",
     "console",
     "emit_json",
     "handles_errors",
     "load",
+    "load_what_if",
     "state",
     "stderr",
+    "what_if",
+    "with_what_ifs",
 ]
 
 # Arguments shared by the commands that forecast from stakeholder tables.
@@ -60,6 +65,18 @@ AcceptanceSeedOption = Annotated[
 ]
 # --json on every command that prints a document.
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+# What-ifs (one parser and one set of messages: peacetalks.scenario.what_if).
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="What-if: ACTOR.reservation=V, ACTOR:ISSUE.salience=V or ACTOR:ISSUE.ideal=V "
+        "(repeatable).",
+    ),
+]
+DropOption = Annotated[
+    list[str] | None, typer.Option("--drop", help="What-if: leave this actor out (repeatable).")
+]
 # A deal named by a proposal of the scenario or given in a file (evaluate, territory).
 ProposalOption = Annotated[
     str | None, typer.Option("--proposal", "-p", help="Id of a proposal in the scenario.")
@@ -192,6 +209,38 @@ def load(name: str) -> Scenario:
     from peacetalks.formats.readers import read_scenario  # imported when a command needs it
 
     return read_scenario(name)
+
+
+def load_what_if(
+    name: str, sets: list[str] | None, drops: list[str] | None, *, json_output: bool
+) -> tuple[Scenario, list[str]]:
+    """Load a scenario and apply the ``--set``/``--drop`` what-ifs (see :func:`what_if`)."""
+    return what_if(load(name), sets, drops, json_output=json_output)
+
+
+def what_if(
+    model: Scenario, sets: list[str] | None, drops: list[str] | None, *, json_output: bool
+) -> tuple[Scenario, list[str]]:
+    """Apply the ``--set``/``--drop`` what-ifs to a loaded scenario.
+
+    In text mode the changes applied are printed first, one per line; ``--json`` output
+    carries them as ``what_ifs`` (see :func:`with_what_ifs`).
+    """
+    if not sets and not drops:
+        return model, []
+    from peacetalks.scenario.what_if import apply_what_ifs
+
+    changed, applied = apply_what_ifs(model, sets or (), drops or ())
+    if not json_output:
+        console.print("What-ifs applied:", markup=False)
+        for line in applied:
+            console.print(f"  {line}", markup=False)
+    return changed, applied
+
+
+def with_what_ifs(data: dict[str, Any], applied: list[str]) -> dict[str, Any]:
+    """Return a JSON document with ``what_ifs`` first when any were applied."""
+    return {"what_ifs": applied, **data} if applied else data
 
 
 @contextlib.contextmanager

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    DropOption,
+    SetOption,
     console,
     emit_json,
     escape,
@@ -19,6 +21,8 @@ from peacetalks.cli._helpers import (
     load,
     new_table,
     progress_bar,
+    what_if,
+    with_what_ifs,
 )
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, EVENT_FORMATS
 from peacetalks.errors import ParameterError
@@ -161,6 +165,8 @@ def stress(
     ] = None,
     agreements_file: AgreementsFileOption = None,
     json_output: JsonOption = False,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Stress-test a phased agreement: the chance of reaching each phase, and of holding."""
     from peacetalks.agreements.simulation import StressParameters
@@ -170,6 +176,7 @@ def stress(
     _check_counts(runs, periods)
     StressParameters(period_days=period_days)  # checks the period length before any work
     model = _scenario(scenario, agreements_file)
+    model, applied = what_if(model, sets, drops, json_output=json_output)
     ids = [agreement] if compare is None else [agreement, compare]
     designs = [find_agreement(model, a) for a in ids]
     horizon = periods or max(sum(-(-p.days // period_days) for p in d.phases) for d in designs)
@@ -187,7 +194,7 @@ def stress(
         )
     data = stress_data(model, result, comparison, runs=runs, seed=seed)
     if json_output:
-        emit_json(data)
+        emit_json(with_what_ifs(data, applied))
         return
     _print_result(result, data)
     if comparison is not None:

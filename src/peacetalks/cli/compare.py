@@ -9,13 +9,17 @@ import typer
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
+    DropOption,
     JsonOption,
+    SetOption,
     console,
     emit_json,
     escape,
     handles_errors,
     load,
+    load_what_if,
     new_table,
+    with_what_ifs,
 )
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 
@@ -39,6 +43,8 @@ def compare_command(
     runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
     seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Compare proposals side by side: options, verdicts, what separates them, the fixes.
 
@@ -51,11 +57,11 @@ def compare_command(
     from peacetalks.briefing.robustness import check_runs
 
     check_runs(runs)
-    model = load(scenario)
+    model, applied = load_what_if(scenario, sets, drops, json_output=json_output)
     snapshots = [load(name) for name in at or []]
     data = compare_data(model, proposals, at=snapshots, runs=runs, seed=seed)
     if json_output:
-        emit_json(data)
+        emit_json(with_what_ifs(data, applied))
         return
     print_comparison(data)
 

@@ -8,13 +8,16 @@ import typer
 
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
+    DropOption,
+    SetOption,
     console,
     emit_json,
     escape,
     handles_errors,
-    load,
+    load_what_if,
     new_table,
     stderr,
+    with_what_ifs,
 )
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 
@@ -218,6 +221,8 @@ def deals(
         ),
     ] = ACCEPTANCE_SEED,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Explore the deal space: Pareto front, fair compromises, ZOPA, amendments, logrolls.
 
@@ -225,7 +230,7 @@ def deals(
     """
     from peacetalks.briefing.deal_space import deal_space
 
-    model = load(scenario)
+    model, applied = load_what_if(scenario, sets, drops, json_output=json_output)
     rules = tuple(
         name
         for name, chosen in (
@@ -256,7 +261,7 @@ def deals(
         "all_trades": all_trades,
     }
     if json_output:
-        emit_json(deal_space(model, **options))
+        emit_json(with_what_ifs(deal_space(model, **options), applied))
         return
     with stderr.status("computing the deal space..."):
         data = deal_space(model, **options)

@@ -6,7 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors, load, stderr
+from peacetalks.cli._helpers import (
+    DropOption,
+    SetOption,
+    console,
+    emit_json,
+    handles_errors,
+    load_what_if,
+    stderr,
+    with_what_ifs,
+)
 from peacetalks.defaults import STRATEGY_NAMES
 
 __all__ = ["negotiate", "print_talks"]
@@ -59,6 +68,8 @@ def negotiate(
         bool,
         typer.Option("--amendments", help="single-text: objecting parties propose amendments."),
     ] = False,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Simulate negotiations: stacked alternating offers, or single-text mediation.
 
@@ -68,7 +79,7 @@ def negotiate(
     from peacetalks.briefing.negotiation import check_protocol, negotiation_document
 
     check_protocol(protocol, mediator=mediator, self_interest=self_interest, amendments=amendments)
-    model = load(scenario)
+    model, applied = load_what_if(scenario, sets, drops, json_output=json_output)
     with stderr.status("negotiating..."):
         data = negotiation_document(
             model,
@@ -83,7 +94,7 @@ def negotiate(
             amendments=amendments,
         )
     if json_output:
-        emit_json(data)
+        emit_json(with_what_ifs(data, applied))
         return
     _print(model.title, model.id, data)
 
