@@ -78,8 +78,14 @@ def _console_examples() -> list[str]:
 
 
 @pytest.mark.parametrize("line", _console_examples())
-def test_readme_console_example(line: str) -> None:
-    """Check that each console example of the README runs and succeeds."""
+def test_readme_console_example(
+    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Check that each console example of the README runs and succeeds.
+
+    They run in an empty folder, where the files they write (--csv, --xlsx) land.
+    """
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, line.split())
     assert result.exit_code == 0, result.output
 

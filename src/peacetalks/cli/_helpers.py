@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AcceptanceRunsOption",
     "AcceptanceSeedOption",
+    "CsvOption",
     "DropOption",
     "JsonOption",
     "ModelOption",
@@ -32,6 +33,8 @@ __all__ = [
     "TableSourceArg",
     "console",
     "emit_json",
+    "export_csv",
+    "export_xlsx",
     "handles_errors",
     "load",
     "load_what_if",
@@ -65,6 +68,16 @@ AcceptanceSeedOption = Annotated[
 ]
 # --json on every command that prints a document.
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+# --csv on every command that prints tables (peacetalks.briefing.tables says which).
+CsvOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--csv",
+        help="Also write the tables as CSV: FILE when there is one, else FILE lists them and "
+        "each goes to FILE's name plus .TABLE.csv.",
+        dir_okay=False,
+    ),
+]
 # What-ifs (one parser and one set of messages: peacetalks.scenario.what_if).
 SetOption = Annotated[
     list[str] | None,
@@ -202,6 +215,29 @@ def emit_json(data: Any) -> None:
     if found and isinstance(data, dict) and "read_warnings" not in data:
         data = {**data, "read_warnings": found}
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def export_csv(data: dict[str, Any], path: Path | None) -> None:
+    """Write the JSON document's tables as CSV when ``--csv`` was given; say where on stderr."""
+    if path is None:
+        return
+    from peacetalks.formats.export import write_csv
+
+    files = write_csv(data, path)
+    shown = ", ".join(str(f) for f in files[:3]) + (" ..." if len(files) > 3 else "")
+    stderr.print(f"wrote {len(files)} CSV file(s): {shown}", markup=False)
+
+
+def export_xlsx(data: dict[str, Any], path: Path, scenario: Scenario) -> None:
+    """Write the document's tables, and the scenario's sources and positions, as a workbook."""
+    from peacetalks.briefing.tables import document_tables
+    from peacetalks.formats.export import write_xlsx
+    from peacetalks.scenario.load import scenario_to_data
+
+    own = document_tables(scenario_to_data(scenario))
+    extra = {f"scenario.{name}": own[name] for name in ("sources", "positions") if name in own}
+    sheets = write_xlsx(data, path, extra=extra)
+    stderr.print(f"wrote {path} ({len(sheets)} sheets)", markup=False)
 
 
 def load(name: str) -> Scenario:

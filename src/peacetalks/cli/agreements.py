@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     DropOption,
     SetOption,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     load,
     new_table,
@@ -165,6 +167,7 @@ def stress(
     ] = None,
     agreements_file: AgreementsFileOption = None,
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
     sets: SetOption = None,
     drops: DropOption = None,
 ) -> None:
@@ -193,6 +196,7 @@ def stress(
             progress=progress,
         )
     data = stress_data(model, result, comparison, runs=runs, seed=seed)
+    export_csv(with_what_ifs(data, applied), csv_file)
     if json_output:
         emit_json(with_what_ifs(data, applied))
         return
@@ -241,6 +245,7 @@ def track(
     ] = None,
     agreements_file: AgreementsFileOption = None,
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Track an agreement's implementation: Peace Accords Matrix scores per provision."""
     from peacetalks.agreements.stress import find_agreement
@@ -278,6 +283,7 @@ def track(
     )
     result = track_agreement(chosen, found, as_of=cutoff)
     data = {"scenario": model.id, **result.to_dict(), "skipped_rows": skipped}
+    export_csv(data, csv_file)
     if json_output:
         emit_json(data)
         return

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     new_table,
     progress_bar,
@@ -36,6 +38,7 @@ def backtest_command(
         typer.Option("--workers", min=0, max=64, help="Processes to share the work (0: this one)."),
     ] = 2,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Score forecasting models on negotiations whose outcomes are known (mean absolute error)."""
     from peacetalks.briefing.backtest import backtest_data
@@ -55,6 +58,7 @@ def backtest_command(
         data = backtest_data(
             table, names, deu=deu, folds=folds, seed=seed, workers=workers, progress=progress
         )
+    export_csv(data, csv_file)
     if json_output:
         emit_json(data)
         return

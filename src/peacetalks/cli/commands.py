@@ -1,47 +1,128 @@
 """The ``peacetalks`` command: list, show, validate and evaluate scenarios, and brief on them.
 
 Start-up matters: a user runs a command, not a kernel. This module and the command
-modules it registers import only Typer and the standard library at the top; each command
-imports what it computes with when it runs, so ``peacetalks --version`` and ``--help``
-never load NumPy, pydantic, the database or the web server.
+modules import only Typer and the standard library at the top; each command imports what
+it computes with when it runs, so ``peacetalks --version`` and ``--help`` never load
+NumPy, pydantic, the database or the web server. The application names its commands
+without importing them: a command's module is imported, and its Click command built, when
+that command is asked for (``--help`` asks for all of them), so ``peacetalks evaluate``
+neither imports nor builds the other eighteen.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from peacetalks import __version__
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
+    CsvOption,
     DealOption,
+    DropOption,
+    JsonOption,
     ProposalOption,
+    SetOption,
     console,
     emit_json,
+    export_csv,
+    export_xlsx,
     handles_errors,
     load,
+    load_what_if,
     state,
     stderr,
+    with_what_ifs,
 )
-from peacetalks.cli.agreements import stress, track
-from peacetalks.cli.backtest import backtest_command
-from peacetalks.cli.deals import deals
-from peacetalks.cli.forecast import forecast
-from peacetalks.cli.institutions import power, ratify
-from peacetalks.cli.lint import lint_command
-from peacetalks.cli.negotiate import negotiate
-from peacetalks.cli.report import report
-from peacetalks.cli.serve import serve
-from peacetalks.cli.sweep import sweep_command
-from peacetalks.cli.territory import territory_command
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError, ScenarioError
 
+if TYPE_CHECKING:
+    from typer._click import Command
+
 __all__ = ["app", "main"]
+
+# Every command: its name and the module and function that define it, in the order that
+# --help lists them.
+_COMMANDS = {
+    "scenarios": ("peacetalks.cli.commands", "scenarios"),
+    "show": ("peacetalks.cli.commands", "show"),
+    "validate": ("peacetalks.cli.commands", "validate"),
+    "schema": ("peacetalks.cli.commands", "schema"),
+    "evaluate": ("peacetalks.cli.commands", "evaluate"),
+    "analyze": ("peacetalks.cli.commands", "analyze"),
+    "compare": ("peacetalks.cli.compare", "compare_command"),
+    "timeline": ("peacetalks.cli.timeline", "timeline_command"),
+    "lint": ("peacetalks.cli.lint", "lint_command"),
+    "deals": ("peacetalks.cli.deals", "deals"),
+    "forecast": ("peacetalks.cli.forecast", "forecast"),
+    "backtest": ("peacetalks.cli.backtest", "backtest_command"),
+    "sweep": ("peacetalks.cli.sweep", "sweep_command"),
+    "stress": ("peacetalks.cli.agreements", "stress"),
+    "track": ("peacetalks.cli.agreements", "track"),
+    "power": ("peacetalks.cli.institutions", "power"),
+    "ratify": ("peacetalks.cli.institutions", "ratify"),
+    "negotiate": ("peacetalks.cli.negotiate", "negotiate"),
+    "serve": ("peacetalks.cli.serve", "serve"),
+    "report": ("peacetalks.cli.report", "report"),
+    "territory": ("peacetalks.cli.territory", "territory_command"),
+}
+
+
+def _build_command(name: str) -> Command:
+    """Import the command ``name`` and build its Click command, as Typer builds it."""
+    module, function = _COMMANDS[name]
+    single = typer.Typer(
+        add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+    )
+    single.command(name=name)(getattr(importlib.import_module(module), function))
+    return typer.main.get_command(single)
+
+
+class _Commands(MutableMapping[str, "Command"]):
+    """The commands of the group by name; each is built on first access (see _COMMANDS)."""
+
+    def __init__(self, built: MutableMapping[str, Command]) -> None:
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._built:
+            if name not in _COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _build_command(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from _COMMANDS
+        yield from (name for name in self._built if name not in _COMMANDS)
+
+    def __len__(self) -> int:
+        return len(_COMMANDS.keys() | self._built.keys())
+
+    def __contains__(self, name: object) -> bool:
+        return name in _COMMANDS or name in self._built
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: knows every command's name, builds a command when it is asked for."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands(self.commands)
+
 
 app = typer.Typer(
     name="peacetalks",
@@ -50,9 +131,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=_LazyGroup,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 ScenarioArg = Annotated[
     str, typer.Argument(help="A built-in scenario id, a YAML file or a GENIUS domain folder.")
 ]
@@ -77,9 +158,8 @@ def _root(
     state["debug"] = debug
 
 
-@app.command()
 @handles_errors
-def scenarios(json_output: JsonOption = False) -> None:
+def scenarios(json_output: JsonOption = False, csv_file: CsvOption = None) -> None:
     """List the built-in scenarios."""
     from peacetalks.scenario.index import builtin_headers
 
@@ -87,6 +167,7 @@ def scenarios(json_output: JsonOption = False) -> None:
         {"id": h.id, "title": h.title, "as_of": h.as_of, "series": h.series}
         for h in builtin_headers()
     ]
+    export_csv({"scenarios": rows}, csv_file)
     if json_output:
         emit_json({"scenarios": rows})
         return
@@ -94,14 +175,16 @@ def scenarios(json_output: JsonOption = False) -> None:
         console.print(f"{row['id']:<20} {row['as_of']}  {row['title']}", markup=False)
 
 
-@app.command()
 @handles_errors
-def show(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
+def show(
+    scenario: ScenarioArg, json_output: JsonOption = False, csv_file: CsvOption = None
+) -> None:
     """Show a scenario: sources, actors, issues and positions."""
     from peacetalks.cli.render import print_actors, print_issues, print_positions, print_sources
     from peacetalks.scenario.load import scenario_to_data
 
     model = load(scenario)
+    export_csv(scenario_to_data(model), csv_file)
     if json_output:
         emit_json(scenario_to_data(model))
         return
@@ -114,7 +197,6 @@ def show(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
     print_positions(console, model)
 
 
-@app.command()
 @handles_errors
 def validate(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
     """Check a scenario file and report every problem, with file and line."""
@@ -136,7 +218,6 @@ def validate(scenario: ScenarioArg, json_output: JsonOption = False) -> None:
         console.print(f"{scenario}: valid ({counts})", markup=False)
 
 
-@app.command()
 @handles_errors
 def schema(
     output: Annotated[
@@ -156,7 +237,6 @@ def schema(
         console.print(f"wrote {output}", markup=False)
 
 
-@app.command()
 @handles_errors
 def evaluate(
     scenario: ScenarioArg,
@@ -165,6 +245,9 @@ def evaluate(
     runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
     seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Evaluate a proposal or a deal: each actor's utility, who accepts, who blocks and why.
 
@@ -175,7 +258,6 @@ def evaluate(
     from peacetalks.briefing.evaluation import evaluation_data, source_kind
     from peacetalks.briefing.proposals import assess_deal, assess_proposal
     from peacetalks.briefing.robustness import check_runs
-    from peacetalks.cli.deal_file import read_deal
     from peacetalks.cli.render import print_assessment
 
     check_runs(runs)
@@ -184,16 +266,24 @@ def evaluate(
             "both." if proposal is not None else "neither."
         )
         raise ParameterError(msg, parameter="--proposal/--deal", value=(proposal, deal))
-    model = load(scenario)
-    deal_map = None if deal is None else read_deal(deal)
-    if json_output:
+    model, applied = load_what_if(scenario, sets, drops, json_output=json_output)
+    deal_map = None
+    if deal is not None:
+        from peacetalks.cli.deal_file import read_deal
+
+        deal_map = read_deal(deal)
+    if json_output or csv_file is not None:
         title = None if deal is None else str(deal)
-        emit_json(
+        data = with_what_ifs(
             evaluation_data(
                 model, proposal=proposal, deal=deal_map, title=title, runs=runs, seed=seed
-            )
+            ),
+            applied,
         )
-        return
+        export_csv(data, csv_file)
+        if json_output:
+            emit_json(data)
+            return
     if proposal is not None:
         result = assess_proposal(model, proposal, runs=runs, seed=seed)
         kind = source_kind(model, result.source)
@@ -211,7 +301,6 @@ def evaluate(
         print_imputed(console, imputed_terms(model, proposal))
 
 
-@app.command()
 @handles_errors
 def analyze(
     scenario: Annotated[
@@ -220,6 +309,18 @@ def analyze(
     runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
     seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
+    xlsx_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Also write the analysis as an Excel workbook: one sheet per table, with "
+            "the scenario's sources and positions (their judgement flags as columns).",
+            dir_okay=False,
+        ),
+    ] = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
 ) -> None:
     """Brief on a scenario: actors, issues, proposals, amendments and the deal space.
 
@@ -237,11 +338,14 @@ def analyze(
     from peacetalks.cli.render import print_actors, print_assessment
 
     check_runs(runs)
-    model = load(scenario)
+    model, applied = load_what_if(scenario, sets, drops, json_output=json_output)
     with stderr.status("analysing..."):
         data, assessments = overview_data(model, runs=runs, seed=seed)
+    export_csv(with_what_ifs(data, applied), csv_file)
+    if xlsx_file is not None:
+        export_xlsx(with_what_ifs(data, applied), xlsx_file, model)
     if json_output:
-        emit_json(data)
+        emit_json(with_what_ifs(data, applied))
         return
     console.print(f"[bold]{model.title}[/] ({model.id}, as of {model.as_of.isoformat()})")
     if model.description:
@@ -278,21 +382,6 @@ def analyze(
     print_deal_space(
         console, {"actors": data["deal_space"]["bargaining_actors"], **data["deal_space"]}, shown=10
     )
-
-
-app.command(name="lint")(lint_command)
-app.command(name="deals")(deals)
-app.command(name="forecast")(forecast)
-app.command(name="backtest")(backtest_command)
-app.command(name="sweep")(sweep_command)
-app.command(name="stress")(stress)
-app.command(name="track")(track)
-app.command(name="power")(power)
-app.command(name="ratify")(ratify)
-app.command(name="negotiate")(negotiate)
-app.command(name="serve")(serve)
-app.command(name="report")(report)
-app.command(name="territory")(territory_command)
 
 
 def main() -> None:

@@ -9,12 +9,14 @@ import typer
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
+    CsvOption,
     DropOption,
     JsonOption,
     SetOption,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     load,
     load_what_if,
@@ -43,6 +45,7 @@ def compare_command(
     runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
     seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
     sets: SetOption = None,
     drops: DropOption = None,
 ) -> None:
@@ -60,6 +63,7 @@ def compare_command(
     model, applied = load_what_if(scenario, sets, drops, json_output=json_output)
     snapshots = [load(name) for name in at or []]
     data = compare_data(model, proposals, at=snapshots, runs=runs, seed=seed)
+    export_csv(with_what_ifs(data, applied), csv_file)
     if json_output:
         emit_json(with_what_ifs(data, applied))
         return

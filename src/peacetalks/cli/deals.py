@@ -8,11 +8,13 @@ import typer
 
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
+    CsvOption,
     DropOption,
     SetOption,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     load_what_if,
     new_table,
@@ -221,6 +223,7 @@ def deals(
         ),
     ] = ACCEPTANCE_SEED,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
     sets: SetOption = None,
     drops: DropOption = None,
 ) -> None:
@@ -261,10 +264,13 @@ def deals(
         "all_trades": all_trades,
     }
     if json_output:
-        emit_json(with_what_ifs(deal_space(model, **options), applied))
+        data = with_what_ifs(deal_space(model, **options), applied)
+        export_csv(data, csv_file)
+        emit_json(data)
         return
     with stderr.status("computing the deal space..."):
         data = deal_space(model, **options)
+    export_csv(with_what_ifs(data, applied), csv_file)
     console.print(
         f"[bold]{escape(model.title)}[/] ({model.id}): actors {', '.join(data['actors'])}"
     )

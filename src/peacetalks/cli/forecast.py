@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     TableSourceArg,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     new_table,
     progress_bar,
@@ -335,6 +337,7 @@ def forecast(
         ),
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Forecast where each issue will settle, how far off the model has been, and who moves it.
 
@@ -362,6 +365,7 @@ def forecast(
         models = _all_models(source, rounds=rounds, q=q, seed=seed)
         table, scenario = read_forecast_input(source)
         every = all_models_data([m.fit(table) for m in models], scenario=scenario)
+        export_csv(every, csv_file)
         if json_output:
             emit_json(every)
         else:
@@ -388,6 +392,7 @@ def forecast(
     }
     with progress_bar("Monte Carlo", "runs", shown=runs >= 2000) as progress:
         data = forecast_data(fitted, progress=progress, **options)
+    export_csv(data, csv_file)
     if json_output:
         emit_json(data)
     else:

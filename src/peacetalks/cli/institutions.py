@@ -9,9 +9,11 @@ import typer
 from peacetalks.cli._helpers import (
     AcceptanceRunsOption,
     AcceptanceSeedOption,
+    CsvOption,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     load,
     new_table,
@@ -66,11 +68,13 @@ def power_data(document: BodyDocument) -> dict[str, Any]:
 def power(
     body: Annotated[str, typer.Argument(help="A built-in body id or a YAML file with one body.")],
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Voting power of each member of a body: Shapley-Shubik and Banzhaf indices."""
     from peacetalks.institutions.builtin import load_body
 
     data = power_data(load_body(body))
+    export_csv(data, csv_file)
     if json_output:
         emit_json(data)
         return
@@ -187,6 +191,7 @@ def ratify(
     runs: AcceptanceRunsOption = ACCEPTANCE_RUNS,
     seed: AcceptanceSeedOption = ACCEPTANCE_SEED,
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Which bodies must approve a proposal, how each member votes, and who is pivotal.
 
@@ -200,6 +205,7 @@ def ratify(
     check_runs(runs)
     model = load(scenario)
     data = ratification_data(model, proposal, runs=runs, seed=seed)
+    export_csv(data, csv_file)
     if json_output:
         emit_json(data)
         return

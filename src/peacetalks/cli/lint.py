@@ -6,7 +6,13 @@ from typing import Annotated
 
 import typer
 
-from peacetalks.cli._helpers import console, emit_json, handles_errors
+from peacetalks.cli._helpers import (
+    CsvOption,
+    console,
+    emit_json,
+    export_csv,
+    handles_errors,
+)
 
 # The checks are imported when the command runs (see peacetalks.cli.commands).
 
@@ -23,6 +29,7 @@ def lint_command(
         ),
     ],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Check where every option, position and red line comes from, and that a series agrees.
 
@@ -34,14 +41,14 @@ def lint_command(
     problems = lint(scenarios)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    data = {
+        "problems": [p.to_dict() for p in problems],
+        "errors": errors,
+        "warnings": warnings,
+    }
+    export_csv(data, csv_file)
     if json_output:
-        emit_json(
-            {
-                "problems": [p.to_dict() for p in problems],
-                "errors": errors,
-                "warnings": warnings,
-            }
-        )
+        emit_json(data)
     else:
         for problem in problems:
             console.print(problem.render(), markup=False, soft_wrap=True)

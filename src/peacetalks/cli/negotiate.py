@@ -7,10 +7,12 @@ from typing import Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     DropOption,
     SetOption,
     console,
     emit_json,
+    export_csv,
     handles_errors,
     load_what_if,
     stderr,
@@ -51,6 +53,7 @@ def negotiate(
         bool, typer.Option("--transcript", help="Show every turn of each run.")
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
     mediator: Annotated[
         str | None,
         typer.Option("--mediator", help="single-text: the actor id of a mediating party."),
@@ -93,6 +96,7 @@ def negotiate(
             self_interest=self_interest,
             amendments=amendments,
         )
+    export_csv(with_what_ifs(data, applied), csv_file)
     if json_output:
         emit_json(with_what_ifs(data, applied))
         return

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     ModelOption,
     TableSourceArg,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     new_table,
     progress_bar,
@@ -81,6 +83,7 @@ def sweep_command(
         str, typer.Option("--distribution", help="triangular or uniform.")
     ] = "triangular",
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Sweep a model over Monte Carlo draws and sensitivity points, locally or on Dask."""
     if distribution not in ("triangular", "uniform"):
@@ -113,6 +116,7 @@ def sweep_command(
             progress=progress,
         )
     data = result.to_dict()
+    export_csv(data, csv_file)
     if json_output:
         emit_json(data)
     else:

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     DealOption,
     ProposalOption,
     console,
     emit_json,
+    export_csv,
     handles_errors,
     load,
     new_table,
@@ -164,6 +166,7 @@ def territory_command(
         typer.Option("--svg", help="Write the map (a self-contained SVG) to this file."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Area and pre-war population that change hands under an option, a proposal or a deal.
 
@@ -177,8 +180,10 @@ def territory_command(
     model = load(scenario)
     if scale:
         placements = place_scale(model)
+        scale_data = {"scenario": model.id, "scale": _scale_data(placements)}
+        export_csv(scale_data, csv_file)
         if json_output:
-            emit_json({"scenario": model.id, "scale": _scale_data(placements)})
+            emit_json(scale_data)
             return
         table = new_table(title=f"Territorial scale placed from the map ({model.id})")
         for column in ("issue", "option", "stated", "from map", "difference", "area", "people"):
@@ -214,7 +219,7 @@ def territory_command(
         except OSError as e:
             msg = f"cannot write the map to {str(svg)!r}: {e.strerror}. Check the folder exists."
             raise ParameterError(msg, parameter="--svg", value=str(svg)) from None
-    if json_output:
+    if json_output or csv_file is not None:
         data = territory_data(model, outcome)
         if drawn is not None:
             data["map"] = {
@@ -223,8 +228,10 @@ def territory_command(
                 "title": drawn.title,
                 "summary": drawn.summary,
             }
-        emit_json(data)
-        return
+        export_csv(data, csv_file)
+        if json_output:
+            emit_json(data)
+            return
     _print(model, outcome)
     if drawn is not None:
         console.print(f"Map written to {svg} ({len(drawn.svg.encode('utf-8')):,} bytes).")
