@@ -535,3 +535,43 @@ def test_jobs_run_a_few_at_a_time(api: Api, small: str) -> None:
         documents = [wait_for(ann, url) for url in urls]
     assert {d["status"] for d in documents} == {"succeeded"}
     assert len({json.dumps(d["results"], sort_keys=True) for d in documents}) == 1
+
+
+def test_results_download_as_csv_and_xlsx(api: Api, small: str, tmp_path: Path) -> None:
+    """Check a run's tables as CSV and its workbook: the same as the CLI's --csv, read back."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from peacetalks.formats.export import read_csv_table
+
+    done = _run(api, "ukraine-2025", "evaluate", {"proposal": "us-28-point"})
+    index = tmp_path / "evaluate.csv"
+    result = runner.invoke(
+        cli, ["evaluate", "ukraine-2025", "-p", "us-28-point", "--csv", str(index)]
+    )
+    assert result.exit_code == 0, result.output
+    with api.client("ann") as ann, api.client("bob") as bob:
+        listed = ann.get(f"{done['url']}/tables").json()
+        names = [t["name"] for t in listed["tables"]]
+        assert names == [row["table"] for row in read_csv_table(index)]
+        actors = ann.get(f"{done['url']}/tables/actors.csv")
+        assert actors.status_code == 200
+        assert actors.headers["content-type"].startswith("text/csv")
+        assert "attachment" in actors.headers["content-disposition"]
+        assert actors.text.replace("\r\n", "\n") == (tmp_path / "evaluate.actors.csv").read_text(
+            encoding="utf-8"
+        ).replace("\r\n", "\n")
+        book = ann.get(listed["xlsx"])
+        assert book.status_code == 200
+        sheets = load_workbook(io.BytesIO(book.content), read_only=True)
+        rows = list(sheets["actors"].iter_rows(values_only=True))
+        assert [r[0] for r in rows[1:]] == [a["id"] for a in done["results"]["actors"]]
+        missing = ann.get(f"{done['url']}/tables/nothing.csv")
+        assert missing.status_code == 404
+        assert (
+            "has no table 'nothing'. Its tables: document, " in missing.json()["error"]["message"]
+        )
+        # Another user's run stays hidden, downloads included.
+        assert bob.get(f"{done['url']}/tables").status_code == 404
+        assert bob.get(listed["xlsx"]).status_code == 404

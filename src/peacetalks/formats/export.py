@@ -14,12 +14,12 @@ import csv
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO
 
 from peacetalks.briefing.tables import Cell, Table, document_tables
 from peacetalks.errors import ParameterError
 
-__all__ = ["csv_paths", "read_csv_table", "write_csv", "write_xlsx"]
+__all__ = ["csv_paths", "read_csv_table", "table_csv", "write_csv", "write_xlsx"]
 
 # Excel's limits: 31 characters per sheet name, none of []:*?/\ in it.
 _SHEET_NAME = 31
@@ -50,13 +50,18 @@ def csv_paths(path: Path, names: Iterable[str]) -> dict[str, Path]:
     return {name: path.with_name(f"{path.stem}.{name}{path.suffix or '.csv'}") for name in listed}
 
 
-def _write_rows(path: Path, rows: Table) -> None:
+def table_csv(rows: Table, handle: TextIO) -> None:
+    """Write one table as CSV to an open text handle (header, then one line per row)."""
     columns = _columns(rows)
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+
+
+def _write_rows(path: Path, rows: Table) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_cell(row.get(c)) for c in columns])
+        table_csv(rows, handle)
 
 
 def _check_folder(path: Path, option: str) -> None:
@@ -118,7 +123,10 @@ def _sheet_names(names: Iterable[str]) -> dict[str, str]:
 
 
 def write_xlsx(
-    document: Mapping[str, Any], path: Path, *, extra: Mapping[str, Table] | None = None
+    document: Mapping[str, Any],
+    path: Path | IO[bytes],
+    *,
+    extra: Mapping[str, Table] | None = None,
 ) -> dict[str, str]:
     """Write every table of a JSON document, one sheet each, as an Excel workbook.
 
@@ -126,7 +134,7 @@ def write_xlsx(
     ----------
     document : mapping
         What the command prints with ``--json``.
-    path : Path
+    path : Path or binary file object
     extra : mapping of str to table, optional
         More tables, after the document's (``analyze`` adds the scenario's sources and
         positions, with their judgement flags).
@@ -144,7 +152,8 @@ def write_xlsx(
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    _check_folder(path, "--xlsx")
+    if isinstance(path, Path):
+        _check_folder(path, "--xlsx")
     tables = dict(document_tables(document))
     tables.update(extra or {})
     sheets = _sheet_names(["contents", *tables])

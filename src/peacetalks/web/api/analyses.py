@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from peacetalks.errors import NotFoundError, StorageError
@@ -188,6 +188,98 @@ def _readable_run(store: Store, run_id: int, user: User) -> AnalysisRun:
 def get_run(run_id: RowId, user: SignedIn, store: StoreDep) -> dict[str, Any]:
     """Return a run: its status, progress (0 to 1), timings, and results or error."""
     return run_document(_readable_run(store, run_id, user))
+
+
+def _results(store: Store, run_id: int, user: User) -> tuple[AnalysisRun, dict[str, Any]]:
+    run = _readable_run(store, run_id, user)
+    if run.status != "succeeded" or not isinstance(run.results, dict):
+        msg = (
+            f"Run {run_id} has no results to download: it is {run.status}. Wait until it "
+            f"succeeds (GET /api/runs/{run_id})."
+        )
+        raise NotFoundError(msg, kind="results", value=str(run_id))
+    return run, run.results
+
+
+@router.get("/runs/{run_id}/tables", responses=ERRORS)
+def run_tables(run_id: RowId, user: SignedIn, store: StoreDep) -> dict[str, Any]:
+    """List the tables of a finished run's results, each with its CSV download.
+
+    The tables are those ``--csv`` writes from the same JSON document: every list of
+    records, named by its path (see the README, "Tables as CSV").
+    """
+    from peacetalks.briefing.tables import document_tables
+
+    _, results = _results(store, run_id, user)
+    tables = document_tables(results)
+    return {
+        "run": run_id,
+        "tables": [
+            {"name": name, "rows": len(rows), "csv": f"{_url(run_id)}/tables/{name}.csv"}
+            for name, rows in tables.items()
+        ],
+        "xlsx": f"{_url(run_id)}/results.xlsx",
+    }
+
+
+@router.get(
+    "/runs/{run_id}/tables/{name}.csv",
+    responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
+    response_class=Response,
+)
+def run_table_csv(
+    run_id: RowId,
+    name: Annotated[str, Path(max_length=200)],
+    user: SignedIn,
+    store: StoreDep,
+) -> Response:
+    """Download one table of a finished run's results as CSV."""
+    import io
+
+    from peacetalks.briefing.tables import document_tables
+    from peacetalks.formats.export import table_csv
+
+    run, results = _results(store, run_id, user)
+    tables = document_tables(results)
+    if name not in tables:
+        msg = (
+            f"Run {run_id} has no table {name!r}. Its tables: {', '.join(tables)} "
+            f"(GET /api/runs/{run_id}/tables)."
+        )
+        raise NotFoundError(msg, kind="table", value=name)
+    buffer = io.StringIO()
+    table_csv(tables[name], buffer)
+    filename = f"{run.scenario_id}-{run.kind}-{run_id}.{name}.csv"
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/runs/{run_id}/results.xlsx",
+    responses={**ERRORS, 200: {"content": {_XLSX: {}}}},
+    response_class=Response,
+)
+def run_xlsx(run_id: RowId, user: SignedIn, store: StoreDep) -> Response:
+    """Download a finished run's results as an Excel workbook, one sheet per table."""
+    import io
+
+    from peacetalks.formats.export import write_xlsx
+
+    run, results = _results(store, run_id, user)
+    buffer = io.BytesIO()
+    write_xlsx(results, buffer)
+    filename = f"{run.scenario_id}-{run.kind}-{run_id}.xlsx"
+    return Response(
+        buffer.getvalue(),
+        media_type=_XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/runs", responses=ERRORS)
