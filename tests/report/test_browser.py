@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 from peacetalks.report import assets_path, pareto_figure, survival_figure
 from peacetalks.report.briefing import render_briefing
 from peacetalks.scenario.models import Scenario
+from tests.report.test_timeline import series_issues
 
 ALL_DRAWN = "() => [...document.querySelectorAll('.pt-chart')].every(e => e.dataset.rendered)"
 # The web app's policy (interfaces.md): no inline script, no inline style.
@@ -62,8 +63,10 @@ def test_report_draws_every_chart_offline(
     page = context.new_page()
     problems, requests = _watch(page)
     page.goto(ukraine_report.as_uri())
-    # The deal space, the forecast, two survival charts and one positions chart per issue.
-    _check_drawn(page, 4 + len(ukraine.issues))
+    # The deal space, the forecast, two survival charts, one positions chart per issue and
+    # one timeline chart per issue of the series.
+    timeline = len(series_issues(ukraine))
+    _check_drawn(page, 4 + len(ukraine.issues) + timeline)
     assert problems == []
     assert requests == []
     title = page.locator("#chart-pareto-title").text_content()
@@ -73,7 +76,13 @@ def test_report_draws_every_chart_offline(
     labels = page.locator("#chart-pareto .textpoint").all_text_contents()
     assert "us-28-point" in labels
     page.screenshot(path=str(artifacts / "report-ukraine-2025.png"))
-    for name in ("pareto", "forecast", "positions-territory", "survival-monitored-phased-relief"):
+    for name in (
+        "pareto",
+        "forecast",
+        "positions-territory",
+        "survival-monitored-phased-relief",
+        "timeline-neutrality",
+    ):
         figure = page.locator(f"figure:has(#chart-{name})")
         figure.screenshot(path=str(artifacts / f"report-{name}.png"))
     context.close()

@@ -27,7 +27,9 @@ def test_report_writes_the_briefing(tmp_path: Path) -> None:
     text = output.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert "<title>Russia-Ukraine peace talks, 2025: briefing</title>" in text
-    assert f"wrote {output} ({output.stat().st_size:,} bytes, 15 charts)" in result.stdout
+    charts = text.count('class="pt-chart"')
+    assert charts > 15  # four kinds, one positions chart per issue, the series' timeline
+    assert f"wrote {output} ({output.stat().st_size:,} bytes, {charts} charts)" in result.stdout
     assert "seed 1, 100 Monte Carlo runs" in text
 
 

@@ -9,7 +9,7 @@ comes from the scenario is escaped by Jinja2's autoescaping.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,6 +35,7 @@ from peacetalks.briefing.robustness import (
     acceptance_inputs,
 )
 from peacetalks.briefing.signature import signature
+from peacetalks.briefing.timeline import timeline_data
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.geo.territory import territorial_issues
 from peacetalks.report.charts import (
@@ -45,6 +46,7 @@ from peacetalks.report.charts import (
     positions_figure,
     ratification_rows,
     survival_figure,
+    timeline_figure,
 )
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
@@ -58,6 +60,7 @@ __all__ = [
     "Chart",
     "build_briefing",
     "render_briefing",
+    "series_snapshots",
 ]
 
 MAX_RUNS = 1_000_000
@@ -329,12 +332,51 @@ def _agreements(
     ]
 
 
+def series_snapshots(scenario: Scenario) -> list[Scenario]:
+    """Return the snapshots of the scenario's built-in series up to its date, with it.
+
+    The built-in files of the series (``scenario.series``) dated before the scenario's
+    ``as_of`` come with the scenario itself (which takes the place of the built-in file
+    of its id); only the scenario when its series is not built in.
+    """
+    from peacetalks.scenario.load import builtin_series, load_scenario
+
+    found = [scenario]
+    if scenario.series is None:
+        return found
+    for scenario_id in builtin_series().get(scenario.series, []):
+        if scenario_id == scenario.id:
+            continue
+        snapshot = load_scenario(scenario_id)
+        if snapshot.as_of < scenario.as_of:
+            found.append(snapshot)
+    return sorted(found, key=lambda s: s.as_of)
+
+
+def _timeline(
+    snapshots: Sequence[Scenario],
+) -> tuple[dict[str, Any] | None, list[tuple[Chart, dict[str, Any]]]]:
+    """Return the series' timeline and one chart per issue, or (None, []) for one snapshot."""
+    if len(snapshots) < 2:
+        return None, []
+    timeline = timeline_data(snapshots)
+    charts = [
+        (
+            Chart(f"chart-timeline-{entry['id']}", timeline_figure(timeline, issue=entry["id"])),
+            entry,
+        )
+        for entry in timeline["issues"]
+    ]
+    return timeline, charts
+
+
 def build_briefing(
     scenario: Scenario,
     *,
     seed: int = ACCEPTANCE_SEED,
     runs: int = ACCEPTANCE_RUNS,
     progress: _Progress | None = None,
+    series: Sequence[Scenario] | None = None,
 ) -> Briefing:
     """Return the briefing on a scenario as one self-contained HTML document and its charts.
 
@@ -350,6 +392,10 @@ def build_briefing(
         acceptance probabilities always use ``ACCEPTANCE_RUNS`` draws, as ``evaluate``.
     progress : callable, optional
         Called with the name of each step as it starts (for a progress display).
+    series : sequence of Scenario, optional
+        The snapshots of the scenario's series for the Timeline section (the scenario
+        among them); by default :func:`series_snapshots`. With fewer than two snapshots
+        the section is left out. Its numbers are those of ``peacetalks timeline``.
 
     Raises
     ------
@@ -410,6 +456,13 @@ def build_briefing(
         )
         agreement["chart"] = chart
         charts.append(chart)
+    snapshots = series_snapshots(scenario) if series is None else series
+    timeline: dict[str, Any] | None = None
+    timeline_charts: list[tuple[Chart, dict[str, Any]]] = []
+    if len(snapshots) >= 2:
+        step("following the series")
+        timeline, timeline_charts = _timeline(snapshots)
+        charts.extend(chart for chart, _ in timeline_charts)
     step("writing the report")
     context = {
         "scenario": scenario,
@@ -433,6 +486,8 @@ def build_briefing(
         "forecast_chart": forecast_chart,
         "position_charts": position_charts,
         "agreements": agreements,
+        "timeline": timeline,
+        "timeline_charts": timeline_charts,
         # Our own stylesheet and scripts, inlined as they are.
         "css": Markup(_asset("briefing.css")),
         "plotly_js": Markup(_asset("vendor/plotly-basic.min.js")),

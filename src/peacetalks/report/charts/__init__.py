@@ -12,8 +12,8 @@ Content-Security-Policy refuses). Colours are the Okabe-Ito palette (distinguish
 the common colour-vision deficiencies); series also differ by marker symbol or dash,
 never by colour alone.
 
-The figures live in one module per kind (pareto, forecasts, agreements, ratification) and
-share their look from ``_style``; this package re-exports them.
+The figures live in one module per kind (pareto, forecasts, agreements, ratification,
+timeline) and share their look from ``_style``; this package re-exports them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from peacetalks.report.charts.agreements import survival_figure
 from peacetalks.report.charts.forecasts import forecast_figure, positions_figure
 from peacetalks.report.charts.pareto import default_pair, pareto_figure
 from peacetalks.report.charts.ratification import ratification_rows
+from peacetalks.report.charts.timeline import timeline_figure
 
 __all__ = [
     "MAX_CLOUD_POINTS",
@@ -34,4 +35,5 @@ __all__ = [
     "positions_figure",
     "ratification_rows",
     "survival_figure",
+    "timeline_figure",
 ]
