@@ -355,6 +355,7 @@ PAGES = [
     (f"/scenarios/{SCENARIO}", False),
     (f"/scenarios/{SCENARIO}/deal", False),
     (f"/scenarios/{SCENARIO}/charts", False),
+    (f"/scenarios/{SCENARIO}/compare?p=roberts-2025&p=us-28-point", False),
     ("/login", False),
     (f"/scenarios/{SCENARIO}/edit", True),
     ("/scenarios/new", True),
@@ -475,3 +476,19 @@ def test_deal_builder_redraws_the_territory_map(watched: Watched, artifacts: Pat
     assert svg.get_attribute("aria-labelledby") == "territory-title territory-desc"
     figure.scroll_into_view_if_needed()
     figure.screenshot(path=artifacts / "deal-builder-territory-map.png")
+
+
+def test_compare_page_by_picking_proposals(watched: Watched, artifacts: Path) -> None:
+    """Check picking three proposals shows their differences, verdicts and fixes."""
+    page = watched.page
+    page.goto(f"/scenarios/{SCENARIO}/compare")
+    expect(page.locator("#compare-verdicts")).to_have_count(0)
+    for pid in ("roberts-2025", "korybko-2025", "us-28-point"):
+        page.locator(f"input[name=p][value='{pid}']").check()
+    page.get_by_role("button", name="Compare").click()
+    expect(page).to_have_url(re.compile(r"p=roberts-2025&p=korybko-2025&p=us-28-point"))
+    headers = page.locator("#compare-verdicts thead th code").all_inner_texts()
+    assert headers == ["roberts-2025", "korybko-2025", "us-28-point"]
+    assert page.locator("#compare-differences tbody tr").count() >= 5
+    expect(page.locator("#compare-fixes li")).to_have_count(3)
+    page.screenshot(path=artifacts / "compare.png", full_page=True)

@@ -55,7 +55,7 @@ def test_list_shows_builtins_to_everyone_and_private_ones_to_their_owner(
     assert f'href="/scenarios/{PRIVATE_ID}"' in bob.get("/").text
 
 
-@pytest.mark.parametrize("suffix", ["", "/deal", "/charts", "/edit"])
+@pytest.mark.parametrize("suffix", ["", "/deal", "/charts", "/compare", "/edit"])
 def test_private_scenario_needs_login_and_access(app: FastAPI, suffix: str) -> None:
     """Check that a private scenario asks anonymous visitors to sign in and hides from others."""
     path = f"/scenarios/{PRIVATE_ID}{suffix}"
@@ -422,3 +422,33 @@ def test_scenario_and_deal_pages_show_the_territory_map(
     for path in (f"/scenarios/{PRIVATE_ID}", f"/scenarios/{PRIVATE_ID}/deal"):
         assert "territory-map" not in bob.get(path).text
         assert 'id="line-map"' not in bob.get(path).text
+
+
+def test_compare_page_shows_compare_datas_numbers(anonymous: TestClient) -> None:
+    """Check the compare page lists every difference and evaluate's verdicts, for anyone."""
+    from peacetalks.briefing.compare import compare_data
+
+    chosen = ["roberts-2025", "korybko-2025", "us-28-point"]
+    page = anonymous.get(f"/scenarios/{SCENARIO}/compare", params={"p": chosen})
+    assert page.status_code == 200
+    data = compare_data(load_scenario(SCENARIO), chosen)
+    text = html.unescape(page.text)
+    differences = text.split('id="compare-differences"', 1)[1].split("</table>", 1)[0]
+    scenario = load_scenario(SCENARIO)
+    labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
+    for difference in data["differences"]:
+        for option in difference["options"].values():
+            assert labels[difference["issue"]][option] in differences
+    verdicts = text.split('id="compare-verdicts"', 1)[1].split("</table>", 1)[0]
+    for proposal in data["proposals"]:
+        assert f"{proposal['p_pass']:.2f}" in verdicts
+        for actor in proposal["actors"]:
+            assert f"{actor['utility']:.2f} ({actor['margin']:+.2f})" in verdicts
+    assert 'id="compare-fixes"' in page.text
+    # Without a choice, only the form; a bad choice says what is wrong.
+    assert 'id="compare-verdicts"' not in anonymous.get(f"/scenarios/{SCENARIO}/compare").text
+    wrong = anonymous.get(f"/scenarios/{SCENARIO}/compare", params={"p": ["roberts-2025", "x"]})
+    assert wrong.status_code == 200
+    assert "has no proposal &#39;x&#39;" in wrong.text or "has no proposal 'x'" in wrong.text
+    one = anonymous.get(f"/scenarios/{SCENARIO}/compare", params={"p": ["roberts-2025"]})
+    assert "compare needs between 2 and 8 proposals" in one.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from peacetalks.web.pages import account, charts, editor, evaluation, scenarios
+from peacetalks.web.pages import account, charts, compare, editor, evaluation, scenarios
 from peacetalks.web.pages._render import render_error_page
 
 __all__ = ["render_error_page", "router"]
@@ -21,4 +21,5 @@ router.include_router(editor.router)
 router.include_router(account.router)
 router.include_router(scenarios.router)
 router.include_router(charts.router)
+router.include_router(compare.router)
 router.include_router(evaluation.router)
