@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from peacetalks.web.pages import account, charts, compare, editor, evaluation, scenarios
+from peacetalks.web.pages import account, charts, compare, editor, evaluation, scenarios, timeline
 from peacetalks.web.pages._render import render_error_page
 
 __all__ = ["render_error_page", "router"]
@@ -23,3 +23,4 @@ router.include_router(scenarios.router)
 router.include_router(charts.router)
 router.include_router(compare.router)
 router.include_router(evaluation.router)
+router.include_router(timeline.router)
