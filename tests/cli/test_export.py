@@ -210,6 +210,7 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path: Path, small_path: Path) -> 
         ["negotiate", "ukraine-2025", "--runs", "1", "--rounds", "10"],
         ["stress", "ukraine-2025", "--agreement", "monitored-phased-relief", "--runs", "200"],
         ["backtest", str(DATA / "deu" / "deu3_blksv.csv"), "--model", "compromise"],
+        ["timeline", "ukraine-2025-06", "ukraine-2025"],
     ],
     ids=lambda args: "-".join(args[:2]) if "/" not in args[1] else args[0],
 )

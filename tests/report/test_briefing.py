@@ -312,3 +312,13 @@ def test_territory_section_has_the_map_and_the_regions_that_change_hands(
     assert "nothing changes hands" in table.split('data-proposal="european-counter-proposal"')[1]
     # A scenario without a territorial issue has no such section.
     assert 'id="territory"' not in render_briefing(small, runs=10)
+
+
+def test_report_on_an_earlier_snapshot_leaves_the_map_out() -> None:
+    """Check a series file without control shares gets a report, with no territory section."""
+    from peacetalks.scenario import load_scenario
+
+    earlier = load_scenario("ukraine-2025-06")
+    html = build_briefing(earlier, runs=10).html
+    assert "ukraine-2025-06" in html
+    assert 'id="territory-line' not in html

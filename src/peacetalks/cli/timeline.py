@@ -8,10 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from peacetalks.cli._helpers import (
+    CsvOption,
     JsonOption,
     console,
     emit_json,
     escape,
+    export_csv,
     handles_errors,
     load,
     new_table,
@@ -46,6 +48,7 @@ def timeline_command(
         ),
     ],
     json_output: JsonOption = False,
+    csv_file: CsvOption = None,
 ) -> None:
     """Follow a series of dated snapshots: who moved, on what, when, and on what source.
 
@@ -60,10 +63,13 @@ def timeline_command(
     names = _expand(series)
     snapshots = [load(name) for name in names]
     if json_output:
-        emit_json(timeline_data(snapshots, labels=names))
+        data = timeline_data(snapshots, labels=names)
+        export_csv(data, csv_file)
+        emit_json(data)
         return
     with stderr.status("following the series..."):
         data = timeline_data(snapshots, labels=names)
+    export_csv(data, csv_file)
     print_timeline(data)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "ScalePlacement",
     "TerritoryOutcome",
     "government",
+    "has_map",
     "place_scale",
     "referendum_weight",
     "territorial_issues",
@@ -212,6 +213,16 @@ def _apply(
         after[to] = after.get(to, 0.0) + taken
     shares = {p: round(s, 12) for p, s in after.items() if round(s, 12) > 0}
     return shares, round(min(1.0, changing), 12)
+
+
+def has_map(scenario: Scenario) -> bool:
+    """Return whether the scenario's territory can be mapped.
+
+    It needs a territorial issue and the control shares of its regions (the line at
+    ``as_of``); the dated files of a series before the last have no control shares, so
+    the pages and the report leave their map out instead of failing.
+    """
+    return bool(territorial_issues(scenario)) and any(r.control for r in scenario.regions)
 
 
 def territory_outcome(scenario: Scenario, options: Mapping[str, str]) -> TerritoryOutcome:

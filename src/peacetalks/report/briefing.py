@@ -37,7 +37,7 @@ from peacetalks.briefing.robustness import (
 from peacetalks.briefing.signature import signature
 from peacetalks.briefing.timeline import timeline_data
 from peacetalks.errors import FrontTooLargeError, ParameterError
-from peacetalks.geo.territory import territorial_issues
+from peacetalks.geo.territory import has_map, territorial_issues
 from peacetalks.report.charts import (
     RULE_LABELS,
     default_pair,
@@ -421,7 +421,7 @@ def build_briefing(
     kinds: dict[str, str] = {s.id: s.kind for s in scenario.sources}
     proposals = _proposals(scenario, compiled, kinds, seed)
     territory = None
-    if territorial_issues(scenario):
+    if has_map(scenario):
         step("drawing the territory")
         territory = _territory(scenario)
     step("computing the deal space")

@@ -452,3 +452,13 @@ def test_compare_page_shows_compare_datas_numbers(anonymous: TestClient) -> None
     assert "has no proposal &#39;x&#39;" in wrong.text or "has no proposal 'x'" in wrong.text
     one = anonymous.get(f"/scenarios/{SCENARIO}/compare", params={"p": ["roberts-2025"]})
     assert "compare needs between 2 and 8 proposals" in one.text
+
+
+@pytest.mark.parametrize("suffix", ["", "/deal", "/compare"])
+def test_an_earlier_snapshot_without_control_shares_has_pages(
+    anonymous: TestClient, suffix: str
+) -> None:
+    """Check the pages of a series file with no control shares: shown, without a map."""
+    page = anonymous.get(f"/scenarios/ukraine-2025-06{suffix}")
+    assert page.status_code == 200, page.text[:500]
+    assert "<svg" not in page.text or "territory-map" not in page.text

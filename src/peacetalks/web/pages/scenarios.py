@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from peacetalks.briefing import Assessment, assess_deal, assess_proposal
 from peacetalks.errors import NotFoundError, ScenarioError
+from peacetalks.geo.territory import has_map
 from peacetalks.geo.territory_map import TerritoryMap
 from peacetalks.scenario import Scenario
 from peacetalks.storage.accounts import User
@@ -32,7 +33,7 @@ from peacetalks.web.pages._access import (
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
 from peacetalks.web.pages.evaluation import EVALUATE_PATH
 from peacetalks.web.security import current_user
-from peacetalks.web.territory import deal_map, has_territory
+from peacetalks.web.territory import deal_map
 
 __all__ = [
     "DEAL_FIELD_PREFIX",
@@ -86,8 +87,12 @@ def _cached_map(
 def territory_map_of(
     entry: LoadedScenario, deal: Mapping[str, str], id_prefix: str
 ) -> TerritoryMap | None:
-    """Return the map of a deal (cached per version), or None without a territorial issue."""
-    if not has_territory(entry.scenario):
+    """Return the map of a deal (cached per version), or None when there is nothing to map.
+
+    Nothing to map: no territorial issue, or no control shares (an earlier file of a
+    series); see :func:`peacetalks.geo.territory.has_map`.
+    """
+    if not has_map(entry.scenario):
         return None
     return _cached_map(entry, tuple(sorted(deal.items())), id_prefix)
 
