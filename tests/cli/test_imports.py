@@ -63,6 +63,73 @@ def test_listing_scenarios_validates_nothing() -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "own"),
+    [
+        (["evaluate", SMALL, "--proposal", "grab"], "peacetalks.cli.commands"),
+        (["deals", SMALL, "--nash"], "peacetalks.cli.deals"),
+        (["power", "unsc"], "peacetalks.cli.institutions"),
+    ],
+    ids=lambda value: value[0] if isinstance(value, list) else None,
+)
+def test_a_command_imports_no_other_command(args: list[str], own: str) -> None:
+    """Check that running one command neither imports nor needs the other commands' modules."""
+    others = {
+        "peacetalks.cli.agreements",
+        "peacetalks.cli.backtest",
+        "peacetalks.cli.deals",
+        "peacetalks.cli.forecast",
+        "peacetalks.cli.institutions",
+        "peacetalks.cli.lint",
+        "peacetalks.cli.negotiate",
+        "peacetalks.cli.report",
+        "peacetalks.cli.serve",
+        "peacetalks.cli.sweep",
+        "peacetalks.cli.territory",
+    } - {own}
+    loaded = _loaded(args)
+    assert own in loaded
+    assert not others & loaded
+
+
+def test_help_lists_every_command_in_order() -> None:
+    """Check that --help names each command once, in the order of the registry."""
+    from peacetalks.cli.commands import _COMMANDS
+
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(["--help"])],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=300,
+    )
+    rows = result.stdout.split("Commands:", 1)[1].strip().splitlines()
+    assert [row.split()[0] for row in rows] == list(_COMMANDS)
+
+
+def test_the_command_line_collects_cycles_less_often_and_not_at_exit() -> None:
+    """Check main() raises the young-generation threshold and freezes the heap at exit."""
+    # Exit handlers run last-registered first: one registered before main() runs after
+    # the freeze, and one registered after it runs before.
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('after', gc.get_freeze_count() > 0))\n"
+        "from peacetalks.cli import main\n"
+        "sys.argv = ['peacetalks', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "atexit.register(lambda: print('before', gc.get_freeze_count() > 0))\n"
+        "print('threshold', gc.get_threshold()[0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.splitlines()[-3:] == ["threshold 50000", "before False", "after True"]
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["scenarios"],

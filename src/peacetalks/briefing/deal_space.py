@@ -14,12 +14,7 @@ from peacetalks.briefing.deals import (
     rational_front,
     zopa_data,
 )
-from peacetalks.briefing.robustness import (
-    ACCEPTANCE_RUNS,
-    ACCEPTANCE_SEED,
-    acceptance_inputs,
-    check_runs,
-)
+from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, check_runs
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
 
@@ -90,7 +85,9 @@ def deal_space(
         "actors": list(compiled.actor_ids),
         "monte_carlo": {"runs": runs, "seed": draw_seed, "distribution": "triangular"},
     }
-    inputs = acceptance_inputs(compiled, runs=runs, seed=draw_seed)
+    # The compromises and the amendments draw the acceptance inputs when they need them
+    # (robustness.acceptance_inputs: once per compiled scenario, runs and seed, then shared);
+    # the front, the ZOPA and the logrolls need none.
     total = sum(map(bool, (pareto, rules, zopa, amend is not None, logrolls)))
     done = 0
 
@@ -111,7 +108,7 @@ def deal_space(
         step()
     if rules:
         solved = bargaining_data(
-            compiled, rules, among=among, front=shared, runs=runs, seed=draw_seed, inputs=inputs
+            compiled, rules, among=among, front=shared, runs=runs, seed=draw_seed
         )
         result["bargaining_actors"] = solved.pop("actors")
         result.update(solved)
@@ -120,9 +117,7 @@ def deal_space(
         result["zopa"] = zopa_data(compiled, rng=seed)
         step()
     if amend is not None:
-        result["amend"] = amendment_data(
-            scenario, compiled, amend, runs=runs, seed=draw_seed, inputs=inputs
-        )
+        result["amend"] = amendment_data(scenario, compiled, amend, runs=runs, seed=draw_seed)
         step()
     if logrolls:
         rolls = logroll_data(

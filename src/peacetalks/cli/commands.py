@@ -6,7 +6,7 @@ it computes with when it runs, so ``peacetalks --version`` and ``--help`` never 
 NumPy, pydantic, the database or the web server. The application names its commands
 without importing them: a command's module is imported, and its Click command built, when
 that command is asked for (``--help`` asks for all of them), so ``peacetalks evaluate``
-neither imports nor builds the other eighteen.
+neither imports nor builds the others.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -94,6 +93,8 @@ def report(
                 model, seed=seed, runs=runs, progress=lambda step: status.update(f"{step}...")
             )
     if pdf:
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="peacetalks-report-") as folder:
             page = Path(folder) / "briefing.html"
             _write(page, briefing.html)

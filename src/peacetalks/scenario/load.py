@@ -58,7 +58,6 @@ def scenario_from_data(
         With one problem per mistake found.
     """
     lines = lines or {}
-    by_text = {format_path(key): line for key, line in lines.items()}
     if data is None:
         msg = (
             "the scenario is empty. Expected a mapping with the keys id, title, as_of, "
@@ -71,6 +70,7 @@ def scenario_from_data(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as e:
+        by_text = _lines_by_text(lines)
         problems = []
         for error in e.errors(include_url=False):
             path = format_path(tuple(error["loc"]))
@@ -78,9 +78,16 @@ def scenario_from_data(
         raise ScenarioError(problems, source) from None
     found = check_scenario(scenario)
     if found:
+        by_text = _lines_by_text(lines)
         problems = [Problem(p.path, p.message, line_for(p.path, by_text)) for p in found]
         raise ScenarioError(problems, source)
     return scenario
+
+
+def _lines_by_text(lines: Lines) -> dict[str, int]:
+    # The line of each path by its text (``positions[3].salience``), for the problems
+    # found: made only when there are some.
+    return {format_path(key): line for key, line in lines.items()}
 
 
 def parse_scenario(text: str, *, source: str | None = None) -> Scenario:

@@ -39,6 +39,9 @@ _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
+# Most values are text: a plain scalar tagged str is its own value (as the constructor
+# gives it), read without the constructor's bookkeeping.
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class YamlDocument:
@@ -73,6 +76,8 @@ class _Reader:
             return None
         self.seen.add(id(node))
         self.lines[path] = node.start_mark.line + 1
+        if node.tag == _STR_TAG and isinstance(node, ScalarNode):
+            return node.value
         if node.tag not in _STANDARD_TAGS:
             self.problem(path, node, f"the YAML tag {node.tag!r} is not allowed. Remove the tag.")
             return None
@@ -103,8 +108,9 @@ class _Reader:
                     f"the key {key!r} appears twice in this mapping. Keep one of them.",
                 )
                 continue
-            result[key] = self.read(value_node, (*path, key), depth + 1)
-            self.lines.setdefault((*path, key), key_node.start_mark.line + 1)
+            child = (*path, key)
+            result[key] = self.read(value_node, child, depth + 1)
+            self.lines.setdefault(child, key_node.start_mark.line + 1)
         return result
 
 
