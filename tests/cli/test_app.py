@@ -80,19 +80,27 @@ def test_evaluate_is_seeded_by_default() -> None:
     assert other["utility"] == first["utility"]
 
 
-def test_evaluate_text_shows_how_sure() -> None:
+def test_evaluate_text_shows_how_sure(tmp_path: Path) -> None:
     """Check the readable output: margins, P(accept) and the deciding judgement in words."""
-    # us-28-point crosses Ukraine's red line on de facto recognition (a firm verdict), so the
-    # fragile verdict shown is the second reading of Korybko's article.
-    proposal = "korybko-2025-ukraine-2022-figure"
-    result = runner.invoke(app, ["evaluate", "ukraine-2025", "-p", proposal])
+    # No built-in proposal is fragile since issue 13: Korybko's second reading imputes no
+    # agreed humanitarian terms, Ukraine's worst option there, and passes in only 7% of the
+    # draws. The same reading with the all-for-all exchange Ukraine asks for is fragile.
+    proposal = next(
+        p
+        for p in load_scenario("ukraine-2025").proposals
+        if p.id == "korybko-2025-ukraine-2022-figure"
+    )
+    deal = tmp_path / "deal.json"
+    terms = {**proposal.deal, "humanitarian": "all-for-all-children-returned"}
+    deal.write_text(json.dumps({"deal": terms}), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "ukraine-2025", "--deal", str(deal)])
     assert result.exit_code == 0
     for words in (
         "margin",
         "P(accept)",
-        "-0.083",
+        "-0.008",
         "the verdict is fragile",
-        f"ukraine's ideal point on territory (0.00-82.3) decides {proposal}: it fails at 0.00 "
+        f"ukraine's ideal point on territory (0.00-82.3) decides {deal}: it fails at 0.00 "
         "and passes at 82.3.",
     ):
         assert words in result.stdout

@@ -67,11 +67,11 @@ def test_negotiate_ukraine_reproducible() -> None:
     first, second = _json(args), _json(args)
     assert first == second
     assert first["summary"]["agreement_rate"] == 1.0
-    # 32.7 million deals: candidates from the veto holders' fronts, the distance estimated.
+    # 392 million deals: candidates from the veto holders' fronts, the distance estimated.
     assert first["exhaustive"] is False
     assert first["distance_to_pareto_exact"] is False
     run = first["runs"][0]
-    assert len(run["agreement"]) == 11  # one option per issue of ukraine-2025
+    assert len(run["agreement"]) == 13  # one option per issue of ukraine-2025
     assert run["transcript"][0]["action"] == "offer"
     assert set(run["transcript"][0]["utilities"]) == set(first["strategies"])
 

@@ -171,3 +171,48 @@ def test_four_oblasts_totals_are_the_region_table_sums() -> None:
     (claimed,) = outcome.claimed
     assert claimed.area_after == pytest.approx(1.0)
     assert claimed.population_after == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("issue_id", "actors"),
+    [
+        ("humanitarian", ("russia", "ukraine", "united-states")),
+        ("war-damage", ("russia", "ukraine", "united-states", "eu", "uk", "france")),
+    ],
+)
+def test_humanitarian_and_war_damage_have_sourced_positions(
+    scenario: Scenario, issue_id: str, actors: tuple[str, ...]
+) -> None:
+    """Check the two issues of issue 13 and the parties' sourced, unflagged positions on them.
+
+    The EU has no position on ``humanitarian``: the sources give it no terms there (like
+    Turkey on ``sequencing``), so it is left indifferent rather than given a guessed one.
+    """
+    issue = next(i for i in scenario.issues if i.id == issue_id)
+    sources = {s.id: s for s in scenario.sources}
+    options = {o.id for o in issue.options}
+    assert issue.default in options
+    for actor in actors:
+        (position,) = [p for p in scenario.positions if p.actor == actor and p.issue == issue_id]
+        assert position.source in sources, (actor, issue_id)
+        assert not position.judgement, (actor, issue_id)
+        assert position.note, (actor, issue_id)
+        assert not position.red_lines, (actor, issue_id)
+    eu = [p for p in scenario.positions if p.actor == "eu" and p.issue == "humanitarian"]
+    assert issue_id != "humanitarian" or eu == []
+    for proposal in scenario.proposals:
+        assert proposal.deal[issue_id] in options, proposal.id
+        assert issue_id in proposal.terms, proposal.id
+
+
+def test_the_two_issues_separate_the_parties_texts(scenario: Scenario) -> None:
+    """Check the options each party's own 2025 text takes on the two issues."""
+    deals = {p.id: p.deal for p in scenario.proposals}
+    assert (
+        deals["russia-memorandum-2025-06"]["humanitarian"] == "exchanges-political-prisoner-amnesty"
+    )
+    assert deals["russia-memorandum-2025-06"]["war-damage"] == "mutual-renunciation"
+    assert deals["ukraine-memorandum-2025-06"]["humanitarian"] == "all-for-all-children-returned"
+    assert deals["us-28-point"]["humanitarian"] == "all-for-all-full-amnesty"
+    assert deals["us-28-point"]["war-damage"] == "assets-to-us-led-reconstruction"
+    assert deals["european-counter-proposal"]["war-damage"] == "frozen-until-compensation"
