@@ -78,9 +78,7 @@ def _console_examples() -> list[str]:
 
 
 @pytest.mark.parametrize("line", _console_examples())
-def test_readme_console_example(
-    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readme_console_example(line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Check that each console example of the README runs and succeeds.
 
     They run in an empty folder, where the files they write (--csv, --xlsx) land.
