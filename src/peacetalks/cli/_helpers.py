@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -114,8 +115,25 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
+            options = dict(self._options)
+            stream = sys.stderr if options.get("stderr") else sys.stdout
+            if "width" not in options and not _is_terminal(stream) and "COLUMNS" not in os.environ:
+                # Piped or redirected: Rich would assume 80 columns and fold tables and
+                # cut ids; a file or a pipe has no width, so tables keep their own.
+                options["width"] = PIPED_WIDTH
+            self._console = Console(**options)
         return getattr(self._console, name)
+
+
+# Width of the output when it goes to a file or a pipe (set COLUMNS to choose another).
+PIPED_WIDTH = 1000
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 # Typed as consoles: every attribute is the real console's.

@@ -271,7 +271,7 @@ def evaluate(
     if deal is not None:
         from peacetalks.cli.deal_file import read_deal
 
-        deal_map = read_deal(deal)
+        deal_map = read_deal(deal, model)
     if json_output or csv_file is not None:
         title = None if deal is None else str(deal)
         data = with_what_ifs(

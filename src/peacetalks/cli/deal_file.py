@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from peacetalks.errors import ParameterError, Problem, ScenarioError
+from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
 
 __all__ = ["MAX_DEAL_BYTES", "read_deal"]
@@ -13,19 +14,20 @@ __all__ = ["MAX_DEAL_BYTES", "read_deal"]
 MAX_DEAL_BYTES = 100_000
 
 
-def read_deal(path: Path) -> dict[str, str]:
+def read_deal(path: Path, scenario: Scenario | None = None) -> dict[str, str]:
     """Return a deal file's mapping of issue ids to option ids.
 
     A YAML or JSON mapping, optionally under one key ``deal``; at most
-    ``MAX_DEAL_BYTES`` bytes.
+    ``MAX_DEAL_BYTES`` bytes. With ``scenario``, every issue and option id is checked
+    against it, and each unknown one is reported with the file and its line.
 
     Raises
     ------
     ParameterError
         If the file does not exist.
     ScenarioError
-        If it is too large, not UTF-8, not YAML, or not a mapping of ids to ids (with the
-        file, line and key).
+        If it is too large, not UTF-8, not YAML, not a mapping of ids to ids, or names ids
+        the scenario does not have (with the file, line and key).
     """
     label = str(path)
     if not path.is_file():
@@ -62,4 +64,28 @@ def read_deal(path: Path) -> dict[str, str]:
     ]
     if bad:
         raise ScenarioError(bad, label)
-    return {str(k): v for k, v in data.items()}
+    deal = {str(k): v for k, v in data.items()}
+    if scenario is not None:
+        unknown = _unknown_ids(scenario, deal, prefix, document.lines)
+        if unknown:
+            raise ScenarioError(unknown, label)
+    return deal
+
+
+def _unknown_ids(
+    scenario: Scenario, deal: dict[str, str], prefix: str, lines: dict[Any, int]
+) -> list[Problem]:
+    """Return the deal's problems against the scenario (as evaluate words them), with lines."""
+    from peacetalks.scenario.compile import compile_scenario
+
+    try:
+        compile_scenario(scenario).deal_indices(deal)
+    except ScenarioError as e:
+        problems = []
+        for problem in e.problems:
+            key = problem.path.removeprefix("deal.")
+            line = lines.get((prefix, key) if prefix else (key,))
+            path = f"{prefix}.{key}" if prefix else key
+            problems.append(Problem(path, problem.message, line))
+        return problems
+    return []

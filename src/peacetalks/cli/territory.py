@@ -57,7 +57,7 @@ def _chosen(
             )
             raise ParameterError(msg, parameter="--proposal", value=proposal) from None
     if deal is not None:
-        return dict(read_deal(deal))
+        return dict(read_deal(deal, scenario))
     if option is None:
         return {}
     candidates = [

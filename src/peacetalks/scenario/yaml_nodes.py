@@ -175,6 +175,13 @@ def read_yaml(text: str) -> tuple[YamlDocument | None, list[Problem]]:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else None
         what = e.problem or e.context or "malformed YAML"
+        if "'\\t'" in what or "\t" in what:
+            # PyYAML's words ("found character '\t' that cannot start any token") do not
+            # say what to do.
+            what = (
+                "a tab character where YAML allows only spaces (YAML indents with spaces). "
+                "Replace the tabs on this line with spaces"
+            )
         return None, [Problem("", f"the file is not valid YAML: {what}.", line)]
     except yaml.YAMLError as e:
         return None, [Problem("", f"the file is not valid YAML: {e}.")]

@@ -1,0 +1,69 @@
+"""The command line as a terminal, a pipe or a file meets it; messages that say what to do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from peacetalks.cli import app
+
+runner = CliRunner()
+
+
+def _piped(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "COLUMNS"} | env
+    return subprocess.run(
+        [sys.executable, "-c", "from peacetalks.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_piped_tables_keep_their_width() -> None:
+    """Check that redirected output neither folds tables at 80 columns nor cuts ids."""
+    result = _piped(["compare", "ukraine-2025", "roberts-2025", "korybko-2025", "us-28-point"])
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("territory "))
+    assert "donbas-by-advance-capitals-ukrainian" in row
+    assert "donbas-withdrawal-south-frozen" in row
+    assert len(row) > 80
+    # COLUMNS still chooses the width.
+    narrow = _piped(
+        ["compare", "ukraine-2025", "roberts-2025", "korybko-2025", "us-28-point"], COLUMNS="60"
+    )
+    assert max(len(line) for line in narrow.stdout.splitlines()[1:12]) <= 60
+
+
+def test_tab_in_yaml_says_what_to_do(tmp_path: Path) -> None:
+    """Check a tab used for indentation gets a message naming the line and the fix."""
+    path = tmp_path / "tabs.yaml"
+    path.write_text("id: x\ntitle: y\nactors:\n\t- id: a\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert f"{path}, line 4: the file is not valid YAML: a tab character where YAML allows" in (
+        message
+    )
+    assert "Replace the tabs on this line with spaces." in message
+
+
+def test_deal_file_problems_name_the_file_and_line(tmp_path: Path) -> None:
+    """Check unknown ids in a deal file are reported with the file, line and key."""
+    path = tmp_path / "deal.yaml"
+    path.write_text("deal:\n  territory: nope\n  foo: bar\n", encoding="utf-8")
+    for command in (["evaluate", "ukraine-2025"], ["territory", "ukraine-2025"]):
+        result = runner.invoke(app, [*command, "--deal", str(path)])
+        assert result.exit_code == 1, result.output
+        message = " ".join(result.stderr.split())
+        assert f"{path}, line 2, deal.territory: unknown option 'nope' of issue 'territory'." in (
+            message
+        )
+        assert f"{path}, line 3, deal.foo: unknown issue 'foo'." in message
+        assert "Traceback" not in result.output
