@@ -67,3 +67,25 @@ def test_deal_file_problems_name_the_file_and_line(tmp_path: Path) -> None:
         )
         assert f"{path}, line 3, deal.foo: unknown issue 'foo'." in message
         assert "Traceback" not in result.output
+
+
+def test_usage_errors_look_like_every_other_error() -> None:
+    """Check a mistake on the command line: 'error: ...', the usage, where help is, status 2."""
+    result = runner.invoke(app, ["evaluate", "ukraine-2025", "--bogus"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: No such option: --bogus")
+    assert lines[1].strip() == "Usage: peacetalks evaluate [OPTIONS] {scenario}"
+    assert lines[2].strip() == "Try 'peacetalks evaluate --help' for help."
+    unknown = runner.invoke(app, ["nosuch"])
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("error: No such command 'nosuch'.")
+    # A peacetalks error has the same first word, status 1.
+    missing = runner.invoke(app, ["evaluate", "no-such-scenario", "-p", "x"])
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("error: no scenario 'no-such-scenario'")
+    # The bare command still shows the help.
+    bare = _piped([])
+    assert bare.returncode == 2
+    assert "[OPTIONS] COMMAND [ARGS]..." in bare.stderr
+    assert "Commands:" in bare.stderr

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Iterator, MutableMapping
+import sys
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -32,6 +33,7 @@ from peacetalks.cli._helpers import (
     SetOption,
     console,
     emit_json,
+    escape,
     export_csv,
     export_xlsx,
     handles_errors,
@@ -117,11 +119,52 @@ class _Commands(MutableMapping[str, "Command"]):
 
 
 class _LazyGroup(TyperGroup):
-    """The root group: knows every command's name, builds a command when it is asked for."""
+    """The root group: knows every command's name, builds a command when it is asked for.
+
+    It also words mistakes on the command line (an unknown option, a missing argument) as
+    every other error is worded, ``error: ...`` on stderr, with the usage and where help
+    is, instead of Click's own layout; the exit status stays 2.
+    """
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = _Commands(self.commands)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; in standalone mode, show usage errors in the house style."""
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as e:
+            # 'peacetalks' alone: the help, as before.
+            stderr.print(e.format_message(), markup=False)
+            sys.exit(e.exit_code)
+        except UsageError as e:
+            _usage_error(e)
+            sys.exit(e.exit_code)
+        except ClickException as e:  # a bad file argument, for instance
+            stderr.print(f"[bold red]error:[/] {escape(e.format_message())}")
+            sys.exit(e.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _usage_error(error: Any) -> None:
+    """Print a command-line mistake: what is wrong, the usage, and where help is."""
+    stderr.print(f"[bold red]error:[/] {escape(error.format_message())}")
+    context = error.ctx
+    if context is not None:
+        stderr.print(f"  {escape(context.get_usage())}", markup=False)
+        stderr.print(f"  Try '{context.command_path} --help' for help.", markup=False)
 
 
 app = typer.Typer(
