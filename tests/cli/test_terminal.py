@@ -89,3 +89,26 @@ def test_usage_errors_look_like_every_other_error() -> None:
     assert bare.returncode == 2
     assert "[OPTIONS] COMMAND [ARGS]..." in bare.stderr
     assert "Commands:" in bare.stderr
+
+
+def test_show_gives_each_positions_reason() -> None:
+    """Check show prints each position's ranges, source (author, title, date, address) and note."""
+    from peacetalks.scenario import load_scenario
+
+    model = load_scenario("ukraine-2025")
+    result = _piped(["show", "ukraine-2025"])
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    position = next(p for p in model.positions if p.actor == "russia" and p.issue == "territory")
+    source = next(s for s in model.sources if s.id == position.source)
+    assert position.uncertainty is not None
+    assert position.uncertainty.position is not None
+    low, high = position.uncertainty.position
+    assert f"  russia: ideal {position.ideal:g} (range {low:g}-{high:g})" in text
+    assert f'    source: {source.id}: {source.author}, "{source.title}", {source.date}' in text
+    assert source.address in text
+    assert position.note is not None
+    assert f"    why: {' '.join(position.note.split())}" in text
+    judged = [p for p in model.positions if p.judgement]
+    assert judged
+    assert text.count("[judgement]") == len(judged)

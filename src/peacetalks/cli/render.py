@@ -62,19 +62,50 @@ def print_issues(console: Console, scenario: Scenario) -> None:
         console.print(table)
 
 
+def _range(values: tuple[float, float] | None) -> str:
+    return "" if values is None else f" (range {values[0]:g}-{values[1]:g})"
+
+
 def print_positions(console: Console, scenario: Scenario) -> None:
-    """Print every position with its source or judgement flag."""
-    table = new_table(title="Positions", title_justify="left")
-    for column in ("actor", "issue", "ideal", "salience", "red lines", "basis"):
-        table.add_column(column)
-    for p in scenario.positions:
-        basis = p.source or ""
-        if p.judgement:
-            basis = f"{basis} (judgement)" if basis else "judgement"
-        table.add_row(
-            p.actor, p.issue, f"{p.ideal:g}", f"{p.salience:.2f}", ", ".join(p.red_lines), basis
-        )
-    console.print(table)
+    """Print every position with its reason: range, note, and source or judgement flag.
+
+    Grouped by issue; for each actor its ideal point and salience with their stated
+    ranges, its red lines, the source (author, title, date, address) and the note that
+    says why it stands there. A judgement is marked as one.
+    """
+    sources = {s.id: s for s in scenario.sources}
+    console.print("\n[bold]Positions[/]: why each actor stands where it does")
+    by_issue: dict[str, list[Any]] = {issue.id: [] for issue in scenario.issues}
+    for position in scenario.positions:
+        by_issue.setdefault(position.issue, []).append(position)
+    names = {issue.id: issue.name for issue in scenario.issues}
+    for issue_id, positions in by_issue.items():
+        if not positions:
+            continue
+        console.print(f"\n[bold]{escape(names.get(issue_id, issue_id))}[/] ({issue_id})")
+        for p in positions:
+            spread = p.uncertainty
+            line = (
+                f"  {p.actor}: ideal {p.ideal:g}{_range(spread.position if spread else None)}, "
+                f"salience {p.salience:.2f}{_range(spread.salience if spread else None)}"
+            )
+            if p.red_lines:
+                line += f"; red lines: {', '.join(p.red_lines)}"
+            if p.judgement:
+                line += " [judgement]"
+            console.print(line, markup=False)
+            for key, label in ((p.source, "source"), (p.salience_source, "salience source")):
+                if key is None:
+                    continue
+                found = sources.get(key)
+                cited = (
+                    key
+                    if found is None
+                    else f'{key}: {found.author}, "{found.title}", {found.date}, {found.address}'
+                )
+                console.print(f"    {label}: {cited}", markup=False)
+            if p.note:
+                console.print(f"    why: {' '.join(p.note.split())}", markup=False)
 
 
 def print_sources(console: Console, scenario: Scenario) -> None:

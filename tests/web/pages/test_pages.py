@@ -462,3 +462,17 @@ def test_an_earlier_snapshot_without_control_shares_has_pages(
     page = anonymous.get(f"/scenarios/ukraine-2025-06{suffix}")
     assert page.status_code == 200, page.text[:500]
     assert "<svg" not in page.text or "territory-map" not in page.text
+
+
+def test_scenario_page_shows_each_positions_reason(anonymous: TestClient) -> None:
+    """Check the scenario page gives each position's ranges and note, judgements marked."""
+    model = load_scenario(SCENARIO)
+    page = html.unescape(anonymous.get(f"/scenarios/{SCENARIO}").text)
+    for position in model.positions:
+        row = page.split(f'data-position="{position.actor}:{position.issue}"', 1)[1]
+        row = row.split("</tr>", 1)[0]
+        if position.note:
+            assert position.note.strip()[:60] in row
+        if position.uncertainty is not None and position.uncertainty.salience is not None:
+            assert '<span class="range">' in row
+        assert ('class="judgement"' in row) == position.judgement
