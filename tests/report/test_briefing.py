@@ -322,3 +322,37 @@ def test_report_on_an_earlier_snapshot_leaves_the_map_out() -> None:
     html = build_briefing(earlier, runs=10).html
     assert "ukraine-2025-06" in html
     assert 'id="territory-line' not in html
+
+
+def test_report_opens_with_an_at_a_glance_summary(ukraine_briefing: Briefing) -> None:
+    """Check the summary a reader starts with.
+
+    The proposals' verdicts with their chance, the compromise, the forecast's error and
+    what would change the picture, from the same computations as the sections.
+    """
+    import html as html_module
+
+    from peacetalks.forecasting.calibration import deu_accuracy
+    from peacetalks.scenario import load_scenario
+
+    page = ukraine_briefing.html
+    assert page.index('id="at-a-glance"') < page.index('id="sources"')
+    glance = html_module.unescape(page.split('id="at-a-glance"', 1)[1].split("</ul>", 1)[0])
+    text = " ".join(re.sub(r"<[^>]+>", " ", glance).split())
+    scenario = load_scenario("ukraine-2025")
+    for proposal in scenario.proposals:
+        assessed = assess_proposal(scenario, proposal.id, seed=3)  # the fixture's seed
+        assert proposal.title in text
+        assert f"{proposal.title} " in text
+        assert assessed.p_pass is not None
+        assert f"{assessed.p_pass:.0%}" in text.split(proposal.title, 1)[1][:200]
+    accuracy = deu_accuracy().get("compromise")
+    assert accuracy is not None
+    assert f"missed the outcome by {accuracy.mae:.1f} points on average" in text
+    assert f"within ±{accuracy.band80:.1f} points" in text
+    assert "The fair compromise (Nash deal" in text
+    assert "What would change the picture" in text
+    method = html_module.unescape(page.split('id="method"', 1)[1])
+    assert f"Its mean absolute error was {accuracy.mae:.1f} points" in " ".join(
+        re.sub(r"<[^>]+>", " ", method).split()
+    )

@@ -37,6 +37,7 @@ from peacetalks.briefing.robustness import (
 from peacetalks.briefing.signature import signature
 from peacetalks.briefing.timeline import timeline_data
 from peacetalks.errors import FrontTooLargeError, ParameterError
+from peacetalks.forecasting.calibration import deu_accuracy
 from peacetalks.geo.territory import has_map, territorial_issues
 from peacetalks.report.charts import (
     RULE_LABELS,
@@ -206,6 +207,8 @@ def _proposals(
                 "p_pass": assessment.p_pass,
                 "fragile": assessment.fragile,
                 "robustness": assessment.robustness_summary(),
+                # The judgements that flip the verdict within their stated ranges.
+                "flipped_by": [d.describe(proposal.title) for d in assessment.deciding if d.flips],
                 "blockers": [scenario.actor(a).name for a in assessment.blockers],
                 "blocker_ids": list(assessment.blockers),
                 "verdicts": verdicts,
@@ -472,6 +475,7 @@ def build_briefing(
         "runs": runs,
         "acceptance_runs": ACCEPTANCE_RUNS,
         "forecast_model": FORECAST_MODEL,
+        "accuracy": deu_accuracy().get(FORECAST_MODEL),
         "positions_model": POSITIONS_MODEL,
         "sources": _sources(scenario),
         "source_ids": {s.id for s in scenario.sources},
