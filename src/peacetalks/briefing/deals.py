@@ -9,14 +9,14 @@ actor order, or in the order of ``actors`` when the analysis is among veto holde
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from peacetalks.analysis.acceptance import AcceptanceInputs
-from peacetalks.analysis.amend import amendments
+from peacetalks.analysis.amend import Amendment, amendments
 from peacetalks.analysis.bargaining import (
     BargainingSolution,
     egalitarian_deal,
@@ -48,6 +48,7 @@ __all__ = [
     "Among",
     "amendment_data",
     "bargaining_data",
+    "deal_amendment",
     "deal_data",
     "logroll_data",
     "pareto_data",
@@ -359,13 +360,7 @@ def amendment_data(
     for amendment in search.amendments:
         entry = deal_data(compiled, amendment.deal, amendment.utilities)
         entry["changed"] = [compiled.issue_ids[i] for i in amendment.changed]
-        entry["changes"] = {
-            compiled.issue_ids[i]: {
-                "from": compiled.option_ids[i][int(base[i])],
-                "to": compiled.option_ids[i][int(amendment.deal[i])],
-            }
-            for i in amendment.changed
-        }
+        entry["changes"] = _changes(compiled, base, amendment)
         entry["moved"] = amendment.moved
         entry["author_loss"] = _clean(amendment.author_loss)
         entry["worst_loss"] = _clean(amendment.worst_loss)
@@ -401,6 +396,49 @@ def amendment_data(
             for c in search.conflicts
         ],
         "unreachable": [compiled.actor_ids[a] for a in search.unreachable],
+    }
+
+
+def _changes(
+    compiled: CompiledScenario, base: npt.NDArray[np.int64], amendment: Amendment
+) -> dict[str, dict[str, str]]:
+    """Return an amendment's changes as ``{issue: {"from": option, "to": option}}``."""
+    return {
+        compiled.issue_ids[i]: {
+            "from": compiled.option_ids[i][int(base[i])],
+            "to": compiled.option_ids[i][int(amendment.deal[i])],
+        }
+        for i in amendment.changed
+    }
+
+
+def deal_amendment(compiled: CompiledScenario, deal: Mapping[str, str]) -> dict[str, Any]:
+    """Return the smallest change to a deal that every veto holder would accept.
+
+    The same search as :func:`amendment_data` (fewest issues changed, dominated changes
+    dropped), without authors to protect and without the Monte Carlo, so that the deal
+    builder can ask on every pick.
+
+    Returns
+    -------
+    dict
+        ``possible``, ``n_changes`` (0 when the deal passes as it is), and ``changes``
+        (``{issue: {"from", "to"}}``) of the best-ranked amendment, empty when none.
+    """
+    base, _ = compiled.deal_indices(deal)
+    search = amendments(
+        compiled.tables(),
+        base,
+        compiled.reservations,
+        veto=compiled.veto,
+        admissible=compiled.admissible(),
+        limit=1,
+    )
+    best = search.amendments[0] if search.amendments else None
+    return {
+        "possible": search.possible,
+        "n_changes": search.n_changes,
+        "changes": {} if best is None else _changes(compiled, base, best),
     }
 
 

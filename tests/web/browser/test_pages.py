@@ -151,6 +151,10 @@ def test_deal_builder_names_the_blockers(watched: Watched, artifacts: Path) -> N
         _wait_for_verdict(page, deal)
         _check_verdict(page, deal)
     assert _blockers_shown(page), "the last deal should be blocked by someone"
+    # A blocked deal names its smallest amendment, redrawn by the script after each pick.
+    amendment = page.locator("#amendment")
+    expect(amendment).to_be_visible()
+    expect(amendment).to_contain_text("Smallest change every veto holder would accept")
     page.screenshot(path=artifacts / "deal-builder.png", full_page=True)
     # The address keeps the deal: a reload shows the same picks and verdict.
     page.reload()

@@ -271,7 +271,17 @@ def test_evaluate_endpoint_answers_like_assess_deal(anonymous: TestClient) -> No
     deal = dict(scenario.proposal("us-28-point").deal)
     response = anonymous.post(EVALUATE, json={"deal": deal})
     assert response.status_code == 200
-    assert response.json() == assess_deal(scenario, deal).to_dict()
+    answer = response.json()
+    amendment = answer.pop("amendment")
+    assert answer == assess_deal(scenario, deal).to_dict()
+    # Blocked: the smallest change every veto holder accepts, which passes when applied.
+    assert amendment["possible"]
+    assert len(amendment["changes"]) == amendment["n_changes"] >= 1
+    amended = deal | {issue: c["to"] for issue, c in amendment["changes"].items()}
+    assert assess_deal(scenario, amended).passes
+    passing = anonymous.post(EVALUATE, json={"deal": amended}).json()
+    assert passing["passes"]
+    assert passing["amendment"] is None
     unknown = anonymous.post(EVALUATE, json={"deal": {"territory": "nowhere"}})
     assert unknown.status_code == 422
     assert unknown.json()["error"]["type"] == "ScenarioError"
@@ -476,3 +486,19 @@ def test_scenario_page_shows_each_positions_reason(anonymous: TestClient) -> Non
         if position.uncertainty is not None and position.uncertainty.salience is not None:
             assert '<span class="range">' in row
         assert ('class="judgement"' in row) == position.judgement
+
+
+def test_deal_builder_shows_the_smallest_amendment(anonymous: TestClient) -> None:
+    """Check the builder's page names the smallest change for a blocked proposal."""
+    from peacetalks.briefing.deals import deal_amendment
+    from peacetalks.scenario import compile_scenario
+
+    scenario = load_scenario(SCENARIO)
+    page = anonymous.get(f"/scenarios/{SCENARIO}/deal", params={"proposal": "roberts-2025"})
+    text = html.unescape(page.text)
+    line = text.split('id="amendment"', 1)[1].split("</p>", 1)[0]
+    found = deal_amendment(compile_scenario(scenario), scenario.proposal("roberts-2025").deal)
+    assert f"({found['n_changes']} issues)" in line
+    labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
+    for issue, change in found["changes"].items():
+        assert f"{labels[issue][change['from']]} → {labels[issue][change['to']]}" in line

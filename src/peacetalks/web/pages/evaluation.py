@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from peacetalks.briefing import Assessment, assess_deal
+from peacetalks.briefing import assess_deal
+from peacetalks.briefing.deals import deal_amendment
 from peacetalks.errors import ParameterError, PeacetalksError
 from peacetalks.storage.accounts import User
 from peacetalks.web.errors import error_body, status_of
@@ -56,9 +57,14 @@ def _deal(body: bytes) -> dict[str, str]:
 
 def _assess(
     request: Request, scenario_id: str, user: User | None, deal: dict[str, str]
-) -> Assessment:
+) -> dict[str, Any]:
+    """Return the deal's assessment and, when it is blocked, its smallest amendment."""
     entry = load_visible(store_of(request), scenario_id, user)
-    return assess_deal(entry.scenario, deal, compiled=compiled_scenario(entry))
+    compiled = compiled_scenario(entry)
+    assessment = assess_deal(entry.scenario, deal, compiled=compiled)
+    data = assessment.to_dict()
+    data["amendment"] = None if assessment.passes else deal_amendment(compiled, deal)
+    return data
 
 
 def _error(error: PeacetalksError, status_code: int | None = None) -> Response:
@@ -67,14 +73,18 @@ def _error(error: PeacetalksError, status_code: int | None = None) -> Response:
 
 @router.post(EVALUATE_PATH, include_in_schema=False)
 async def evaluate_deal(request: Request, scenario_id: str, user: CurrentUser) -> Response:
-    """Return the assessment of a deal (``Assessment.to_dict()``): who accepts, who blocks."""
+    """Return the assessment of a deal (``Assessment.to_dict()``): who accepts, who blocks.
+
+    A blocked deal also carries ``amendment``: the smallest change every veto holder would
+    accept (``deal_amendment``); None when the deal passes.
+    """
     try:
         check_csrf(request)
         deal = _deal(await request.body())
-        assessment = await run_in_threadpool(_assess, request, scenario_id, user, deal)
+        assessed = await run_in_threadpool(_assess, request, scenario_id, user, deal)
     except LoginRequiredError:
         msg = f"Scenario {scenario_id!r} is private. Sign in to evaluate deals on it."
         return _error(ParameterError(msg, parameter="scenario_id", value=scenario_id), 401)
     except PeacetalksError as e:
         return _error(e)
-    return JSONResponse(assessment.to_dict())
+    return JSONResponse(assessed)

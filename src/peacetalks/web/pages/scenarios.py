@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from peacetalks.briefing import Assessment, assess_deal, assess_proposal
+from peacetalks.briefing.deals import deal_amendment
 from peacetalks.errors import NotFoundError, ScenarioError
 from peacetalks.geo.territory import has_map
 from peacetalks.geo.territory_map import TerritoryMap
@@ -202,6 +203,9 @@ def deal_builder(request: Request, scenario_id: str, user: CurrentUser) -> Respo
         deal=assessment.deal,
         start=start,
         assessment=assessment,
+        amendment=None
+        if assessment.passes
+        else deal_amendment(compiled_scenario(entry), assessment.deal),
         problems=problems,
         field_prefix=DEAL_FIELD_PREFIX,
         evaluate_url=EVALUATE_URL.format(scenario_id=entry.id),

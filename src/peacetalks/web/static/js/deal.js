@@ -112,7 +112,36 @@
       el("td", {}, [a.veto ? "yes" : "no"]),
       el("td", {}, [a.acceptable ? "accepts" : "rejects"]),
     ])));
+    showAmendment(data.amendment);
     verdict.dataset.passes = data.passes ? "true" : "false";
+  }
+
+  // The smallest change every veto holder would accept (#amendment, as _verdict.html).
+  function showAmendment(amendment) {
+    const line = document.getElementById("amendment");
+    if (!line) {
+      return;
+    }
+    if (!amendment) {
+      line.hidden = true;
+      line.textContent = "";
+      return;
+    }
+    const changes = Object.entries(amendment.changes || {});
+    if (changes.length === 0) {
+      line.textContent = "No change of options makes every veto holder accept this deal: " +
+        "their red lines or reservations exclude it.";
+    } else {
+      const parts = changes.map(([issue, change]) => {
+        const known = labels.issues[issue] || { name: issue, options: {} };
+        return known.name + ": " + (known.options[change.from] || change.from) + " \u2192 " +
+          (known.options[change.to] || change.to);
+      });
+      const count = amendment.n_changes;
+      line.textContent = "Smallest change every veto holder would accept (" + count +
+        " issue" + (count === 1 ? "" : "s") + "): " + parts.join("; ") + ".";
+    }
+    line.hidden = false;
   }
 
   function showError(message) {
