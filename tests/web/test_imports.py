@@ -245,3 +245,23 @@ def test_imports_need_the_analyst_role(api: Api) -> None:
     assert _import(api, files, username="vic").status_code == 403
     with api.client() as anonymous:
         assert anonymous.post("/api/scenarios/import", files=files).status_code == 401
+
+
+def test_long_actor_names_sharing_64_characters_get_distinct_ids(tmp_path: Path) -> None:
+    """Check the id-uniquing of an import ends when names share their first 64 characters."""
+    from peacetalks.web.imports import scenario_from_table
+
+    stem = "A" * 70
+    path = tmp_path / "long-names.csv"
+    path.write_text(
+        'Long,"names",3,1,\n'
+        "Actor,Description,Power,Pstn1,Sal1,\n"
+        f"{stem}-one, x, 10, 10, 50,\n"
+        f"{stem}-two, x, 10, 90, 50,\n"
+        f"{stem}-three, x, 10, 50, 50,\n",
+        encoding="utf-8",
+    )
+    scenario = scenario_from_table(read_smp_csv(path), label=path.name)
+    ids = [a.id for a in scenario.actors]
+    assert len(set(ids)) == 3
+    assert all(len(i) <= 64 for i in ids)

@@ -149,9 +149,16 @@ def _slug(text: str, fallback: str) -> str:
 
 
 def _unique(slug: str, used: set[str]) -> str:
+    """Return ``slug``, or ``slug-2``, ``slug-3``... (at most 64 characters) not yet used.
+
+    The suffix is kept and the slug shortened to make room for it, so that two long names
+    sharing their first 64 characters still get different ids (cutting the suffix off
+    instead looped forever).
+    """
     candidate, n = slug, 2
     while candidate in used:
-        candidate = f"{slug}-{n}"[:64]
+        suffix = f"-{n}"
+        candidate = slug[: 64 - len(suffix)] + suffix
         n += 1
     used.add(candidate)
     return candidate
