@@ -112,3 +112,18 @@ def test_show_gives_each_positions_reason() -> None:
     judged = [p for p in model.positions if p.judgement]
     assert judged
     assert text.count("[judgement]") == len(judged)
+
+
+def test_markup_and_escape_sequences_in_a_scenario_print_as_text(tmp_path: Path) -> None:
+    """Check a title with Rich markup and an escape sequence: printed literally, no crash."""
+    small = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
+    lines = small.read_text(encoding="utf-8").split("\n")
+    at = next(k for k, line in enumerate(lines) if line.startswith("title:"))
+    lines[at] = 'title: "[bold]x[/nonsense] \\e[31mRED\\e[0m"'
+    path = tmp_path / "markup.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    for command in ("show", "analyze"):
+        result = _piped([command, str(path)])
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        assert "[bold]x[/nonsense] \\x1b[31mRED\\x1b[0m" in result.stdout.splitlines()[0]

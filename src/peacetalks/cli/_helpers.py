@@ -6,9 +6,10 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 
@@ -121,8 +122,39 @@ class _LazyConsole:
                 # Piped or redirected: Rich would assume 80 columns and fold tables and
                 # cut ids; a file or a pipe has no width, so tables keep their own.
                 options["width"] = PIPED_WIDTH
-            self._console = Console(**options)
+            self._console = _safe_console_class(Console)(**options)
         return getattr(self._console, name)
+
+
+# Control characters a scenario's text may hold (an escape sequence in a name, a carriage
+# return) are shown as escapes instead of reaching the terminal; newline and tab stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _safe_console_class(base: type[Console]) -> type[Console]:
+    """Return a console class that prints the text of every segment with visible controls.
+
+    Only the text is changed: the styles Rich renders (colours on a terminal) and its own
+    control segments (cursor moves) are left alone.
+    """
+    from rich.segment import Segment
+
+    class SafeConsole(base):  # type: ignore[valid-type,misc]
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            cleaned = (
+                Segment(_visible(text), style, control)
+                if not control
+                else Segment(text, style, control)
+                for text, style, control in buffer
+            )
+            rendered: str = super()._render_buffer(cleaned)
+            return rendered
+
+    return SafeConsole
 
 
 # Width of the output when it goes to a file or a pipe (set COLUMNS to choose another).

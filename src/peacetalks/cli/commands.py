@@ -231,7 +231,7 @@ def show(
     if json_output:
         emit_json(scenario_to_data(model))
         return
-    console.print(f"[bold]{model.title}[/] ({model.id}, as of {model.as_of.isoformat()})")
+    console.print(f"[bold]{escape(model.title)}[/] ({model.id}, as of {model.as_of.isoformat()})")
     if model.description:
         console.print(model.description.strip(), markup=False)
     print_sources(console, model)
@@ -390,7 +390,7 @@ def analyze(
     if json_output:
         emit_json(with_what_ifs(data, applied))
         return
-    console.print(f"[bold]{model.title}[/] ({model.id}, as of {model.as_of.isoformat()})")
+    console.print(f"[bold]{escape(model.title)}[/] ({model.id}, as of {model.as_of.isoformat()})")
     if model.description:
         console.print(model.description.strip(), markup=False)
     print_actors(console, model)

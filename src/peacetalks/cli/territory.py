@@ -13,6 +13,7 @@ from peacetalks.cli._helpers import (
     ProposalOption,
     console,
     emit_json,
+    escape,
     export_csv,
     handles_errors,
     load,
@@ -234,7 +235,9 @@ def territory_command(
             return
     _print(model, outcome)
     if drawn is not None:
-        console.print(f"Map written to {svg} ({len(drawn.svg.encode('utf-8')):,} bytes).")
+        console.print(
+            f"Map written to {escape(str(svg))} ({len(drawn.svg.encode('utf-8')):,} bytes)."
+        )
 
 
 def _print(scenario: Scenario, outcome: TerritoryOutcome) -> None:
