@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetalks.analysis.acceptance import AcceptanceInputs
-from peacetalks.analysis.amend import Amendment, amendments
+from peacetalks.analysis.amend import Amendment, AmendmentSearch, amendments
 from peacetalks.analysis.bargaining import (
     BargainingSolution,
     egalitarian_deal,
@@ -344,16 +344,7 @@ def amendment_data(
     proposal = find_proposal(scenario, proposal_id)
     base, _ = compiled.deal_indices(proposal.deal)
     authors = [compiled.actor_ids.index(a) for a in proposal.authors]
-    search = amendments(
-        compiled.tables(),
-        base,
-        compiled.reservations,
-        veto=compiled.veto,
-        admissible=compiled.admissible(),
-        authors=authors,
-        limit=limit,
-        max_changes=max_changes,
-    )
+    search = _search(compiled, base, authors=authors, limit=limit, max_changes=max_changes)
     if search.amendments and inputs is None:
         inputs = acceptance_inputs(compiled, runs=runs, seed=seed)
     found = []
@@ -399,6 +390,27 @@ def amendment_data(
     }
 
 
+def _search(
+    compiled: CompiledScenario,
+    base: npt.NDArray[np.int64],
+    *,
+    authors: Sequence[int],
+    limit: int,
+    max_changes: int | None,
+) -> AmendmentSearch:
+    """Run the amendment search on a compiled scenario's tables, vetoes and red lines."""
+    return amendments(
+        compiled.tables(),
+        base,
+        compiled.reservations,
+        veto=compiled.veto,
+        admissible=compiled.admissible(),
+        authors=authors,
+        limit=limit,
+        max_changes=max_changes,
+    )
+
+
 def _changes(
     compiled: CompiledScenario, base: npt.NDArray[np.int64], amendment: Amendment
 ) -> dict[str, dict[str, str]]:
@@ -426,14 +438,7 @@ def deal_amendment(compiled: CompiledScenario, deal: Mapping[str, str]) -> dict[
         (``{issue: {"from", "to"}}``) of the best-ranked amendment, empty when none.
     """
     base, _ = compiled.deal_indices(deal)
-    search = amendments(
-        compiled.tables(),
-        base,
-        compiled.reservations,
-        veto=compiled.veto,
-        admissible=compiled.admissible(),
-        limit=1,
-    )
+    search = _search(compiled, base, authors=(), limit=1, max_changes=None)
     best = search.amendments[0] if search.amendments else None
     return {
         "possible": search.possible,
