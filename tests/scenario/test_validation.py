@@ -263,6 +263,13 @@ CASES = [
         "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed. Remove the tag.",
     ),
     (
+        "month 13",
+        "    date: 2025-05",
+        "    date: 2025-13",
+        "small.yaml, line 10, sources[0].date: '2025-13' is not a calendar date: expected "
+        "YYYY, YYYY-MM or YYYY-MM-DD with a month from 01 to 12 and a day that month has.",
+    ),
+    (
         "malformed YAML",
         "title: A small test negotiation",
         "title: [unclosed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
 
 __all__: list[str] = []
 
@@ -39,4 +39,21 @@ def date_text(value: object) -> object:
     return value
 
 
-PartialDate = Annotated[StrictStr, Field(pattern=DATE_PATTERN)]
+def calendar_date(value: str) -> str:
+    """Return a partial date that names a real month and day (``2025-13`` does not)."""
+    parts = value.split("-")
+    try:
+        if len(parts) == 3:
+            dt.date.fromisoformat(value)
+        elif len(parts) == 2:
+            dt.date(int(parts[0]), int(parts[1]), 1)
+    except ValueError:
+        msg = (
+            f"{value!r} is not a calendar date: expected YYYY, YYYY-MM or YYYY-MM-DD with a "
+            "month from 01 to 12 and a day that month has"
+        )
+        raise ValueError(msg) from None
+    return value
+
+
+PartialDate = Annotated[StrictStr, Field(pattern=DATE_PATTERN), AfterValidator(calendar_date)]

@@ -195,4 +195,7 @@ def describe_error(root: type[BaseModel], error: ErrorDetails) -> str:
         return f"expected one of {ctx.get('expected')}, got {_got(value)}."
     if kind.startswith("date"):
         return f"expected a date as YYYY-MM-DD, got {_got(value)}."
+    if kind == "value_error" and isinstance(ctx.get("error"), ValueError):
+        # A validator of ours: its message already says what was expected and got.
+        return f"{ctx['error']}."
     return f"{error['msg']}; got {_got(value)}."
