@@ -1,7 +1,8 @@
 """Proposals side by side: their options, verdicts, what separates them and what would fix them.
 
-Every number here is :func:`~peacetalks.briefing.evaluation.evaluation_data`'s for the
-same proposal, runs and seed, so ``compare`` and ``evaluate`` never disagree. A proposal
+Every number here is :func:`~peacetalks.briefing.proposals.assess_proposal`'s (what
+``evaluate`` prints) for the same proposal, runs and seed, so ``compare`` and ``evaluate``
+never disagree. A proposal
 may also be taken from another snapshot of a series (``at``): the same proposal id
 evaluated against that file's positions, to see what changed between two dates.
 """
@@ -12,8 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from peacetalks.briefing.deals import amendment_data
-from peacetalks.briefing.evaluation import evaluation_data
-from peacetalks.briefing.proposals import find_proposal
+from peacetalks.briefing.proposals import assess_proposal, find_proposal
 from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
@@ -94,7 +94,12 @@ def compare_data(
     for pid, snap in entries:
         find_proposal(snap, pid)  # one message for a missing id, as evaluate gives it
     compiled = {snap.id: compile_scenario(snap) for snap in snapshots}
-    evaluated = [evaluation_data(snap, proposal=pid, runs=runs, seed=seed) for pid, snap in entries]
+    # evaluate's judgement (assess_proposal, whose to_dict evaluate prints), on one compiled
+    # scenario and one set of draws per snapshot.
+    evaluated = [
+        assess_proposal(snap, pid, compiled=compiled[snap.id], runs=runs, seed=seed).to_dict()
+        for pid, snap in entries
+    ]
     proposals = [
         {
             "id": label,
@@ -162,6 +167,7 @@ def _separating(
     the entry takes (utilities are additive, so the contributions sum to the utility).
     """
     first = compiled[entries[0][1].id]
+    tables = {sid: comp.tables() for sid, comp in compiled.items()}
     result: dict[str, list[dict[str, Any]]] = {}
     for a, actor in enumerate(first.actor_ids):
         if not first.veto[a]:
@@ -177,7 +183,7 @@ def _separating(
                     continue
                 i = comp.issue_ids.index(issue)
                 k = comp.actor_ids.index(actor)
-                table = comp.tables()[i]
+                table = tables[snap.id][i]
                 utility[label] = round(float(table[k, comp.option_ids[i].index(option)]), 6)
             if len(utility) > 1:
                 spread = max(utility.values()) - min(utility.values())

@@ -27,12 +27,19 @@ from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.stakeholders import StakeholderTable, stakeholders_from_scenario
 
 __all__ = [
+    "OUTLOOK_RUNS",
+    "OUTLOOK_SEED",
     "all_models_data",
     "bundle_data",
     "forecast_data",
     "nearest_options",
     "scenario_forecast",
 ]
+
+
+# The compromise outlook that analyze and the timeline show: its Monte Carlo.
+OUTLOOK_RUNS = 2000
+OUTLOOK_SEED = 0
 
 
 def nearest_options(scenario: Scenario, values: npt.NDArray[np.float64]) -> dict[str, str | None]:

@@ -7,7 +7,7 @@ from typing import Any
 from peacetalks.briefing.deal_space import deal_space
 from peacetalks.briefing.deals import amendment_data
 from peacetalks.briefing.evaluation import source_kind
-from peacetalks.briefing.forecast import forecast_data
+from peacetalks.briefing.forecast import OUTLOOK_RUNS, OUTLOOK_SEED, forecast_data
 from peacetalks.briefing.imputed import imputed_terms
 from peacetalks.briefing.negotiation import briefing_talks
 from peacetalks.briefing.proposals import Assessment, assess_proposals
@@ -62,7 +62,9 @@ def overview_data(
     )
     space.pop("scenario")
     space.pop("actors")
-    outlook = forecast_data(CompromiseModel().fit(model), scenario=model, runs=2000, seed=0)
+    outlook = forecast_data(
+        CompromiseModel().fit(model), scenario=model, runs=OUTLOOK_RUNS, seed=OUTLOOK_SEED
+    )
     # A short linear run and contrasting strategy mixes.
     talks = briefing_talks(compiled)
     data = {

@@ -20,7 +20,12 @@ from typing import Any
 import numpy as np
 
 from peacetalks.briefing.deals import zopa_data
-from peacetalks.briefing.forecast import forecast_data, nearest_options
+from peacetalks.briefing.forecast import (
+    OUTLOOK_RUNS,
+    OUTLOOK_SEED,
+    forecast_data,
+    nearest_options,
+)
 from peacetalks.defaults import ACCEPTANCE_SEED
 from peacetalks.errors import ParameterError
 from peacetalks.forecasting.compromise import CompromiseModel
@@ -28,16 +33,11 @@ from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.models import Position, Scenario
 
 __all__ = [
-    "FORECAST_RUNS",
-    "FORECAST_SEED",
     "MAX_SNAPSHOTS",
     "check_series",
     "timeline_data",
 ]
 
-# The forecast's Monte Carlo, as ``analyze`` runs it (briefing.overview).
-FORECAST_RUNS = 2000
-FORECAST_SEED = 0
 # Snapshots of one timeline: enough for monthly files over several years.
 MAX_SNAPSHOTS = 120
 # The fields of a position whose change is a move, in the order the moves list them.
@@ -304,8 +304,8 @@ def timeline_data(
     *,
     labels: Sequence[str] | None = None,
     seed: int = ACCEPTANCE_SEED,
-    forecast_runs: int = FORECAST_RUNS,
-    forecast_seed: int = FORECAST_SEED,
+    forecast_runs: int = OUTLOOK_RUNS,
+    forecast_seed: int = OUTLOOK_SEED,
 ) -> dict[str, Any]:
     """Return what ``peacetalks timeline --json`` prints.
 

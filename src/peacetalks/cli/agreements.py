@@ -14,6 +14,7 @@ import typer
 from peacetalks.cli._helpers import (
     CsvOption,
     DropOption,
+    JsonOption,
     SetOption,
     console,
     emit_json,
@@ -45,7 +46,6 @@ AgreementsFileOption = Annotated[
     Path | None,
     typer.Option("--agreements", help="A YAML file with more agreements for the scenario."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
 # Below this many run-periods the simulation takes well under a second: no bar.
 _PROGRESS_WORK = 2_000_000
