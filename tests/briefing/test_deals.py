@@ -13,8 +13,15 @@ from peacetalks.briefing import (
     pareto_data,
     zopa_data,
 )
+from peacetalks.briefing.deals import rational_front
 from peacetalks.errors import NotFoundError, ParameterError
-from peacetalks.scenario import Scenario, compile_scenario, load_scenario
+from peacetalks.scenario import (
+    CompiledScenario,
+    Scenario,
+    compile_scenario,
+    load_scenario,
+    resolve_scenario_path,
+)
 
 
 @pytest.fixture
@@ -133,3 +140,36 @@ def test_front_too_large_falls_back_to_a_sample(small: Scenario) -> None:
     assert "not the exact front" in data["reason"]
     assert "max_points=2" in data["reason"]
     assert 1 <= data["count"] <= 6
+
+
+def _builtin(scenario_id: str) -> CompiledScenario:
+    return compile_scenario(load_scenario(resolve_scenario_path(scenario_id)))
+
+
+@pytest.mark.parametrize(
+    "scenario_id",
+    [
+        "ukraine-2022-03",
+        "ukraine-2025-02",
+        "ukraine-2025-06",
+        "ukraine-2025-08",
+        pytest.param("ukraine-2025", marks=pytest.mark.slow),
+    ],
+)
+def test_uncounted_listing_is_the_counted_one(scenario_id: str) -> None:
+    """Check that analyze's listing (no count) is the first deals of the counted front.
+
+    The counted listing orders the whole acceptable front by total utility; the uncounted
+    one finds the same first deals from the pairs of half-fronts (analysis.halves).
+    """
+    compiled = _builtin(scenario_id)
+    counted = pareto_data(compiled, rational=True, limit=20)
+    fast = pareto_data(compiled, rational=True, limit=20, count=False)
+    assert fast["count"] is None
+    assert counted["count"] >= len(counted["deals"])
+    assert fast["deals"] == counted["deals"]
+    totals = [sum(d["utilities"]) for d in fast["deals"]]
+    assert totals == sorted(totals, reverse=True)
+    # The compromises agree too, with the whole front given and without it.
+    front = rational_front(compiled)
+    assert bargaining_data(compiled, runs=0) == bargaining_data(compiled, runs=0, front=front)

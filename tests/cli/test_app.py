@@ -294,6 +294,13 @@ def test_analyze_json_has_deal_space() -> None:
     assert by_id["us-28-point"]["amendment"]["n_changes"] == 1
     space = data["deal_space"]
     assert space["pareto_info"]["rational"] is True
+    # analyze lists the 20 acceptable front deals of largest total utility, uncounted.
+    assert space["pareto_info"]["count"] is None
+    assert space["pareto_info"]["order"] == "total utility, largest first"
+    totals = [sum(d["utilities"]) for d in space["pareto"]]
+    assert len(totals) == 20
+    assert totals == sorted(totals, reverse=True)
+    assert totals[0] == pytest.approx(space["utilitarian"]["value"])
     assert space["zopa"]["exact"] is True
     assert space["zopa"]["count"] > 0
     for rule in ("nash", "ks", "egalitarian", "utilitarian"):

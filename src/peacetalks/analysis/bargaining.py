@@ -18,15 +18,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from peacetalks.analysis._dominance import nondominated
 from peacetalks.analysis._validation import (
     FloatArray,
     IntArray,
+    check_admissible,
     check_positive_int,
     check_reservations,
     check_tables,
     check_tol,
     freeze,
 )
+from peacetalks.analysis.halves import MAX_NEAR, MAX_PAIRS, HalfPairs, half_pairs
 from peacetalks.analysis.pareto import (
     ParetoFront,
     additive_utilities,
@@ -110,12 +113,13 @@ def nash_deal(
         so it cannot overflow. If every acceptable deal leaves some actor with zero
         gain, the product is 0 for all of them and all are reported.
     """
-    deals, utilities, gains = _acceptable(
-        tables, reservations, admissible, front, max_points, tol, caller="nash_deal"
-    )
-    with np.errstate(divide="ignore"):
-        scores = np.log(gains).sum(axis=1)
-    return _best("nash", deals, utilities, scores, tol, value=math.exp)
+    source = _source(tables, reservations, admissible, front, max_points, tol, caller="nash_deal")
+
+    def score(utilities: FloatArray) -> FloatArray:
+        with np.errstate(divide="ignore"):
+            return np.asarray(np.log(source.gains(utilities)).sum(axis=1))
+
+    return _best_of(source, "nash", score, value=math.exp)
 
 
 def kalai_smorodinsky_deal(
@@ -154,18 +158,21 @@ def kalai_smorodinsky_deal(
     BargainingSolution
         ``value`` is the best smallest ratio, in [0, 1] (1 when no actor can gain).
     """
-    deals, utilities, gains = _acceptable(
+    source = _source(
         tables, reservations, admissible, front, max_points, tol, caller="kalai_smorodinsky_deal"
     )
-    if deals.shape[0] == 0:
-        return _best("kalai_smorodinsky", deals, utilities, np.zeros(0), tol)
-    ideal = gains.max(axis=0)
+    ideal = source.ideal()
+    if ideal is None:
+        return _best_of(source, "kalai_smorodinsky", lambda u: np.zeros(u.shape[0]))
     counted = ideal > tol
-    if counted.any():
-        scores = (gains[:, counted] / ideal[counted]).min(axis=1)
-    else:
-        scores = np.ones(deals.shape[0])
-    return _best("kalai_smorodinsky", deals, utilities, scores, tol)
+
+    def score(utilities: FloatArray) -> FloatArray:
+        if not counted.any():
+            return np.ones(utilities.shape[0])
+        gains = source.gains(utilities)
+        return np.asarray((gains[:, counted] / ideal[counted]).min(axis=1))
+
+    return _best_of(source, "kalai_smorodinsky", score)
 
 
 def egalitarian_deal(
@@ -199,10 +206,10 @@ def egalitarian_deal(
     BargainingSolution
         ``value`` is the best smallest gain.
     """
-    deals, utilities, gains = _acceptable(
+    source = _source(
         tables, reservations, admissible, front, max_points, tol, caller="egalitarian_deal"
     )
-    return _best("egalitarian", deals, utilities, gains.min(axis=1), tol)
+    return _best_of(source, "egalitarian", lambda u: source.gains(u).min(axis=1))
 
 
 def utilitarian_deal(
@@ -253,7 +260,7 @@ def utilitarian_deal(
     """
     caller = "utilitarian_deal"
     if individually_rational or front is not None:
-        deals, utilities, _ = _acceptable(
+        source = _source(
             tables,
             reservations,
             admissible,
@@ -264,7 +271,7 @@ def utilitarian_deal(
             require_reservations=False,
             filter_gains=individually_rational,
         )
-        return _best("utilitarian", deals, utilities, utilities.sum(axis=1), tol)
+        return _best_of(source, "utilitarian", lambda u: u.sum(axis=1))
     checked = check_tables(tables, caller=caller)
     tol = check_tol(tol, caller=caller)
     max_points = check_positive_int(max_points, "max_points", caller=caller)
@@ -287,7 +294,95 @@ def utilitarian_deal(
     )
 
 
-def _acceptable(
+class _Source:
+    """The acceptable deals a rule searches: a front's, or the pairs of half-fronts.
+
+    With a front (``pairs`` None) every row is a front deal with exact utilities. With
+    pairs, the rows also hold dominated deals, and utilities are rescored exactly for the
+    near-best ones; the ties are then filtered for dominance.
+    """
+
+    def __init__(
+        self,
+        tables: list[FloatArray],
+        floor: FloatArray,
+        tol: float,
+        *,
+        front: ParetoFront | None = None,
+        pairs: HalfPairs | None = None,
+        filter_gains: bool = True,
+        rebuild: Callable[[], ParetoFront] | None = None,
+    ) -> None:
+        self.tables, self.floor, self.tol = tables, floor, tol
+        self.pairs = pairs
+        self._rebuild = rebuild
+        self.deals_ = np.zeros((0, len(tables)), dtype=np.intp)
+        self.utilities_ = np.zeros((0, floor.size))
+        if front is not None:
+            deals, utilities = front.deals, front.utilities
+            if filter_gains:
+                ok = np.all(utilities - floor >= -tol, axis=1)
+                deals, utilities = deals[ok], utilities[ok]
+            self.deals_, self.utilities_ = deals, utilities
+
+    @property
+    def is_empty(self) -> bool:
+        if self.pairs is not None:
+            return self.pairs.empty
+        return self.deals_.shape[0] == 0
+
+    def gains(self, utilities: FloatArray) -> FloatArray:
+        """Return the gains over the reservations, clipped at 0."""
+        return np.maximum(utilities - self.floor, 0.0)
+
+    def as_front(self) -> _Source:
+        """Return the same deals from the whole acceptable front."""
+        assert self._rebuild is not None
+        return _Source(self.tables, self.floor, self.tol, front=self._rebuild())
+
+    def near_best(self, score: Callable[[FloatArray], FloatArray]) -> IntArray | None:
+        """Return the rows whose score may tie with the best (None: too many)."""
+        if self.pairs is not None:
+            return self.pairs.near_best(score, MAX_NEAR)
+        scores = score(self.utilities_)
+        best = float(scores.max())
+        if not np.isfinite(best):
+            return np.arange(scores.size)
+        return np.flatnonzero(scores >= best - self.tol - abs(best) * 1e-15)
+
+    def exact(self, ids: IntArray) -> tuple[IntArray, FloatArray]:
+        """Return the deals and exact utilities of the rows ``ids``."""
+        if self.pairs is not None:
+            return self.pairs.exact(ids)
+        return self.deals_[ids], self.utilities_[ids]
+
+    def ideal(self) -> FloatArray | None:
+        """Return each actor's largest gain over the acceptable deals (None: no deal)."""
+        if self.is_empty:
+            return None
+        if self.pairs is None:
+            return np.asarray(self.gains(self.utilities_).max(axis=0))
+        ideal = np.zeros(self.floor.size)
+        for actor in range(self.floor.size):
+            ids = self.pairs.near_best(_column(actor), MAX_NEAR)
+            if ids is None:
+                return self.as_front().ideal()
+            _, utilities = self.exact(ids)
+            utilities = utilities[np.all(utilities >= self.floor - self.tol, axis=1)]
+            ideal[actor] = self.gains(utilities)[:, actor].max(initial=0.0)
+        return ideal
+
+
+def _column(actor: int) -> Callable[[FloatArray], FloatArray]:
+    """Return the score that is one actor's utility."""
+
+    def score(utilities: FloatArray) -> FloatArray:
+        return utilities[:, actor]
+
+    return score
+
+
+def _source(
     tables: Sequence[npt.ArrayLike],
     reservations: npt.ArrayLike | None,
     admissible: Sequence[npt.ArrayLike] | None,
@@ -298,8 +393,8 @@ def _acceptable(
     caller: str,
     require_reservations: bool = True,
     filter_gains: bool = True,
-) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Return deals, utilities and gains (clipped at 0) of the acceptable front deals."""
+) -> _Source:
+    """Return the acceptable deals a rule searches: ``front``'s, or half-front pairs."""
     checked = check_tables(tables, caller=caller)
     tol = check_tol(tol, caller=caller)
     max_points = check_positive_int(max_points, "max_points", caller=caller)
@@ -311,52 +406,73 @@ def _acceptable(
         )
         raise ParameterError(msg, parameter="reservations", value=None)
     floor = check_reservations(reservations, n_actors, caller=caller)
-    if front is None:
-        front = pareto_front(
+    if front is not None:
+        if front.deals.shape[1] != len(checked) or front.utilities.shape[1] != n_actors:
+            msg = (
+                f"The 'front' parameter of {caller} must come from the same tables: "
+                f"{len(checked)} issues and {n_actors} actors. Got a front with "
+                f"{front.deals.shape[1]} issues and {front.utilities.shape[1]} actors instead."
+            )
+            raise ParameterError(msg, parameter="front", value=front)
+        return _Source(checked, floor, tol, front=front, filter_gains=filter_gains)
+    masks = check_admissible(admissible, checked, caller=caller)
+
+    def rebuild() -> ParetoFront:
+        return pareto_front(
             checked,
             reservations=floor,
-            admissible=admissible,
+            admissible=masks,
             individually_rational=True,
             max_points=max_points,
             tol=tol,
         )
-    elif front.deals.shape[1] != len(checked) or front.utilities.shape[1] != n_actors:
-        msg = (
-            f"The 'front' parameter of {caller} must come from the same tables: "
-            f"{len(checked)} issues and {n_actors} actors. Got a front with "
-            f"{front.deals.shape[1]} issues and {front.utilities.shape[1]} actors instead."
-        )
-        raise ParameterError(msg, parameter="front", value=front)
-    deals, utilities = front.deals, front.utilities
-    if not filter_gains:
-        return deals, utilities, utilities
-    gains = utilities - floor
-    ok = np.all(gains >= -tol, axis=1)
-    return deals[ok], utilities[ok], np.maximum(gains[ok], 0.0)
+
+    if len(checked) >= 2:
+        pairs = half_pairs(checked, floor, masks, tol=tol, max_points=max_points)
+        if pairs.n_pairs <= MAX_PAIRS:
+            return _Source(checked, floor, tol, pairs=pairs, rebuild=rebuild)
+    return _Source(checked, floor, tol, front=rebuild())
 
 
-def _best(
+def _best_of(
+    source: _Source,
     rule: str,
-    deals: IntArray,
-    utilities: FloatArray,
-    scores: FloatArray,
-    tol: float,
+    score: Callable[[FloatArray], FloatArray],
     *,
     value: Callable[[float], float] | None = None,
 ) -> BargainingSolution:
-    """Return the rows whose score is within ``tol`` of the best."""
-    if deals.shape[0] == 0:
+    """Return the acceptable deals whose score is within ``tol`` of the best."""
+    if source.is_empty:
         return BargainingSolution(
             rule=rule,
-            deals=freeze(np.array(deals, dtype=np.intp)),
-            utilities=freeze(np.array(utilities, dtype=np.float64)),
+            deals=freeze(np.zeros((0, len(source.tables)), dtype=np.intp)),
+            utilities=freeze(np.zeros((0, source.floor.size))),
             value=None,
         )
+    ids = source.near_best(score)
+    if ids is None:
+        source = source.as_front()
+        ids = source.near_best(score)
+        assert ids is not None
+    deals, utilities = source.exact(ids)
+    if source.pairs is not None:
+        # The pairs were screened on their own sums; screen the exact utilities again.
+        ok = np.all(utilities >= source.floor - source.tol, axis=1)
+        deals, utilities = deals[ok], utilities[ok]
+    if deals.shape[0] == 0:
+        return _best_of(_Source(source.tables, source.floor, source.tol), rule, score)
+    scores = score(utilities)
     best = float(scores.max())
-    ties = scores >= best - tol if np.isfinite(best) else np.ones(scores.size, dtype=np.bool_)
+    if np.isfinite(best):
+        ties = scores >= best - source.tol
+        deals, utilities = deals[ties], utilities[ties]
+    if source.pairs is not None:
+        keep = nondominated(utilities, source.tol)
+        deals, utilities = deals[keep], utilities[keep]
+    order = np.lexsort(deals.T[::-1])
     return BargainingSolution(
         rule=rule,
-        deals=freeze(np.array(deals[ties], dtype=np.intp)),
-        utilities=freeze(np.array(utilities[ties], dtype=np.float64)),
+        deals=freeze(np.ascontiguousarray(deals[order], dtype=np.intp)),
+        utilities=freeze(np.ascontiguousarray(utilities[order], dtype=np.float64)),
         value=value(best) if value is not None else best,
     )

@@ -24,6 +24,7 @@ from peacetalks.analysis.bargaining import (
     nash_deal,
     utilitarian_deal,
 )
+from peacetalks.analysis.halves import largest_total_front
 from peacetalks.analysis.logroll import logrolls
 from peacetalks.analysis.pareto import (
     ParetoFront,
@@ -124,8 +125,12 @@ def pareto_data(
     sample: int = 1_000_000,
     rng: np.random.Generator | int | None = None,
     front: ParetoFront | None = None,
+    count: bool = True,
 ) -> dict[str, Any]:
     """Return the Pareto-optimal deals (exact), or a sampled front when it is too large.
+
+    The deals are listed by total utility over the actors, largest first (then in deal
+    order), so the first ``limit`` are the same whichever way they were found.
 
     Parameters
     ----------
@@ -135,7 +140,7 @@ def pareto_data(
     rational : bool
         Keep only deals above every reservation that cross no red line.
     limit : int or None
-        List at most this many deals (the count is always exact).
+        List at most this many deals.
     max_points : int
         Memory bound of the exact front; past it a front of ``sample`` random deals is
         returned instead, marked ``exact: false``.
@@ -145,15 +150,38 @@ def pareto_data(
         Seed of the sample.
     front : ParetoFront, optional
         The exact front, when already computed (see :func:`rational_front`).
+    count : bool
+        Count the whole front. With ``rational`` and a ``limit``, False finds the listed
+        deals without building the whole front (:func:`largest_total_front`, much faster
+        on large spaces) and leaves ``count`` None.
 
     Returns
     -------
     dict
-        ``actors``, ``exact``, ``count``, ``deals`` (at most ``limit``) and, when the
-        exact front did not fit, ``reason``.
+        ``actors``, ``rational``, ``exact``, ``count`` (None when not counted), ``order``,
+        ``deals`` (at most ``limit``) and, when the exact front did not fit, ``reason``.
     """
     space = _Space(compiled, among)
-    result: dict[str, Any] = {"actors": space.actor_ids, "rational": rational, "exact": True}
+    result: dict[str, Any] = {
+        "actors": space.actor_ids,
+        "rational": rational,
+        "exact": True,
+        "order": "total utility, largest first",
+    }
+    if front is None and not count and rational and limit is not None:
+        top = largest_total_front(
+            space.tables,
+            space.reservations,
+            space.admissible,
+            limit,
+            max_points=max_points,
+        )
+        if top is not None:
+            result["count"] = None
+            result["deals"] = [
+                deal_data(compiled, d, u) for d, u in zip(top.deals, top.utilities, strict=True)
+            ]
+            return result
     try:
         if front is None:
             front = pareto_front(
@@ -172,9 +200,8 @@ def pareto_data(
         )
     shown = len(front) if limit is None else min(limit, len(front))
     result["count"] = len(front)
-    result["deals"] = [
-        deal_data(compiled, front.deals[k], front.utilities[k]) for k in range(shown)
-    ]
+    order = np.lexsort((*front.deals.T[::-1], -front.utilities.sum(axis=1)))[:shown]
+    result["deals"] = [deal_data(compiled, front.deals[k], front.utilities[k]) for k in order]
     return result
 
 
@@ -219,22 +246,27 @@ def bargaining_data(
 ) -> dict[str, Any]:
     """Return the fair compromises (Nash, Kalai-Smorodinsky, egalitarian, utilitarian).
 
-    Each is computed exactly on the front of the deals above every reservation (among the
-    chosen actors; pass ``front`` from :func:`rational_front` to reuse it). An entry is
+    Each is computed exactly over the deals above every reservation (among the chosen
+    actors): on ``front`` when given (from :func:`rational_front`), else without building
+    the whole front (see :mod:`peacetalks.analysis.halves`). An entry is
     None, with a ``reason``, when no deal gives every actor at least its reservation; ties
     are listed under ``ties``. Each compromise carries its robustness under the stated
     ranges, as ``evaluate`` gives it: ``p_accept`` per actor, ``p_pass``, ``fragile`` and
     ``deciding`` (``runs`` draws, ``seed``).
     """
     space = _Space(compiled, among)
-    if front is None:
-        front = rational_front(compiled, among=among, max_points=max_points)
     result: dict[str, Any] = {"actors": space.actor_ids}
     for rule in rules:
         if rule not in RULES:
             msg = f"Unknown bargaining rule {rule!r}. Expected one of: {', '.join(RULES)}."
             raise ParameterError(msg, parameter="rules", value=rule)
-        kwargs: dict[str, Any] = {"admissible": space.admissible, "front": front}
+        # Without a front at hand, each rule searches the pairs of two half-spaces'
+        # fronts, which hold the whole front (peacetalks.analysis.halves): same deals.
+        kwargs: dict[str, Any] = {
+            "admissible": space.admissible,
+            "front": front,
+            "max_points": max_points,
+        }
         if rule == "utilitarian":
             kwargs["individually_rational"] = True
         solution: BargainingSolution = RULES[rule](space.tables, space.reservations, **kwargs)

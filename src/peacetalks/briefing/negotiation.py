@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from peacetalks.briefing.deals import rational_front
 from peacetalks.errors import ParameterError
 from peacetalks.protocols import (
     STRATEGIES,
@@ -62,8 +61,8 @@ def negotiation_setting(compiled: CompiledScenario) -> tuple[NegotiationSpace, B
     On an enumerated space the benchmark front is the whole space's; above
     ``MAX_DEALS`` it is the front of the candidate deals, exact only when every party
     decides (``Benchmarks.exact``; see :mod:`peacetalks.protocols.space`). The Nash deal
-    comes from the exact front of the deals every party accepts, shared with the deal
-    space's compromises.
+    is the deal space's (:func:`~peacetalks.analysis.bargaining.nash_deal`, found without
+    the whole front of the deals every party accepts, and shared with the compromises).
     """
     tables = compiled.tables()
     space = scenario_space(compiled)
@@ -71,7 +70,6 @@ def negotiation_setting(compiled: CompiledScenario) -> tuple[NegotiationSpace, B
         tables,
         compiled.reservations,
         admissible=compiled.admissible(),
-        rational=rational_front(compiled),
         space=space,
     )
     return space, reference

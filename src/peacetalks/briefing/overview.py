@@ -55,6 +55,7 @@ def overview_data(
         compiled=compiled,
         rational=True,
         limit=20,
+        count_front=False,
         logrolls=bool((compiled.default_options >= 0).all()),
         traders="veto",
         seed=seed,

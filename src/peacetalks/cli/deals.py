@@ -54,10 +54,18 @@ def print_deal_space(out: Console, data: dict[str, Any], *, shown: int = 20) -> 
         info = data["pareto_info"]
         kind = "exact" if info["exact"] else "sampled"
         scope = ", individually rational" if info["rational"] else ""
-        out.print(
-            f"\n[bold]Pareto front[/] ({kind}{scope}): {info['count']:,} deals; "
-            f"showing {min(shown, len(data['pareto']))}"
-        )
+        listed = min(shown, len(data["pareto"]))
+        if info["count"] is None:
+            out.print(
+                f"\n[bold]Pareto front[/] ({kind}{scope}): the {listed} deals of largest total "
+                "utility (the whole front is not counted here: "
+                "`peacetalks deals SCENARIO --pareto --rational` counts it)"
+            )
+        else:
+            out.print(
+                f"\n[bold]Pareto front[/] ({kind}{scope}): {info['count']:,} deals; "
+                f"showing {listed}, largest total utility first"
+            )
         if not info["exact"]:
             out.print(escape(info["reason"]))
         table = new_table(show_edge=False, pad_edge=False)

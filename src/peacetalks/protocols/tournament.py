@@ -60,24 +60,21 @@ def benchmarks(
     """Return the Pareto front and the Nash deal of a deal space, in utility space.
 
     ``front`` is ``pareto_front(tables)`` and ``rational`` the front of the deals above
-    every reservation that cross no red line, when the caller has them already (they are
-    the slow part on large spaces). Without ``front``, a ``space`` that is not exhaustive
-    gives the front of its candidates instead (:func:`candidate_front`).
+    every reservation that cross no red line, when the caller has them already (the
+    whole front is the slow part on large spaces; the Nash deal needs no rational front).
+    Without ``front``, a ``space`` that is not exhaustive gives the front of its
+    candidates instead (:func:`candidate_front`).
     """
     exact = True
     if front is None and space is not None and not space.is_exhaustive:
         front_utilities, exact = candidate_front(space)
     else:
         front_utilities = (pareto_front(tables) if front is None else front).utilities
-    if rational is None:
-        rational = pareto_front(
-            tables, reservations=reservations, admissible=admissible, individually_rational=True
-        )
+    # Without the rational front at hand, nash_deal finds the Nash deal without building it.
     nash = None
-    if len(rational):
-        solution = nash_deal(tables, reservations, admissible=admissible, front=rational)
-        if len(solution.deals):
-            nash = solution.utilities[0]
+    solution = nash_deal(tables, reservations, admissible=admissible, front=rational)
+    if len(solution.deals):
+        nash = solution.utilities[0]
     return Benchmarks(front=front_utilities, nash=nash, exact=exact)
 
 
