@@ -18,6 +18,7 @@ from peacetalks.analysis.pareto import (
     enumerate_deals,
     pareto_front,
     pareto_mask,
+    unique_deals,
 )
 from peacetalks.errors import FrontTooLargeError, ParameterError, PeacetalksError
 from tests.strategies import DealSpace, deal_spaces, utility_points
@@ -550,3 +551,25 @@ def test_many_ties_filter_compares_distinct_points_only() -> None:
     assert int(got.sum()) == int(
         sum(np.all(lowered == row, axis=1).sum() for row in np.unique(lowered, axis=0)[expected])
     )
+
+
+@given(
+    counts=st.lists(st.integers(1, 5), min_size=1, max_size=6),
+    n_deals=st.integers(0, 60),
+    seed=st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=60, deadline=None)
+def test_unique_deals_is_numpys_unique(counts: list[int], n_deals: int, seed: int) -> None:
+    """Check the mixed-radix unique against np.unique on rows, order included."""
+    rng = np.random.default_rng(seed)
+    deals = np.stack([rng.integers(0, c, size=n_deals) for c in counts], axis=1)
+    expected = np.unique(deals, axis=0)
+    got = unique_deals(deals, counts)
+    assert got.dtype == np.intp
+    assert got.tolist() == expected.tolist()
+
+
+def test_unique_deals_beyond_62_bits_falls_back() -> None:
+    """Check that a space past 2**62 deals still gives the distinct rows in order."""
+    deals = np.array([[5, 1] * 20, [0, 1] * 20, [5, 1] * 20])
+    assert unique_deals(deals, [10] * 40).tolist() == [[0, 1] * 20, [5, 1] * 20]

@@ -225,10 +225,25 @@ def amendments(
         )
         return AmendmentSearch((empty,), 0, (), unreachable, True, found=1)
 
+    # The most each issue's change can add for each actor (every alternative option the
+    # veto holders allow, never the proposal's own): a set of issues whose changes cannot
+    # lift every veto holder to its reservation, even at their best, is skipped unseen.
+    most = np.full((n_issues, n_actors), -np.inf)
+    for i in range(n_issues):
+        other = usable[i] & (np.arange(counts[i]) != base[i])
+        if other.any():
+            most[i] = checked[i][:, other].max(axis=1) - checked[i][:, base[i]]
+    forced_most = base_utils + most[forced].sum(axis=0)
+    # The bound is compared with a margin that covers the rounding of its sums.
+    margin = tol + 1e-9 * (1.0 + float(np.abs(base_utils).max()))
     budget = max_candidates
     for size in range(len(forced), top + 1):
         found: list[tuple[float, IntArray, FloatArray]] = []
-        for extra in itertools.combinations(free, size - len(forced)):
+        combos = list(itertools.combinations(free, size - len(forced)))
+        extras = np.array(combos, dtype=np.intp).reshape(len(combos), size - len(forced))
+        reach = forced_most[None, :] + most[extras].sum(axis=1)
+        viable = np.all(reach[:, must] >= reserve[must] - margin, axis=1)
+        for extra in extras[viable].tolist():
             subset = sorted((*forced, *extra))
             alternatives = [
                 np.flatnonzero(usable[i] & (np.arange(counts[i]) != base[i])) for i in subset

@@ -42,6 +42,7 @@ __all__ = [
     "enumerate_deals",
     "pareto_front",
     "pareto_mask",
+    "unique_deals",
 ]
 
 _MAX_BRUTE_FORCE_DEALS = 2_000_000
@@ -108,6 +109,29 @@ def enumerate_deals(
         return np.zeros((stop - start, 0), dtype=np.intp)
     flat = np.arange(start, stop, dtype=np.intp)
     return np.stack(np.unravel_index(flat, counts), axis=1).astype(np.intp, copy=False)
+
+
+def unique_deals(deals: IntArray, option_counts: Sequence[int]) -> IntArray:
+    """Return the distinct rows of ``deals`` in lexicographic order (as ``np.unique``).
+
+    Each deal is read as one integer in the mixed radix of the option counts (the first
+    issue most significant) when the space fits in 62 bits, which sorts one number per
+    deal instead of rows; larger spaces fall back to ``np.unique(deals, axis=0)``.
+
+    Parameters
+    ----------
+    deals : ndarray of shape (n_deals, n_issues)
+    option_counts : sequence of int of length n_issues
+
+    Returns
+    -------
+    ndarray of shape (n_distinct, n_issues), dtype ``intp``
+    """
+    counts = [int(c) for c in option_counts]
+    if math.prod(counts) >= 1 << 62 or deals.shape[0] == 0:
+        return np.unique(np.asarray(deals, dtype=np.intp), axis=0)
+    codes = np.ravel_multi_index(tuple(np.asarray(deals, dtype=np.intp).T), counts)
+    return np.stack(np.unravel_index(np.unique(codes), counts), axis=1).astype(np.intp)
 
 
 def additive_utilities(tables: Sequence[FloatArray], deals: IntArray) -> FloatArray:

@@ -14,6 +14,7 @@ Monte Carlo with a 95% Wilson interval.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -250,6 +251,31 @@ def _row_counts(problem: _Problem, split: _Split, rows: IntArray) -> npt.NDArray
     return counts
 
 
+# Per-row counts of the last few problems (count, sample and ranks each need them; a
+# command asks for all three): kept when the prefix has at most this many rows.
+_COUNTS: dict[bytes, npt.NDArray[np.int64]] = {}
+_COUNTS_MAX_ROWS = 1 << 20
+_COUNTS_KEPT = 4
+
+
+def _counts(problem: _Problem, split: _Split, rows: IntArray) -> npt.NDArray[np.int64]:
+    """Return :func:`_row_counts` of ``rows``, from every row's counts computed once."""
+    if split.n_prefix > _COUNTS_MAX_ROWS:
+        return _row_counts(problem, split, rows)
+    digest = hashlib.blake2b(repr((split.split, problem.option_counts)).encode(), digest_size=16)
+    for array in (*problem.options, *problem.values, problem.thresholds):
+        digest.update(repr(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    key = digest.digest()
+    if key not in _COUNTS:
+        if len(_COUNTS) >= _COUNTS_KEPT:
+            del _COUNTS[next(iter(_COUNTS))]
+        _COUNTS[key] = np.concatenate(
+            [_row_counts(problem, split, chunk) for chunk in _chunks(split.n_prefix)]
+        )
+    return _COUNTS[key][rows]
+
+
 def _chunks(n_rows: int) -> Iterator[IntArray]:
     for start in range(0, n_rows, _ROWS_PER_CHUNK):
         yield np.arange(start, min(start + _ROWS_PER_CHUNK, n_rows))
@@ -339,9 +365,7 @@ def zopa_count(
     split_at, cost = _work(problem)
     if cost <= max_exact:
         split = _make_split(problem, split_at)
-        count = sum(
-            int(_row_counts(problem, split, rows).sum()) for rows in _chunks(split.n_prefix)
-        )
+        count = sum(int(_counts(problem, split, rows).sum()) for rows in _chunks(split.n_prefix))
         return ZopaCount(count, float(count), (float(count), float(count)), total, exact=True)
     generator = np.random.default_rng(rng)
     hits = 0
@@ -432,7 +456,7 @@ def zopa_sample(
         )
     else:
         chunk_counts = np.array(
-            [int(_row_counts(problem, split, rows).sum()) for rows in _chunks(split.n_prefix)]
+            [int(_counts(problem, split, rows).sum()) for rows in _chunks(split.n_prefix)]
         )
     count = int(chunk_counts.sum())
     if count == 0:
@@ -464,7 +488,7 @@ def _deals_at_ranks(
         if problem.n_constrained == 0:
             row_counts = np.full(rows.size, n_suffix, dtype=np.int64)
         else:
-            row_counts = _row_counts(problem, split, rows)
+            row_counts = _counts(problem, split, rows)
         row_ends = np.cumsum(row_counts)
         local = ranks[pick] - (chunk_ends[chunk] - chunk_counts[chunk])
         row_of = np.searchsorted(row_ends, local, side="right")
@@ -591,6 +615,26 @@ def _confirm_presence(
     found = [np.zeros(ok.size, dtype=np.bool_) for ok in possible]
     n_suffix = split.suffix_deals.shape[0]
     width = max(1, _BLOCK_ELEMENTS // n_suffix)
+    if split.n_prefix <= _COUNTS_MAX_ROWS:
+        # With every row's count at hand: the prefix options of the rows with acceptable
+        # completions are present; the suffix options are looked for in those rows, the
+        # rows with most completions first, until every possible option is found.
+        counts = _counts(problem, split, np.arange(split.n_prefix))
+        good = np.flatnonzero(counts > 0)
+        if split.split and good.size:
+            positions = np.unravel_index(good, split.prefix_counts)
+            for i in range(split.split):
+                found[i][positions[i]] = True
+        good = good[np.argsort(-counts[good], kind="stable")]
+        for start in range(0, good.size, width):
+            if all(np.array_equal(f, ok) for f, ok in zip(found, possible, strict=True)):
+                break
+            rows = good[start : start + width]
+            accepted = _accepts(split, _prefix_needs(problem, split, rows))
+            good_suffix = np.flatnonzero(accepted.any(axis=0))
+            for j in range(split.split, len(found)):
+                found[j][split.suffix_deals[good_suffix, j - split.split]] = True
+        return found
     for rows in _chunks(split.n_prefix):
         if all(np.array_equal(seen, ok) for seen, ok in zip(found, possible, strict=True)):
             break

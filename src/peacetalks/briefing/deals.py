@@ -31,6 +31,7 @@ from peacetalks.analysis.pareto import (
     additive_utilities,
     pareto_front,
     pareto_mask,
+    unique_deals,
 )
 from peacetalks.analysis.zopa import zopa_count, zopa_option_presence, zopa_sample
 from peacetalks.briefing.proposals import find_proposal
@@ -109,7 +110,7 @@ def deal_data(
 def _sampled_front(space: _Space, n: int, rng: np.random.Generator) -> ParetoFront:
     counts = [t.shape[1] for t in space.tables]
     deals = np.stack([rng.integers(c, size=n) for c in counts], axis=1).astype(np.intp)
-    deals = np.unique(deals, axis=0)
+    deals = unique_deals(deals, counts)
     utilities = additive_utilities(space.tables, deals)
     keep = pareto_mask(utilities)
     return ParetoFront(deals=deals[keep], utilities=utilities[keep])

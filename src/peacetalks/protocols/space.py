@@ -30,7 +30,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from peacetalks.analysis import ParetoFront, additive_utilities, enumerate_deals, pareto_front
+from peacetalks.analysis.pareto import (
+    ParetoFront,
+    additive_utilities,
+    enumerate_deals,
+    pareto_front,
+    unique_deals,
+)
 from peacetalks.errors import ParameterError
 from peacetalks.scenario.compile import CompiledScenario
 
@@ -313,7 +319,7 @@ def _offerable_deals(
         individually_rational=True,
     )
     parts = [whole.deals, zopa.deals, _best_deals(tables, allowed)]
-    return np.unique(np.concatenate(parts).astype(np.intp), axis=0)
+    return unique_deals(np.concatenate(parts), [t.shape[1] for t in tables])
 
 
 def scenario_space(
