@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+import importlib
 
-from peacetalks.analysis import pareto_front
+import numpy as np
+import pytest
+
+from peacetalks.analysis import pareto_front, pareto_mask
 from peacetalks.briefing.negotiation import negotiation_setting
 from peacetalks.protocols import benchmarks, negotiation_space
-from peacetalks.protocols.tournament import candidate_front
+from peacetalks.protocols.tournament import Benchmarks, candidate_front
 from peacetalks.scenario import load_scenario
 from peacetalks.scenario.compile import compile_scenario
 
@@ -71,3 +74,29 @@ def test_ukraine_setting_flags_its_estimate() -> None:
     # veto holder refuses.
     assert 0 < jointly.sum() < space.n_deals
     assert reference.nash is not None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lazy_front_distances_equal_the_filtered_front(seed: int) -> None:
+    """Check distances to unfiltered candidates against distances to their filtered front.
+
+    Half the candidates are dominated copies pulled towards the measured points, so the
+    nearest candidate is often dominated and skipped; with ``_NEAREST_TRIED`` at 1 the
+    fallback to the whole front is taken too.
+    """
+    rng = np.random.default_rng(seed)
+    front_like = rng.random((400, 5))
+    dominated = front_like * rng.uniform(0.5, 0.99, size=(400, 1))
+    candidates = np.concatenate((front_like, dominated))
+    points = np.concatenate((dominated[:30] * 0.999, rng.random((30, 5))))
+    expected = Benchmarks(points=candidates[pareto_mask(candidates)], nash=None)
+    want = expected.nearest_front_distances(points)
+    lazy = Benchmarks(points=candidates, nash=None, filtered=False)
+    np.testing.assert_allclose(lazy.nearest_front_distances(points), want, rtol=1e-12)
+    with pytest.MonkeyPatch.context() as patch:
+        # The package exports the function `tournament`; patch the module's constant.
+        module = importlib.import_module("peacetalks.protocols.tournament")
+        patch.setattr(module, "_NEAREST_TRIED", 1)
+        fresh = Benchmarks(points=candidates, nash=None, filtered=False)
+        np.testing.assert_allclose(fresh.nearest_front_distances(points), want, rtol=1e-12)
+    assert np.array_equal(lazy.front, expected.points)

@@ -154,6 +154,11 @@ _SCHEDULES: weakref.WeakKeyDictionary[Preferences, dict[tuple[float, int, int, i
 )
 
 
+_LISTS: weakref.WeakKeyDictionary[Preferences, tuple[list[int], list[float], list[bool]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _schedule(p: Preferences, exponent: float, window: int, total: int, n: int) -> _Schedule:
     """Return the course of a stock time-based party, computed once and cached.
 
@@ -182,13 +187,17 @@ def _schedule(p: Preferences, exponent: float, window: int, total: int, n: int) 
         start = max(0, count - window)
         low.append(start)
         size.append(count - start)
+    # The party's lists do not depend on the course: shared by all its schedules.
+    lists = _LISTS.get(p)
+    if lists is None:
+        lists = _LISTS[p] = (p.order.tolist(), p.utilities.tolist(), p.acceptable.tolist())
     made = _Schedule(
         low=low,
         size=size,
         bar=[level - _TOL for level in levels],
-        order=p.order.tolist(),
-        utilities=p.utilities.tolist(),
-        acceptable=p.acceptable.tolist(),
+        order=lists[0],
+        utilities=lists[1],
+        acceptable=lists[2],
     )
     cache[key] = made
     return made

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -32,20 +33,82 @@ class Benchmarks:
 
     Attributes
     ----------
-    front : ndarray of shape (n_front, n_actors)
-        Utilities of the Pareto-optimal deals of the whole deal space.
+    points : ndarray of shape (n_points, n_actors)
+        Utilities of deals that hold the Pareto front (``filtered`` False: candidate
+        deals, some of them dominated), or the front itself (``filtered`` True).
     nash : ndarray of shape (n_actors,) or None
         Utilities of the Nash deal among the deals every party accepts; None when there
         is no such deal.
     exact : bool, default=True
-        False when ``front`` holds the non-dominated deals of a candidate set that may
-        miss part of the whole space's front (see :func:`candidate_front`): distances to
-        it are then an estimate.
+        False when the front is that of a candidate set that may miss part of the whole
+        space's front (see :func:`candidate_front`): distances to it are then an estimate.
+    filtered : bool, default=True
+        Whether ``points`` is the front already.
     """
 
-    front: FloatArray
+    points: FloatArray
     nash: FloatArray | None
     exact: bool = True
+    filtered: bool = True
+    _front: list[FloatArray] = field(default_factory=list, repr=False, compare=False)
+    _dominated: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def front(self) -> FloatArray:
+        """Return the non-dominated points, ``(n_front, n_actors)`` (filtered on first use)."""
+        if self.filtered:
+            return self.points
+        if not self._front:
+            self._front.append(np.ascontiguousarray(self.points[pareto_mask(self.points)]))
+        return self._front[0]
+
+    def nearest_front_distances(self, points: FloatArray) -> FloatArray:
+        """Return each point's Euclidean distance to the nearest front point, ``(k,)``.
+
+        Unfiltered candidates are tried nearest first, each checked for dominance against
+        all (as :func:`pareto_mask` would, with its default tolerance), so the whole front
+        is never filtered: on ``ukraine-2025`` nearly every candidate is on it. The nearest
+        candidates of a block of points are preselected with one matrix product, then
+        measured exactly.
+        """
+        result = np.empty(points.shape[0])
+        if self.filtered:
+            # One point at a time keeps memory at one front's worth.
+            for k, point in enumerate(points):
+                result[k] = np.sqrt(((self.points - point) ** 2).sum(axis=1).min())
+            return result
+        tried = min(_NEAREST_TRIED, self.points.shape[0])
+        norms = (self.points**2).sum(axis=1)
+        for start in range(0, points.shape[0], _POINTS_PER_PRODUCT):
+            block = points[start : start + _POINTS_PER_PRODUCT]
+            approx = norms[:, None] - 2.0 * (self.points @ block.T) + (block**2).sum(axis=1)
+            nearest = np.argpartition(approx, tried - 1, axis=0)[:tried]  # (tried, n_block)
+            for column, point in enumerate(block):
+                result[start + column] = self._nearest(point, nearest[:, column])
+        return result
+
+    def _nearest(self, point: FloatArray, nearest: IntArray) -> float:
+        squared = ((self.points[nearest] - point) ** 2).sum(axis=1)
+        tol = 1e-12
+        for k in np.lexsort((nearest, squared)).tolist():
+            j = int(nearest[k])
+            if j not in self._dominated:
+                c = self.points[j]
+                self._dominated[j] = bool(
+                    np.any(
+                        np.all(self.points >= c - tol, axis=1)
+                        & np.any(self.points > c + tol, axis=1)
+                    )
+                )
+            if not self._dominated[j]:
+                return float(np.sqrt(squared[k]))
+        return float(np.sqrt(((self.front - point) ** 2).sum(axis=1).min()))
+
+
+# Candidates tried nearest first before the front is filtered whole, and points whose
+# nearest candidates are preselected by one matrix product.
+_NEAREST_TRIED = 32
+_POINTS_PER_PRODUCT = 64
 
 
 def benchmarks(
@@ -65,9 +128,12 @@ def benchmarks(
     Without ``front``, a ``space`` that is not exhaustive gives the front of its
     candidates instead (:func:`candidate_front`).
     """
-    exact = True
+    exact, filtered = True, True
     if front is None and space is not None and not space.is_exhaustive:
-        front_utilities, exact = candidate_front(space)
+        # The candidates hold their own front; distances find it lazily.
+        front_utilities = np.ascontiguousarray(space.utilities.T)
+        exact = space.is_exhaustive or bool(space.deciders.all())
+        filtered = False
     else:
         front_utilities = (pareto_front(tables) if front is None else front).utilities
     # Without the rational front at hand, nash_deal finds the Nash deal without building it.
@@ -75,7 +141,7 @@ def benchmarks(
     solution = nash_deal(tables, reservations, admissible=admissible, front=rational)
     if len(solution.deals):
         nash = solution.utilities[0]
-    return Benchmarks(front=front_utilities, nash=nash, exact=exact)
+    return Benchmarks(points=front_utilities, nash=nash, exact=exact, filtered=filtered)
 
 
 def candidate_front(space: NegotiationSpace) -> tuple[FloatArray, bool]:
@@ -110,9 +176,10 @@ def distances(points: npt.ArrayLike, reference: Benchmarks) -> tuple[FloatArray,
     """
     pts = np.asarray(points, dtype=np.float64)
     to_pareto = np.empty(pts.shape[0])
-    # One point at a time keeps memory at one front's worth.
-    for k, point in enumerate(pts):
-        to_pareto[k] = np.sqrt(((reference.front - point) ** 2).sum(axis=1).min())
+    # Equal outcomes (talks often end on the same deal) are measured once.
+    if pts.shape[0]:
+        distinct, inverse = np.unique(pts, axis=0, return_inverse=True)
+        to_pareto[:] = reference.nearest_front_distances(distinct)[inverse.reshape(-1)]
     if reference.nash is None:
         to_nash = np.full(pts.shape[0], np.nan)
     else:
@@ -229,4 +296,4 @@ def _candidate_benchmarks(space: NegotiationSpace) -> Benchmarks:
         with np.errstate(divide="ignore"):
             scores = np.log(gains).sum(axis=1)
         nash = points[ok][int(np.argmax(scores))]
-    return Benchmarks(front=front, nash=nash, exact=exact)
+    return Benchmarks(points=front, nash=nash, exact=exact)
