@@ -55,10 +55,16 @@ FRONT_CASE = (6, 10, 5)  # issues, options, parties: 1e6 deals
 FRONT_SEED = 20250212
 
 
+# Commands run as on a user's machine, where Python keeps the bytecode it compiles: this
+# machine sets PYTHONDONTWRITEBYTECODE, which would make every command recompile every
+# peacetalks module it imports (about 0.1 s). The warm-up run writes the bytecode.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: list[str], timeout: float = 600.0) -> dict[str, float]:
     """Run a command once; return its wall and CPU seconds and peak RSS (MB)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
