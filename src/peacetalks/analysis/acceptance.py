@@ -226,8 +226,15 @@ def utility_draws(
         given = utilities[:, i, chosen]  # (n_actors, n_deals)
         if derived[:, i].any():
             distance = np.abs(x[None, None, :] - inputs.ideal_points[:, :, i, None]) / 100.0
-            curve = np.where(quadratic[None, :, i, None], 1.0 - distance**2, 1.0 - distance)
-            values = np.where(derived[None, :, i, None], curve, given[None])
+            # The same numbers as the general form, skipping what no actor needs.
+            if quadratic[:, i].any():
+                curve = np.where(quadratic[None, :, i, None], 1.0 - distance**2, 1.0 - distance)
+            else:
+                curve = 1.0 - distance
+            if derived[:, i].all():
+                values = curve
+            else:
+                values = np.where(derived[None, :, i, None], curve, given[None])
         else:
             values = np.broadcast_to(given[None], (n_runs, n_actors, deals.shape[0]))
         # An actor with no position on the issue has weight 0 there (and a NaN ideal).

@@ -29,7 +29,7 @@ from peacetalks.analysis._validation import (
     check_tol,
     freeze,
 )
-from peacetalks.analysis.halves import MAX_NEAR, MAX_PAIRS, HalfPairs, half_pairs
+from peacetalks.analysis.halves import MAX_NEAR, MAX_PAIRS, SLACK, HalfPairs, half_pairs
 from peacetalks.analysis.pareto import (
     ParetoFront,
     additive_utilities,
@@ -362,24 +362,21 @@ class _Source:
             return None
         if self.pairs is None:
             return np.asarray(self.gains(self.utilities_).max(axis=0))
-        ideal = np.zeros(self.floor.size)
-        for actor in range(self.floor.size):
-            ids = self.pairs.near_best(_column(actor), MAX_NEAR)
-            if ids is None:
-                return self.as_front().ideal()
-            _, utilities = self.exact(ids)
-            utilities = utilities[np.all(utilities >= self.floor - self.tol, axis=1)]
-            ideal[actor] = self.gains(utilities)[:, actor].max(initial=0.0)
+        # Per chunk, the pairs near some actor's best are measured again from their deals
+        # and the exact maxima kept; the ties are not collected across chunks (an actor
+        # that cares about few issues ties at its best over most pairs).
+        ideal = np.full(self.floor.size, -np.inf)
+        for ids, utilities in self.pairs.chunks():
+            if ids.size == 0:
+                continue
+            near = np.any(utilities >= utilities.max(axis=0) - SLACK - self.tol, axis=1)
+            _, exact = self.exact(ids[near])
+            exact = exact[np.all(exact >= self.floor - self.tol, axis=1)]
+            if exact.shape[0]:
+                ideal = np.maximum(ideal, self.gains(exact).max(axis=0))
+        if not np.isfinite(ideal).all():
+            return None
         return ideal
-
-
-def _column(actor: int) -> Callable[[FloatArray], FloatArray]:
-    """Return the score that is one actor's utility."""
-
-    def score(utilities: FloatArray) -> FloatArray:
-        return utilities[:, actor]
-
-    return score
 
 
 def _source(

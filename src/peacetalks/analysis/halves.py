@@ -31,7 +31,7 @@ from peacetalks.analysis._dominance import nondominated
 from peacetalks.analysis._validation import BoolArray, FloatArray, IntArray
 from peacetalks.analysis.pareto import ParetoFront, additive_utilities, pareto_front
 
-__all__ = ["MAX_NEAR", "MAX_PAIRS", "HalfPairs", "half_pairs", "largest_total_front"]
+__all__ = ["MAX_NEAR", "MAX_PAIRS", "SLACK", "HalfPairs", "half_pairs", "largest_total_front"]
 
 # Pairs formed at once while streaming (bounds the working memory to ~16 MB per actor).
 _CHUNK_PAIRS = 1 << 18
@@ -49,7 +49,7 @@ _FIRST_CUT = 4
 # Pairs are summed in another order than additive_utilities adds issues, so their scores
 # may differ from the exact ones in the last bits: candidates are kept this far below the
 # best and then rescored from the exact utilities.
-_SLACK = 1e-6
+SLACK = 1e-6
 
 
 class HalfPairs:
@@ -175,7 +175,7 @@ class HalfPairs:
 
         ``score`` maps utilities ``(n, n_actors)`` to ``(n,)``. Every pair within
         ``tol`` of the best exact score is returned, and possibly a few more (within
-        ``_SLACK``); None when more than ``limit`` pairs are that close (many ties).
+        ``SLACK``); None when more than ``limit`` pairs are that close (many ties).
         """
         best = -np.inf
         ids: list[IntArray] = []
@@ -189,8 +189,8 @@ class HalfPairs:
             if top > best:
                 best = top
                 if n_kept:
-                    ids, values, n_kept = _above(ids, values, best - _SLACK - self.tol)
-            near = np.flatnonzero(scores >= best - _SLACK - self.tol)
+                    ids, values, n_kept = _above(ids, values, best - SLACK - self.tol)
+            near = np.flatnonzero(scores >= best - SLACK - self.tol)
             ids.append(chunk_ids[near])
             values.append(scores[near])
             n_kept += near.size
@@ -216,7 +216,7 @@ class HalfPairs:
             every = want >= totals.size
             bar = -np.inf if every else float(np.partition(-totals, want - 1)[want - 1]) * -1.0
             ids = np.concatenate(
-                [i[u.sum(axis=1) >= bar - _SLACK - self.tol] for i, u in self.chunks()]
+                [i[u.sum(axis=1) >= bar - SLACK - self.tol] for i, u in self.chunks()]
             )
             if ids.size > limit:
                 return None
