@@ -30,6 +30,7 @@ from peacetalks.report.charts import (
     ratification_rows,
     survival_figure,
 )
+from peacetalks.report.charts.pareto import CLOUD_DEALS
 from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.models import Scenario
 
@@ -152,7 +153,11 @@ def test_no_proposal_dominates_the_pair_front(
 def test_pareto_cloud_is_the_rational_front_projected(
     ukraine: Scenario, ukraine_pareto: dict[str, Any]
 ) -> None:
-    """Check that the grey points are deals of the exact front above every reservation."""
+    """Check that the grey points are deals of the exact front above every reservation.
+
+    Without the front at hand the chart draws its 5,000 deals of largest total utility;
+    with it, the whole front.
+    """
     compiled = compile_scenario(ukraine)
     front = rational_front(compiled)
     pair = [compiled.actor_ids.index("russia"), compiled.actor_ids.index("ukraine")]
@@ -160,8 +165,17 @@ def test_pareto_cloud_is_the_rational_front_projected(
     cloud = _trace(ukraine_pareto, "Pareto-optimal for all")
     drawn = {(round(x, 9), round(y, 9)) for x, y in _points(cloud)}
     assert drawn <= projected
-    assert len(drawn) == min(2000, len(projected))
-    assert cloud["name"] == f"Pareto-optimal for all, above reservations ({len(front):,} deals)"
+    order = np.lexsort((*front.deals.T[::-1], -front.utilities.sum(axis=1)))[:CLOUD_DEALS]
+    largest = {tuple(p) for p in np.round(front.utilities[order][:, pair], 9)}
+    assert len(drawn) == min(2000, len(largest))
+    assert drawn <= largest
+    assert cloud["name"] == (
+        f"Pareto-optimal for all, above reservations ({CLOUD_DEALS:,} of largest total utility)"
+    )
+    whole = pareto_figure(ukraine, actors=["russia", "ukraine"], front=front)
+    assert _trace(whole, "Pareto-optimal for all")["name"] == (
+        f"Pareto-optimal for all, above reservations ({len(front):,} deals)"
+    )
     # Every such deal is above both reservations.
     assert min(cloud["x"]) >= compiled.reservations[pair[0]] - 1e-9
     assert min(cloud["y"]) >= compiled.reservations[pair[1]] - 1e-9

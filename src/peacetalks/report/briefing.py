@@ -24,7 +24,6 @@ from peacetalks.briefing.deals import (
     amendment_data,
     bargaining_data,
     logroll_data,
-    rational_front,
     zopa_data,
 )
 from peacetalks.briefing.proposals import assess_proposal
@@ -286,15 +285,14 @@ def _deal_space(
     scenario: Scenario, compiled: CompiledScenario, seed: int
 ) -> tuple[dict[str, Any], ParetoFront | None]:
     space: dict[str, Any] = {"front_error": None, "rules": [], "logrolls": None}
-    front: ParetoFront | None
+    # The compromises need no whole front (peacetalks.analysis.halves), so it is not built
+    # or counted here (seconds on ukraine-2025); the chart draws its deals of largest total.
+    front: ParetoFront | None = None
     try:
-        front = rational_front(compiled)
+        solved = bargaining_data(compiled, seed=seed)
     except FrontTooLargeError as e:
-        front = None
         space["front_error"] = str(e)
-    if front is not None:
-        space["front_count"] = len(front)
-        solved = bargaining_data(compiled, front=front, seed=seed)
+    else:
         for rule, label in RULE_LABELS.items():
             entry = solved[rule]
             space["rules"].append(

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetalks.analysis.halves import largest_total_front
 from peacetalks.analysis.pareto import ParetoFront, pareto_front
 from peacetalks.briefing.deals import bargaining_data, rational_front
 from peacetalks.briefing.proposals import assess_proposal
@@ -183,6 +184,11 @@ def _deal_text(deal: dict[str, str]) -> str:
     return "<br>".join(f"{_text(issue)}: {_text(option)}" for issue, option in deal.items())
 
 
+# Front deals drawn in grey when the whole front is not at hand: the deals of largest
+# total utility (each a deal of the whole front).
+CLOUD_DEALS = 5000
+
+
 def pareto_figure(
     scenario: Scenario,
     *,
@@ -209,7 +215,10 @@ def pareto_figure(
         The compiled scenario, when already at hand.
     front : ParetoFront, optional
         The exact front of the deals above every reservation (from
-        :func:`~peacetalks.briefing.rational_front`), when already at hand.
+        :func:`~peacetalks.briefing.rational_front`), when already at hand; without it
+        the grey points are its ``CLOUD_DEALS`` deals of largest total utility
+        (:func:`~peacetalks.analysis.halves.largest_total_front`), found without building
+        it.
     max_points : int
         Most projected points drawn.
     """
@@ -231,30 +240,58 @@ def pareto_figure(
     data: list[dict[str, Any]] = []
     notes: list[str] = []
     rules: dict[str, Any] = {}
+    # Without the whole front at hand, the compromises come from the half-fronts and the
+    # grey points are the front deals of largest total utility (both bounded in work; the
+    # whole front of ukraine-2025 takes seconds, and more with every actor).
+    counted = front is not None
     try:
         if front is None:
-            front = rational_front(compiled)
-        rules = bargaining_data(compiled, front=front)
+            front = largest_total_front(
+                list(compiled.tables()),
+                compiled.reservations,
+                list(compiled.admissible()),
+                CLOUD_DEALS,
+            )
+        if front is None:
+            # One issue, or too many pairs to stream: the whole front (bounded by its size).
+            front, counted = rational_front(compiled), True
+        rules = bargaining_data(compiled, front=front if counted else None)
     except FrontTooLargeError as e:
         front = None
         notes.append(f"The deals every actor prefers to no deal are not drawn: {e}")
     if front is not None and len(front):
         cloud = np.unique(np.round(front.utilities[:, pair], 9), axis=0)
         shown = _thin(cloud, max_points)
+        which = (
+            f"the {len(front):,} deals"
+            if counted or len(front) < CLOUD_DEALS
+            else f"the {len(front):,} deals of largest total utility among the deals"
+        )
         notes.append(
-            f"Grey: the {len(front):,} deals that every actor prefers to no deal and that no "
-            "actor can improve on without another losing, seen by the two"
+            f"Grey: {which} that every actor prefers to no deal and that no actor can improve "
+            "on without another losing, seen by the two"
             + (
                 f" ({len(shown):,} of their {len(cloud):,} distinct points drawn)."
                 if len(shown) < len(cloud)
                 else "."
+            )
+            + (
+                ""
+                if counted or len(front) < CLOUD_DEALS
+                else " `peacetalks deals SCENARIO --pareto --rational` lists them all."
             )
         )
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": f"Pareto-optimal for all, above reservations ({_deals(len(front))})",
+                "name": "Pareto-optimal for all, above reservations ("
+                + (
+                    _deals(len(front))
+                    if counted or len(front) < CLOUD_DEALS
+                    else f"{len(front):,} of largest total utility"
+                )
+                + ")",
                 "x": [float(x) for x in shown[:, 0]],
                 "y": [float(y) for y in shown[:, 1]],
                 "marker": {"size": 5, "color": "#9a9a9a", "opacity": 0.45},
