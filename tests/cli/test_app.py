@@ -304,7 +304,7 @@ def test_analyze_json_has_deal_space() -> None:
     assert space["zopa"]["exact"] is True
     assert space["zopa"]["count"] > 0
     for rule in ("nash", "ks", "egalitarian", "utilitarian"):
-        assert len(space[rule]["utilities"]) == 8
+        assert len(space[rule]["utilities"]) == 10
     talks = data["negotiation"]
     assert talks["settings"] == {"strategy": "linear", "runs": 5, "rounds": 50, "seed": 0}
     assert len(talks["runs"]) == 5

@@ -136,7 +136,9 @@ def _sheet(path: Path, title: str) -> list[dict[str, Any]]:
     book = load_workbook(path, read_only=True)
     rows = list(book[title].iter_rows(values_only=True))
     header = [str(h) for h in rows[0]]
-    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    # Read-only sheets end a row at its last filled cell (an actor with no groups).
+    padded = [tuple(row) + (None,) * (len(header) - len(row)) for row in rows[1:]]
+    return [dict(zip(header, row, strict=True)) for row in padded]
 
 
 def test_analyze_xlsx_equals_json(analysis: tuple[dict[str, Any], Path]) -> None:

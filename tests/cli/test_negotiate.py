@@ -55,7 +55,7 @@ def test_negotiate_ukraine_reproducible() -> None:
         "--protocol",
         "alternating",
         "--strategies",
-        "boulware,conceder,linear,learner,tit-for-tat,conceder,linear,boulware",
+        "boulware,conceder,linear,learner,tit-for-tat,conceder,linear,boulware,linear,conceder",
         "--rounds",
         "40",
         "--runs",

@@ -244,7 +244,8 @@ def test_pareto_figure_rejects_a_bad_pair(ukraine: Scenario, actors: tuple[str, 
         pareto_figure(ukraine, actors=actors)
     assert str(caught.value) == (
         "The 'actors' parameter of pareto_figure must name two different actors of the "
-        "scenario (russia, ukraine, united-states, eu, uk, france, china, turkey). "
+        "scenario (russia, ukraine, united-states, eu, uk, france, china, turkey, brazil, "
+        "african-mission). "
         f"Got {', '.join(actors)} instead."
     )
 

@@ -294,6 +294,10 @@ def utilitarian_deal(
     )
 
 
+# Pairs per actor and chunk measured again for the Kalai-Smorodinsky ideal.
+_IDEAL_ROWS = 256
+
+
 class _Source:
     """The acceptable deals a rule searches: a front's, or the pairs of half-fronts.
 
@@ -369,8 +373,17 @@ class _Source:
         for ids, utilities in self.pairs.chunks():
             if ids.size == 0:
                 continue
-            near = np.any(utilities >= utilities.max(axis=0) - SLACK - self.tol, axis=1)
-            _, exact = self.exact(ids[near])
+            # Up to _IDEAL_ROWS pairs per actor, the largest first: enough to hold the
+            # exact best, since pairs that tie on their sums and differ on the exact ones
+            # are few (ties over most pairs come from the same options, added alike).
+            near_rows: list[IntArray] = []
+            for a in range(utilities.shape[1]):
+                column = utilities[:, a]
+                close = np.flatnonzero(column >= column.max() - SLACK - self.tol)
+                if close.size > _IDEAL_ROWS:
+                    close = close[np.argpartition(-column[close], _IDEAL_ROWS - 1)[:_IDEAL_ROWS]]
+                near_rows.append(close)
+            _, exact = self.exact(ids[np.unique(np.concatenate(near_rows))])
             exact = exact[np.all(exact >= self.floor - self.tol, axis=1)]
             if exact.shape[0]:
                 ideal = np.maximum(ideal, self.gains(exact).max(axis=0))
