@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -336,8 +337,9 @@ class _Source:
         return self.deals_.shape[0] == 0
 
     def gains(self, utilities: FloatArray) -> FloatArray:
-        """Return the gains over the reservations, clipped at 0."""
-        return np.maximum(utilities - self.floor, 0.0)
+        """Return the gains over the reservations, clipped at 0 (one new array)."""
+        gains = np.subtract(utilities, self.floor)
+        return np.maximum(gains, 0.0, out=gains)
 
     def as_front(self) -> _Source:
         """Return the same deals from the whole acceptable front."""
@@ -451,7 +453,26 @@ def _best_of(
     *,
     value: Callable[[float], float] | None = None,
 ) -> BargainingSolution:
-    """Return the acceptable deals whose score is within ``tol`` of the best."""
+    """Return the acceptable deals whose score is within ``tol`` of the best.
+
+    On half-front pairs the result is kept with the pairs (one per rule): the talks ask
+    for the Nash deal the deal space has found already.
+    """
+    if source.pairs is not None:
+        solved = source.pairs.solved.get(rule)
+        if solved is None:
+            solved = source.pairs.solved[rule] = _solve(source, rule, score, value=value)
+        return cast("BargainingSolution", solved)
+    return _solve(source, rule, score, value=value)
+
+
+def _solve(
+    source: _Source,
+    rule: str,
+    score: Callable[[FloatArray], FloatArray],
+    *,
+    value: Callable[[float], float] | None = None,
+) -> BargainingSolution:
     if source.is_empty:
         return BargainingSolution(
             rule=rule,
@@ -470,7 +491,7 @@ def _best_of(
         ok = np.all(utilities >= source.floor - source.tol, axis=1)
         deals, utilities = deals[ok], utilities[ok]
     if deals.shape[0] == 0:
-        return _best_of(_Source(source.tables, source.floor, source.tol), rule, score)
+        return _solve(_Source(source.tables, source.floor, source.tol), rule, score)
     scores = score(utilities)
     best = float(scores.max())
     if np.isfinite(best):

@@ -88,6 +88,8 @@ class HalfPairs:
             deals=np.zeros((0, 0), dtype=np.intp), utilities=np.zeros((0, n_actors))
         )
         self._cache: list[tuple[IntArray, FloatArray]] | None = None
+        # What the rules of peacetalks.analysis.bargaining found on these pairs, by rule.
+        self.solved: dict[str, object] = {}
         if self.empty:
             return
         best = np.array(

@@ -52,6 +52,9 @@ class Benchmarks:
     filtered: bool = True
     _front: list[FloatArray] = field(default_factory=list, repr=False, compare=False)
     _dominated: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+    _by_sum: list[tuple[FloatArray, FloatArray]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @property
     def front(self) -> FloatArray:
@@ -105,11 +108,18 @@ class Benchmarks:
             j = int(nearest[k])
             if j not in self._dominated:
                 c = self.points[j]
+                # A dominator's sum is at least c's less n_actors * tol: only the points
+                # of larger sum (sorted once) are compared.
+                if not self._by_sum:
+                    sums = self.points.sum(axis=1)
+                    order = np.argsort(-sums, kind="stable")
+                    self._by_sum.append((self.points[order], -sums[order]))
+                ranked, neg_sums = self._by_sum[0]
+                margin = c.size * tol + 1e-9 * (1.0 + float(np.abs(c).sum()))
+                reach = int(np.searchsorted(neg_sums, -(float(c.sum()) - margin), side="right"))
+                others = ranked[:reach]
                 self._dominated[j] = bool(
-                    np.any(
-                        np.all(self.points >= c - tol, axis=1)
-                        & np.any(self.points > c + tol, axis=1)
-                    )
+                    np.any(np.all(others >= c - tol, axis=1) & np.any(others > c + tol, axis=1))
                 )
             if not self._dominated[j]:
                 return float(np.sqrt(squared[k]))
