@@ -2,9 +2,11 @@
 
 Gains are measured from the reservations (the utility of no deal). Only deals where
 every actor's gain is at least zero (within ``tol``) and no actor's red line is crossed
-count; the optimum of each rule below is attained on the Pareto front of those deals, so
-the rules search that front (:func:`~peacetalks.analysis.pareto.pareto_front` with
-``individually_rational=True``). When no deal is acceptable to all, the result is empty
+count; the optimum of each rule below is attained on the Pareto front of those deals.
+Given that front (``front``, from :func:`~peacetalks.analysis.pareto.pareto_front` with
+``individually_rational=True``), the rules search it; without it they search the pairs of
+two half-spaces' fronts, which hold it (:mod:`peacetalks.analysis.halves`), and find the
+same deals without building it. When no deal is acceptable to all, the result is empty
 rather than an error. Every rule reports all deals of the front whose value is within
 ``tol`` of the best, in deal order.
 """
