@@ -182,6 +182,24 @@ def test_set_password(store: Store) -> None:
     assert store.accounts.authenticate("envoy", "a brand new passphrase") is not None
 
 
+def test_set_password_ends_sessions_and_tokens(store: Store) -> None:
+    """Check that a new password ends the user's sessions and tokens, but for one kept."""
+    store.accounts.create_user("envoy", PASSWORD)
+    store.accounts.create_user("other", PASSWORD)
+    kept, _ = store.accounts.create_session("envoy")
+    stolen, _ = store.accounts.create_session("envoy")
+    token, _ = store.accounts.create_token("envoy", "laptop")
+    theirs, _ = store.accounts.create_session("other")
+    ended = store.accounts.set_password("envoy", "a brand new passphrase", keep_session=kept)
+    assert ended == 2
+    assert store.accounts.session(kept) is not None
+    assert store.accounts.session(stolen) is None
+    assert store.accounts.user_for_token(token) is None
+    assert store.accounts.session(theirs) is not None
+    assert store.accounts.set_password("envoy", "yet another passphrase") == 1
+    assert store.accounts.session(kept) is None
+
+
 def test_unknown_user(store: Store) -> None:
     """Check the message for an unknown username."""
     store.accounts.create_user("envoy", PASSWORD)

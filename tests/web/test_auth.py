@@ -268,3 +268,61 @@ def test_repeated_failures_are_throttled(tmp_path_factory: pytest.TempPathFactor
         "Too many failed sign-ins for this username. Try again in"
     )
     assert int(refused.headers["retry-after"]) > 0
+
+
+def test_changing_your_password_ends_your_other_sessions_and_tokens(api: Api) -> None:
+    """Check POST /api/auth/password: current password checked, other credentials ended."""
+    name = new_id("carol")
+    new_password = "a fresh and longer passphrase"
+    api.store.accounts.create_user(name, PASSWORD, "analyst")
+    bearer = {"Authorization": f"Bearer {api.store.accounts.create_token(name, 'ci')[0]}"}
+    login = {"username": name, "password": PASSWORD}
+    with (
+        httpx.Client(base_url=api.url, timeout=60) as other,
+        httpx.Client(base_url=api.url, timeout=60) as client,
+    ):
+        assert other.post("/api/auth/login", json=login).status_code == 200
+        csrf = {"X-CSRF-Token": client.post("/api/auth/login", json=login).json()["csrf_token"]}
+        wrong = client.post(
+            "/api/auth/password",
+            json={"current_password": "not the password", "new_password": new_password},
+            headers=csrf,
+        )
+        assert wrong.status_code == 401
+        assert wrong.json()["error"]["message"].startswith("The current password is wrong.")
+        short = client.post(
+            "/api/auth/password",
+            json={"current_password": PASSWORD, "new_password": "short"},
+            headers=csrf,
+        )
+        assert short.status_code == 422
+        changed = client.post(
+            "/api/auth/password",
+            json={"current_password": PASSWORD, "new_password": new_password},
+            headers=csrf,
+        )
+        assert changed.status_code == 200, changed.text
+        assert changed.json() == {"ended": 2}  # the other session and the token
+        assert client.get("/api/auth/me").json()["user"]["username"] == name
+        assert other.get("/api/auth/me").status_code == 401
+    assert httpx.get(api.url + "/api/auth/me", headers=bearer).status_code == 401
+    assert httpx.post(api.url + "/api/auth/login", json=login).status_code == 401
+    login["password"] = new_password
+    assert httpx.post(api.url + "/api/auth/login", json=login).status_code == 200
+
+
+def test_an_admin_resetting_a_password_ends_that_users_sessions(api: Api) -> None:
+    """Check that PATCH /api/users/{name} with a password signs the user out everywhere."""
+    name = new_id("dave")
+    api.store.accounts.create_user(name, PASSWORD, "analyst")
+    bearer = {"Authorization": f"Bearer {api.store.accounts.create_token(name, 'ci')[0]}"}
+    with httpx.Client(base_url=api.url, timeout=60) as user:
+        assert (
+            user.post("/api/auth/login", json={"username": name, "password": PASSWORD}).status_code
+            == 200
+        )
+        with api.client("ada") as admin:
+            reset = admin.patch(f"/api/users/{name}", json={"password": "a reset passphrase"})
+        assert reset.status_code == 200
+        assert user.get("/api/auth/me").status_code == 401
+    assert httpx.get(api.url + "/api/auth/me", headers=bearer).status_code == 401

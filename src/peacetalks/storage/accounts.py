@@ -305,8 +305,13 @@ class Accounts:
             row.role = checked
             return _user(row)
 
-    def set_password(self, username: str, password: str) -> None:
-        """Replace a user's password (sessions and tokens stay valid).
+    def set_password(self, username: str, password: str, *, keep_session: str | None = None) -> int:
+        """Replace a user's password, ending its sessions and revoking its API tokens.
+
+        Whoever held the old password may hold a session or a token made with it, so both
+        end with it. ``keep_session`` (a session secret of the same user) stays signed in:
+        a user changing their own password keeps the session they changed it from.
+        Returns the number of sessions and tokens ended.
 
         Raises
         ------
@@ -318,7 +323,16 @@ class Accounts:
         _check_password(password, "Accounts.set_password")
         hashed = hash_password(password)
         with self._transaction(write=True) as session:
-            self._require_user(session, username).password_hash = hashed
+            user = self._require_user(session, username)
+            user.password_hash = hashed
+            ended = select(SessionRow).where(SessionRow.user_id == user.id)
+            if isinstance(keep_session, str) and keep_session:
+                ended = ended.where(SessionRow.secret_sha256 != _sha256(keep_session))
+            rows: list[SessionRow | ApiTokenRow] = [*session.scalars(ended)]
+            rows += session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+            for row in rows:
+                session.delete(row)
+            return len(rows)
 
     def _require_user(self, session: Session, username: str) -> UserRow:
         name = username.lower() if isinstance(username, str) else username

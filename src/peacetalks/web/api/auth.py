@@ -10,10 +10,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peacetalks.storage.accounts import Role, User
 from peacetalks.web import security
-from peacetalks.web.api._deps import ERRORS, CurrentUser, settings_of, store_of
+from peacetalks.web.api._deps import ERRORS, CurrentUser, SignedIn, settings_of, store_of
 from peacetalks.web.errors import AuthenticationError
 
-__all__ = ["LoginBody", "SessionOut", "UserOut", "router", "user_out"]
+__all__ = [
+    "LoginBody",
+    "PasswordChange",
+    "PasswordChanged",
+    "SessionOut",
+    "UserOut",
+    "router",
+    "user_out",
+]
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
@@ -76,3 +84,44 @@ def me(request: Request, user: CurrentUser) -> SessionOut:
         msg = "Nobody is signed in. Sign in with POST /api/auth/login or send an API token."
         raise AuthenticationError(msg)
     return SessionOut(user=user_out(user), csrf_token=security.session_csrf(request))
+
+
+class PasswordChange(BaseModel):
+    """The signed-in user's current password and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(min_length=1, max_length=2000)]
+    new_password: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class PasswordChanged(BaseModel):
+    """How many of the user's other sessions and API tokens the change ended."""
+
+    ended: int
+
+
+@router.post("/password", responses={**ERRORS, 429: ERRORS[401]})
+def change_password(request: Request, body: PasswordChange, user: SignedIn) -> PasswordChanged:
+    """Change your own password (10 to 1024 characters), giving the current one.
+
+    Every other session of yours ends and every API token of yours is revoked, since
+    whoever knew the old password may hold one; the session you change it from stays
+    signed in (changed with an API token, that token is revoked too). A wrong current
+    password answers 401 and counts as a failed sign-in.
+    """
+    if security.authenticate(request, user.username, body.current_password) is None:
+        msg = (
+            "The current password is wrong. Give the password you signed in with as "
+            "'current_password'."
+        )
+        raise AuthenticationError(msg)
+    keep = (
+        None
+        if request.headers.get("authorization")
+        else request.cookies.get(security.SESSION_COOKIE)
+    )
+    ended = store_of(request).accounts.set_password(
+        user.username, body.new_password, keep_session=keep
+    )
+    return PasswordChanged(ended=ended)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from peacetalks.errors import StorageError
 from peacetalks.storage.accounts import ApiToken, Role
+from peacetalks.web import security
 from peacetalks.web.api._deps import ERRORS, Admin, RowId, SignedIn, StoreDep
 from peacetalks.web.api.auth import UserOut, user_out
 from peacetalks.web.errors import ConflictError
@@ -130,10 +131,13 @@ def create_user(body: NewUser, _admin: Admin, store: StoreDep) -> UserOut:
 
 
 @router.patch("/users/{username}", responses=ERRORS)
-def change_user(username: str, body: UserChange, admin: Admin, store: StoreDep) -> UserOut:
+def change_user(
+    request: Request, username: str, body: UserChange, admin: Admin, store: StoreDep
+) -> UserOut:
     """Change an account's role or password (admins only).
 
-    An admin cannot take the admin role from themselves, so that one admin always remains.
+    A new password ends every session and revokes every API token of the account. An
+    admin cannot take the admin role from themselves, so that one admin always remains.
     """
     user = store.accounts.user(username)
     if body.role is not None and body.role != "admin" and user.username == admin.username:
@@ -142,7 +146,10 @@ def change_user(username: str, body: UserChange, admin: Admin, store: StoreDep) 
             "admin. Make another account admin first, and let it change your role."
         )
     if body.password is not None:
-        store.accounts.set_password(user.username, body.password)
+        # An admin changing their own password stays signed in on this session.
+        own = user.username == admin.username and not request.headers.get("authorization")
+        keep = request.cookies.get(security.SESSION_COOKIE) if own else None
+        store.accounts.set_password(user.username, body.password, keep_session=keep)
     if body.role is not None:
         user = store.accounts.set_role(user.username, body.role)
     return user_out(user)
