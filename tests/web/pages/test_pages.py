@@ -23,6 +23,7 @@ from peacetalks.storage import Store
 from peacetalks.web.pages._access import load_visible
 from peacetalks.web.pages.charts import ChartChoice, chart
 from tests.web.pages.conftest import (
+    PASSWORD,
     PRIVATE_ID,
     TestClient,
     client_for,
@@ -502,3 +503,32 @@ def test_deal_builder_shows_the_smallest_amendment(anonymous: TestClient) -> Non
     labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
     for issue, change in found["changes"].items():
         assert f"{labels[issue][change['from']]} → {labels[issue][change['to']]}" in line
+
+
+def test_account_page_changes_the_password_and_ends_other_sessions(app: FastAPI) -> None:
+    """Check the account page's password form: checked, kept session, others ended."""
+    store: Store = app.state.store
+    store.accounts.create_user("pia", PASSWORD, role="analyst")
+    token, _ = store.accounts.create_token("pia", "laptop")
+    here, elsewhere = client_for(app, "pia"), client_for(app, "pia")
+    csrf = form_token(here.get("/account").text)
+    wrong = here.post(
+        "/account/password",
+        data={"current_password": "not it", "new_password": "a longer one", "csrf_token": csrf},
+    )
+    assert wrong.status_code == 401
+    assert "The current password is wrong." in wrong.text
+    changed = here.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a fresh passphrase",
+            "csrf_token": csrf,
+        },
+    )
+    assert changed.status_code == 200
+    assert "Password changed. 2 other session(s) and API token(s) ended" in changed.text
+    assert here.get("/account").status_code == 200
+    assert elsewhere.get("/account", follow_redirects=False).status_code == 303
+    assert store.accounts.user_for_token(token) is None
+    assert store.accounts.authenticate("pia", "a fresh passphrase") is not None

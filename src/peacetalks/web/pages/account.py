@@ -132,6 +132,8 @@ def _account(
     *,
     secret: str = "",
     error: str = "",
+    password_message: str = "",
+    password_error: str = "",
     status_code: int = 200,
 ) -> Response:
     tokens = store_of(request).accounts.tokens(user.username)
@@ -143,6 +145,8 @@ def _account(
         tokens=tokens,
         secret=secret,
         error=error,
+        password_message=password_message,
+        password_error=password_error,
     )
 
 
@@ -187,3 +191,46 @@ def revoke_token(
     except PeacetalksError as e:
         return _account(request, user, error=str(e), status_code=422)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/password", include_in_schema=False)
+def change_password(
+    request: Request,
+    user: CurrentUser,
+    current_password: Annotated[str, Form(max_length=2000)] = "",
+    new_password: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: CsrfField = "",
+) -> Response:
+    """Change the signed-in user's password; their other sessions and tokens end."""
+    if user is None:
+        return login_redirect(request)
+    check_csrf(request, csrf_token)
+    try:
+        found = security.authenticate(request, user.username, current_password)
+    except TooManyAttemptsError as e:
+        response = _account(request, user, password_error=str(e), status_code=429)
+        response.headers.update(e.headers or {})
+        return response
+    if found is None:
+        return _account(
+            request,
+            user,
+            password_error="The current password is wrong. Give the one you signed in with.",
+            status_code=401,
+        )
+    try:
+        ended = store_of(request).accounts.set_password(
+            user.username,
+            new_password,
+            keep_session=request.cookies.get(security.SESSION_COOKIE),
+        )
+    except PeacetalksError as e:
+        return _account(request, user, password_error=str(e), status_code=422)
+    return _account(
+        request,
+        user,
+        password_message=(
+            f"Password changed. {ended} other session(s) and API token(s) ended; this "
+            "session stays signed in."
+        ),
+    )
