@@ -39,13 +39,17 @@ def user_out(user: User) -> UserOut:
     return UserOut(username=user.username, role=user.role, created_at=user.created_at)
 
 
+# A password as a request body carries it (its own rules are checked by the store).
+PasswordText = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
 class LoginBody(BaseModel):
     """A username and password."""
 
     model_config = ConfigDict(extra="forbid")
 
     username: Annotated[str, Field(min_length=1, max_length=200)]
-    password: Annotated[str, Field(min_length=1, max_length=2000)]
+    password: PasswordText
 
 
 class SessionOut(BaseModel):
@@ -91,8 +95,8 @@ class PasswordChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    current_password: Annotated[str, Field(min_length=1, max_length=2000)]
-    new_password: Annotated[str, Field(min_length=1, max_length=2000)]
+    current_password: PasswordText
+    new_password: PasswordText
 
 
 class PasswordChanged(BaseModel):

@@ -73,12 +73,16 @@ def login_page(
     return _login_form(request, user, next_path=local_path(next_path))
 
 
+# A password field of a form.
+PasswordField = Annotated[str, Form(max_length=2000)]
+
+
 @router.post("/login", include_in_schema=False)
 def login_submit(
     request: Request,
     user: CurrentUser,
     username: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=2000)] = "",
+    password: PasswordField = "",
     csrf_token: CsrfField = "",
     next_field: Annotated[str, Form(alias="next", max_length=2000)] = "/",
 ) -> Response:
@@ -197,8 +201,8 @@ def revoke_token(
 def change_password(
     request: Request,
     user: CurrentUser,
-    current_password: Annotated[str, Form(max_length=2000)] = "",
-    new_password: Annotated[str, Form(max_length=2000)] = "",
+    current_password: PasswordField = "",
+    new_password: PasswordField = "",
     csrf_token: CsrfField = "",
 ) -> Response:
     """Change the signed-in user's password; their other sessions and tokens end."""
