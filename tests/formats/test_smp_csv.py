@@ -161,6 +161,11 @@ def test_reads_quoted_and_padded_cells(tmp_path: Path) -> None:
             "smp.csv, line 5, column 1 (Actor): actor 'A' is listed again (first on line 3). Give each actor its own name.",
         ),
         (
+            "C,Actor C",
+            "C\x00x,Actor C",
+            "smp.csv, line 5, column 1 (Actor): the actor name 'C\\x00x' holds the control character '\\x00' (position 2). Names become actor ids and are printed: remove it.",
+        ),
+        (
             "Trade Position",
             "Policy Position",
             "smp.csv, line 2, column 6 (Policy Position): two dimensions are named 'Policy'. Give each dimension its own name.",

@@ -193,3 +193,21 @@ def test_unwritable_data_dir_is_a_storage_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=r"Cannot create the data directory") as info:
         open_store(blocker / "data")
     assert info.value.kind == "database"
+
+
+@pytest.mark.parametrize("kind", ["device", "file"])
+def test_a_file_or_device_given_as_data_dir_is_refused(tmp_path: Path, kind: str) -> None:
+    """Check that /dev/null or a plain file is not taken for a data directory."""
+    target = Path("/dev/null")
+    if kind == "file":
+        target = tmp_path / "notes.txt"
+        target.write_text("x", encoding="utf-8")
+    with pytest.raises(StorageError) as info:
+        open_store(target)
+    assert str(info.value) == (
+        f"The data directory {str(target)!r} is not a folder (it is a file or a device). "
+        "Give a folder, a SQLite file ending in .db, or a database URL, or set the "
+        "PEACETALKS_DATA environment variable."
+    )
+    assert info.value.kind == "database"
+    assert target.exists()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -161,8 +162,16 @@ def read_smp_csv(path: str | Path) -> StakeholderTable:
             problems.append(Problem("", msg, line))
             continue
         name = row[0]
+        control = next((c for c in name if unicodedata.category(c) == "Cc"), None)
         if not name:
             problems.append(Problem(_where(1, header[0]), "the actor name is empty.", line))
+        elif control is not None:
+            msg = (
+                f"the actor name {name!r} holds the control character {control!r} "
+                f"(position {name.index(control) + 1}). Names become actor ids and are "
+                "printed: remove it."
+            )
+            problems.append(Problem(_where(1, header[0]), msg, line))
         elif name in seen:
             msg = (
                 f"actor {name!r} is listed again (first on line {seen[name]}). Give each "

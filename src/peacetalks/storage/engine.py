@@ -62,6 +62,13 @@ def store_url(target: str | Path | None = None) -> URL:
     path = default_data_dir() if target is None else Path(target).expanduser()
     if path.suffix.lower() not in _SQLITE_SUFFIXES:
         path = path / DATABASE_FILE
+    if path.parent.exists() and not path.parent.is_dir():
+        msg = (
+            f"The data directory {str(path.parent)!r} is not a folder (it is a file or a "
+            f"device). Give a folder, a SQLite file ending in .db, or a database URL, or "
+            f"set the {DATA_ENV} environment variable."
+        )
+        raise StorageError(msg, kind="database", value=str(path.parent))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
