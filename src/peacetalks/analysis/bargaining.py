@@ -356,7 +356,7 @@ class _Source:
         best = float(scores.max())
         if not np.isfinite(best):
             return np.arange(scores.size)
-        return np.flatnonzero(scores >= best - self.tol - abs(best) * 1e-15)
+        return np.flatnonzero(scores >= best - self.tol)
 
     def exact(self, ids: IntArray) -> tuple[IntArray, FloatArray]:
         """Return the deals and exact utilities of the rows ``ids``."""

@@ -21,15 +21,20 @@ where the acceptable front (102,716 deals) takes about 5 s.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 from peacetalks.analysis._dominance import nondominated
+from peacetalks.analysis._memo import Recent, content_key
 from peacetalks.analysis._validation import BoolArray, FloatArray, IntArray
-from peacetalks.analysis.pareto import ParetoFront, additive_utilities, pareto_front
+from peacetalks.analysis.pareto import (
+    ParetoFront,
+    additive_utilities,
+    pareto_front,
+    total_order,
+)
 
 __all__ = ["MAX_NEAR", "MAX_PAIRS", "SLACK", "HalfPairs", "half_pairs", "largest_total_front"]
 
@@ -100,7 +105,6 @@ class HalfPairs:
         )  # (n_issues, n_actors)
         logs = np.cumsum([math.log(int(a.sum())) for a in allowed])
         split = int(np.clip(np.argmin(np.abs(logs - logs[-1] / 2)) + 1, 1, n_issues - 1))
-        self.split = split
         self.first = pareto_front(
             self.tables[:split],
             reservations=floor - best[split:].sum(axis=0),
@@ -208,33 +212,30 @@ class HalfPairs:
         would have to be filtered. A deal's dominators have larger totals, so the front
         deals among the pairs of largest totals are front deals of the whole space.
         """
+        sums = [(ids, utilities.sum(axis=1)) for ids, utilities in self.chunks()]
+        totals = np.concatenate([total for _, total in sums] or [np.zeros(0)])
+        if totals.size == 0:
+            return np.zeros((0, len(self.tables)), dtype=np.intp), np.zeros((0, self.floor.size))
         want = _FIRST_CUT * count
         while True:
-            totals = np.concatenate([u.sum(axis=1) for _, u in self.chunks()] or [np.zeros(0)])
-            if totals.size == 0:
-                return np.zeros((0, len(self.tables)), dtype=np.intp), np.zeros(
-                    (0, self.floor.size)
-                )
             every = want >= totals.size
-            bar = -np.inf if every else float(np.partition(-totals, want - 1)[want - 1]) * -1.0
-            ids = np.concatenate(
-                [i[u.sum(axis=1) >= bar - SLACK - self.tol] for i, u in self.chunks()]
-            )
+            # The want-th largest total, less the rounding of pair sums.
+            bar = -np.inf if every else -float(np.partition(-totals, want - 1)[want - 1])
+            ids = np.concatenate([i[total >= bar - SLACK - self.tol] for i, total in sums])
             if ids.size > limit:
                 return None
             deals, utilities = self.exact(ids)
             keep = nondominated(utilities, self.tol)
             deals, utilities = deals[keep], utilities[keep]
             if deals.shape[0] >= count or every:
-                order = np.lexsort((*deals.T[::-1], -utilities.sum(axis=1)))[:count]
+                order = total_order(deals, utilities)[:count]
                 return deals[order], utilities[order]
             want *= 4
 
 
-# The last few HalfPairs built, by the hash of their inputs: the rules of one command
+# The last few HalfPairs built, by the content of their inputs: the rules of one command
 # (analyze asks for four compromises and the talks' Nash deal) share one.
-_RECENT: dict[bytes, HalfPairs] = {}
-_RECENT_SIZE = 4
+_RECENT: Recent[HalfPairs] = Recent()
 
 
 def half_pairs(
@@ -246,17 +247,8 @@ def half_pairs(
     max_points: int,
 ) -> HalfPairs:
     """Return the :class:`HalfPairs` of these inputs, built once per process and content."""
-    digest = hashlib.blake2b(digest_size=16)
-    for array in (*tables, floor, *masks):
-        digest.update(repr(array.shape).encode())
-        digest.update(np.ascontiguousarray(array).tobytes())
-    digest.update(repr((tol, max_points)).encode())
-    key = digest.digest()
-    if key not in _RECENT:
-        if len(_RECENT) >= _RECENT_SIZE:
-            del _RECENT[next(iter(_RECENT))]
-        _RECENT[key] = HalfPairs(tables, floor, masks, tol=tol, max_points=max_points)
-    return _RECENT[key]
+    key = content_key((*tables, floor, *masks), (tol, max_points))
+    return _RECENT.get(key, lambda: HalfPairs(tables, floor, masks, tol=tol, max_points=max_points))
 
 
 def largest_total_front(

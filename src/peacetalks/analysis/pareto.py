@@ -42,6 +42,7 @@ __all__ = [
     "enumerate_deals",
     "pareto_front",
     "pareto_mask",
+    "total_order",
     "unique_deals",
 ]
 
@@ -132,6 +133,23 @@ def unique_deals(deals: IntArray, option_counts: Sequence[int]) -> IntArray:
         return np.unique(np.asarray(deals, dtype=np.intp), axis=0)
     codes = np.ravel_multi_index(tuple(np.asarray(deals, dtype=np.intp).T), counts)
     return np.stack(np.unravel_index(np.unique(codes), counts), axis=1).astype(np.intp)
+
+
+def total_order(deals: IntArray, utilities: FloatArray) -> IntArray:
+    """Return the order of deals by total utility over the actors, largest first.
+
+    Ties keep deal order. This is the order in which fronts are listed.
+
+    Parameters
+    ----------
+    deals : ndarray of shape (n_deals, n_issues)
+    utilities : ndarray of shape (n_deals, n_actors)
+
+    Returns
+    -------
+    ndarray of shape (n_deals,)
+    """
+    return np.lexsort((*deals.T[::-1], -utilities.sum(axis=1)))
 
 
 def additive_utilities(tables: Sequence[FloatArray], deals: IntArray) -> FloatArray:

@@ -14,7 +14,6 @@ Monte Carlo with a 95% Wilson interval.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from peacetalks.analysis._memo import Recent, content_key
 from peacetalks.analysis._validation import (
     BoolArray,
     FloatArray,
@@ -253,27 +253,25 @@ def _row_counts(problem: _Problem, split: _Split, rows: IntArray) -> npt.NDArray
 
 # Per-row counts of the last few problems (count, sample and ranks each need them; a
 # command asks for all three): kept when the prefix has at most this many rows.
-_COUNTS: dict[bytes, npt.NDArray[np.int64]] = {}
+_COUNTS: Recent[npt.NDArray[np.int64]] = Recent()
 _COUNTS_MAX_ROWS = 1 << 20
-_COUNTS_KEPT = 4
 
 
 def _counts(problem: _Problem, split: _Split, rows: IntArray) -> npt.NDArray[np.int64]:
     """Return :func:`_row_counts` of ``rows``, from every row's counts computed once."""
     if split.n_prefix > _COUNTS_MAX_ROWS:
         return _row_counts(problem, split, rows)
-    digest = hashlib.blake2b(repr((split.split, problem.option_counts)).encode(), digest_size=16)
-    for array in (*problem.options, *problem.values, problem.thresholds):
-        digest.update(repr(array.shape).encode())
-        digest.update(np.ascontiguousarray(array).tobytes())
-    key = digest.digest()
-    if key not in _COUNTS:
-        if len(_COUNTS) >= _COUNTS_KEPT:
-            del _COUNTS[next(iter(_COUNTS))]
-        _COUNTS[key] = np.concatenate(
+    key = content_key(
+        (*problem.options, *problem.values, problem.thresholds),
+        (split.split, problem.option_counts),
+    )
+    every = _COUNTS.get(
+        key,
+        lambda: np.concatenate(
             [_row_counts(problem, split, chunk) for chunk in _chunks(split.n_prefix)]
-        )
-    return _COUNTS[key][rows]
+        ),
+    )
+    return every[rows]
 
 
 def _chunks(n_rows: int) -> Iterator[IntArray]:

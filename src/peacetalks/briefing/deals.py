@@ -31,6 +31,7 @@ from peacetalks.analysis.pareto import (
     additive_utilities,
     pareto_front,
     pareto_mask,
+    total_order,
     unique_deals,
 )
 from peacetalks.analysis.zopa import zopa_count, zopa_option_presence, zopa_sample
@@ -201,7 +202,7 @@ def pareto_data(
         )
     shown = len(front) if limit is None else min(limit, len(front))
     result["count"] = len(front)
-    order = np.lexsort((*front.deals.T[::-1], -front.utilities.sum(axis=1)))[:shown]
+    order = total_order(front.deals, front.utilities)[:shown]
     result["deals"] = [deal_data(compiled, front.deals[k], front.utilities[k]) for k in order]
     return result
 

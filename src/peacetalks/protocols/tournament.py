@@ -153,8 +153,7 @@ def benchmarks(
     if front is None and space is not None and not space.is_exhaustive:
         # The candidates hold their own front; distances find it lazily.
         front_utilities = np.ascontiguousarray(space.utilities.T)
-        exact = space.is_exhaustive or bool(space.deciders.all())
-        filtered = False
+        exact, filtered = _holds_front(space), False
     else:
         front_utilities = (pareto_front(tables) if front is None else front).utilities
     # Without the rational front at hand, nash_deal finds the Nash deal without building it.
@@ -178,8 +177,12 @@ def candidate_front(space: NegotiationSpace) -> tuple[FloatArray, bool]:
         :mod:`peacetalks.protocols.space`).
     """
     points = space.utilities.T
-    exact = space.is_exhaustive or bool(space.deciders.all())
-    return np.ascontiguousarray(points[pareto_mask(points)]), exact
+    return np.ascontiguousarray(points[pareto_mask(points)]), _holds_front(space)
+
+
+def _holds_front(space: NegotiationSpace) -> bool:
+    """Return whether the candidates hold the whole space's front (enumerated, or all decide)."""
+    return space.is_exhaustive or bool(space.deciders.all())
 
 
 def distances(points: npt.ArrayLike, reference: Benchmarks) -> tuple[FloatArray, FloatArray]:

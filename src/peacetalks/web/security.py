@@ -51,6 +51,7 @@ __all__ = [
     "require_role",
     "require_user",
     "session_csrf",
+    "session_secret",
 ]
 
 SESSION_COOKIE = "pt_session"
@@ -164,6 +165,17 @@ def require_role(role: Role) -> Callable[..., Awaitable[User]]:
         return user
 
     return dependency
+
+
+def session_secret(request: Request) -> str | None:
+    """Return the secret of the session the request is signed in with (None: token or none).
+
+    A request that sends an ``Authorization`` header is signed in with that token, not
+    with any session cookie it also carries.
+    """
+    if request.headers.get("authorization") is not None:
+        return None
+    return request.cookies.get(SESSION_COOKIE) or None
 
 
 def session_csrf(request: Request) -> str | None:

@@ -262,9 +262,11 @@ def pareto_figure(
     if front is not None and len(front):
         cloud = np.unique(np.round(front.utilities[:, pair], 9), axis=0)
         shown = _thin(cloud, max_points)
+        # The whole front is drawn when it was built, or when it is smaller than the cut.
+        whole = counted or len(front) < CLOUD_DEALS
         which = (
             f"the {len(front):,} deals"
-            if counted or len(front) < CLOUD_DEALS
+            if whole
             else f"the {len(front):,} deals of largest total utility among the deals"
         )
         notes.append(
@@ -275,22 +277,14 @@ def pareto_figure(
                 if len(shown) < len(cloud)
                 else "."
             )
-            + (
-                ""
-                if counted or len(front) < CLOUD_DEALS
-                else " `peacetalks deals SCENARIO --pareto --rational` lists them all."
-            )
+            + ("" if whole else " `peacetalks deals SCENARIO --pareto --rational` lists them all.")
         )
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": "Pareto-optimal for all, above reservations ("
-                + (
-                    _deals(len(front))
-                    if counted or len(front) < CLOUD_DEALS
-                    else f"{len(front):,} of largest total utility"
-                )
+                + (_deals(len(front)) if whole else f"{len(front):,} of largest total utility")
                 + ")",
                 "x": [float(x) for x in shown[:, 0]],
                 "y": [float(y) for y in shown[:, 1]],

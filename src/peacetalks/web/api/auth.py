@@ -120,12 +120,7 @@ def change_password(request: Request, body: PasswordChange, user: SignedIn) -> P
             "'current_password'."
         )
         raise AuthenticationError(msg)
-    keep = (
-        None
-        if request.headers.get("authorization")
-        else request.cookies.get(security.SESSION_COOKIE)
-    )
     ended = store_of(request).accounts.set_password(
-        user.username, body.new_password, keep_session=keep
+        user.username, body.new_password, keep_session=security.session_secret(request)
     )
     return PasswordChanged(ended=ended)

@@ -147,8 +147,7 @@ def change_user(
         )
     if body.password is not None:
         # An admin changing their own password stays signed in on this session.
-        own = user.username == admin.username and not request.headers.get("authorization")
-        keep = request.cookies.get(security.SESSION_COOKIE) if own else None
+        keep = security.session_secret(request) if user.username == admin.username else None
         store.accounts.set_password(user.username, body.password, keep_session=keep)
     if body.role is not None:
         user = store.accounts.set_role(user.username, body.role)

@@ -226,7 +226,7 @@ def change_password(
         ended = store_of(request).accounts.set_password(
             user.username,
             new_password,
-            keep_session=request.cookies.get(security.SESSION_COOKIE),
+            keep_session=security.session_secret(request),
         )
     except PeacetalksError as e:
         return _account(request, user, password_error=str(e), status_code=422)
