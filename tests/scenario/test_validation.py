@@ -235,13 +235,6 @@ CASES = [
         "the scenario defines none. Add it.",
     ),
     (
-        "region share out of range",
-        HALF,
-        HALF.replace("}", ", regions: [{code: UA-14, share: 1.5}]}"),
-        "small.yaml, line 39, issues[0].options[1].regions[0].share: share 1.5 is outside "
-        "(0, 1]. Give the fraction of the region's area, above 0 and at most 1.",
-    ),
-    (
         "duplicate key in a mapping",
         "    veto: true\n    reservation: 0.5",
         "    veto: true\n    veto: false\n    reservation: 0.5",
@@ -273,7 +266,9 @@ CASES = [
         "malformed YAML",
         "title: A small test negotiation",
         "title: [unclosed",
-        "small.yaml, line 4: the file is not valid YAML: expected ',' or ']', but got ':'.",
+        "small.yaml, line 4: the file is not valid YAML: expected ',' or ']', but got ':'. "
+        "Inside braces or brackets a colon starts a key: quote the value that holds it, e.g. "
+        '{title: "Talks: round two"}',
     ),
 ]
 
@@ -288,6 +283,20 @@ def test_validation_message(small_text: str, old: str, new: str, message: str) -
         parse_scenario(small_text.replace(old, new, 1), source="small.yaml")
     assert str(info.value) == message
     assert len(info.value.problems) == 1
+
+
+def test_a_range_error_does_not_hide_an_unknown_reference(small_text: str) -> None:
+    """Check a field error and a cross-record error in one record come back together."""
+    text = small_text.replace(HALF, HALF.replace("}", ", regions: [{code: UA-14, share: 1.5}]}"))
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, source="small.yaml")
+    assert str(info.value) == (
+        "small.yaml: 2 problems\n"
+        "  - small.yaml, line 39, issues[0].options[1].regions[0].share: share 1.5 is outside "
+        "(0, 1]. Give the fraction of the region's area, above 0 and at most 1.\n"
+        "  - small.yaml, line 39, issues[0].options[1].regions[0].code: unknown region "
+        "'UA-14': the scenario defines none. Add it."
+    )
 
 
 def test_duplicate_ids_are_reported_with_every_consequence(small_text: str) -> None:

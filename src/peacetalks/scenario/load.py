@@ -6,7 +6,9 @@ the field, what was expected and what was got, in one :class:`~peacetalks.errors
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,10 +73,16 @@ def scenario_from_data(
         scenario = Scenario.model_validate(data)
     except ValidationError as e:
         by_text = _lines_by_text(lines)
+        errors = e.errors(include_url=False)
         problems = []
-        for error in e.errors(include_url=False):
+        for error in errors:
             path = format_path(tuple(error["loc"]))
             problems.append(Problem(path, describe_error(Scenario, error), line_for(path, by_text)))
+        rest = _cross_check_the_rest(data, errors)
+        if rest:
+            problems += [Problem(p.path, p.message, line_for(p.path, by_text)) for p in rest]
+            # One list in the file's order, as a reader goes through it.
+            problems.sort(key=lambda p: p.line if p.line is not None else 0)
         raise ScenarioError(problems, source) from None
     found = check_scenario(scenario)
     if found:
@@ -82,6 +90,124 @@ def scenario_from_data(
         problems = [Problem(p.path, p.message, line_for(p.path, by_text)) for p in found]
         raise ScenarioError(problems, source)
     return scenario
+
+
+_RECORD_PATH = re.compile(r"^([a-z_]+)\[(\d+)\]")
+
+
+# What a record of each list is called in the cross-checks' messages ("unknown actor").
+_KINDS = {
+    "actors": "actor",
+    "issues": "issue",
+    "sources": "source",
+    "proposals": "proposal",
+    "regions": "region",
+    "cities": "city",
+    "bodies": "body",
+    "agreements": "agreement",
+}
+# Fields whose values name other records: a left-out record's references.
+_REFERENCES = ("id", "actor", "issue", "source", "proposal")
+
+
+def _cross_check_the_rest(data: dict[str, Any], errors: list[Any]) -> list[Problem]:
+    """Return the cross-record problems found once the field errors are set aside.
+
+    So that one run lists every problem of every kind. In a record (a list item such
+    as ``actors[0]``) with a field error, a number outside its bounds is taken at the
+    nearest bound and any other wrong field is dropped (its default stands in); a
+    record still invalid then is left out, with the problems that may only follow from
+    it (those that quote an id it holds or names, and unknown references of its kind).
+    Problems of a field already reported, or of a record or mapping holding one, are
+    dropped too. Paths keep the file's numbering. Returns nothing when a field outside
+    the lists is wrong (every check would follow from it) or the rest is still invalid.
+    """
+    records: dict[str, dict[int, list[Any]]] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if len(loc) < 2 or not isinstance(loc[0], str) or not isinstance(loc[1], int):
+            return []
+        records.setdefault(loc[0], {}).setdefault(loc[1], []).append(error)
+    rest = dict(data)
+    for key, by_index in records.items():
+        items = data.get(key)
+        if not isinstance(items, list):
+            return []
+        rest[key] = [
+            _repaired(item, by_index[i]) if i in by_index else item for i, item in enumerate(items)
+        ]
+    left_out_ids: set[str] = set()
+    left_out_kinds: set[str] = set()
+    kept_index: dict[str, list[int]] = {}
+    try:
+        scenario = Scenario.model_validate(rest)
+    except ValidationError as e:
+        still = {tuple(x["loc"])[:2] for x in e.errors()}
+        if any(len(k) < 2 or k[0] not in records for k in still):
+            return []
+        for key in records:
+            items = rest[key]
+            kept_index[key] = [i for i in range(len(items)) if (key, i) not in still]
+            for i in set(range(len(items))) - set(kept_index[key]):
+                left_out_kinds.add(_KINDS.get(key, key))
+                if isinstance(items[i], dict):
+                    left_out_ids |= {str(items[i][f]) for f in _REFERENCES if f in items[i]}
+            rest[key] = [items[i] for i in kept_index[key]]
+        try:
+            scenario = Scenario.model_validate(rest)
+        except ValidationError:
+            return []
+    reported = [format_path(tuple(e["loc"])) for e in errors]
+    found = []
+    for problem in check_scenario(scenario):
+        message = problem.message
+        if any(repr(item_id) in message for item_id in left_out_ids) or any(
+            message.startswith(f"unknown {kind} ") for kind in left_out_kinds
+        ):
+            continue
+        path = problem.path
+        match = _RECORD_PATH.match(path)
+        if match and match.group(1) in kept_index:
+            original = kept_index[match.group(1)][int(match.group(2))]
+            path = f"{match.group(1)}[{original}]{path[match.end() :]}"
+        if any(_related(path, r) for r in reported):
+            continue
+        found.append(Problem(path, message))
+    return found
+
+
+def _related(path: str, reported: str) -> bool:
+    """Whether ``path`` is ``reported`` or holds it, or lies inside it."""
+    inner, outer = (path, reported) if len(path) >= len(reported) else (reported, path)
+    return inner == outer or inner.startswith((outer + ".", outer + "["))
+
+
+def _repaired(item: Any, errors: list[Any]) -> Any:
+    """Return a copy of a record with its wrong fields set to their bound or dropped."""
+    item = copy.deepcopy(item)
+    for error in errors:
+        loc = tuple(error["loc"])[2:]
+        if not loc:
+            continue
+        parent = item
+        for step in loc[:-1]:
+            try:
+                parent = parent[step]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        bound = (error.get("ctx") or {}).get(_BOUNDS.get(error["type"], ""))
+        if isinstance(parent, dict):
+            if isinstance(bound, int | float):
+                parent[loc[-1]] = bound
+            else:
+                parent.pop(loc[-1], None)
+        elif isinstance(parent, list) and isinstance(loc[-1], int) and 0 <= loc[-1] < len(parent):
+            parent[loc[-1]] = bound if isinstance(bound, int | float) else None
+    return item
+
+
+_BOUNDS = {"greater_than_equal": "ge", "less_than_equal": "le"}
 
 
 def _lines_by_text(lines: Lines) -> dict[str, int]:

@@ -155,7 +155,15 @@ def describe_error(root: type[BaseModel], error: ErrorDetails) -> str:
         model = model_at(root, loc[:-1])
         allowed = ", ".join(model.model_fields) if model else ""
         tail = f" Allowed keys here: {allowed}." if allowed else ""
-        return f"unknown key {key!r}.{tail} Check the spelling or remove it."
+        comma = ""
+        if value is None:
+            # `{author: Smith, John, ...}`: inside braces a comma ends the value, so the
+            # rest of it reads as a key without a value.
+            comma = (
+                f" If {key!r} is part of the value before it, quote that value: inside"
+                ' braces a comma separates entries ({author: "Smith, John"}).'
+            )
+        return f"unknown key {key!r}.{tail} Check the spelling or remove it.{comma}"
     if kind == "missing":
         return f"the required key {loc[-1]!r} is missing. Add it."
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):

@@ -149,6 +149,21 @@ def line_for(path: str, by_text: dict[str, int]) -> int | None:
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _syntax_hint(what: str) -> str:
+    """Return a plain hint for the YAML mistakes people make most, or ''."""
+    if "mapping values are not allowed" in what:
+        return (
+            " A value that contains ': ' must be quoted: write title: \"Talks: the second"
+            ' round", not title: Talks: the second round'
+        )
+    if "but got ':'" in what and ("'}'" in what or "']'" in what):
+        return (
+            " Inside braces or brackets a colon starts a key: quote the value that holds it,"
+            ' e.g. {title: "Talks: round two"}'
+        )
+    return ""
+
+
 def read_yaml(text: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Read one YAML document safely.
 
@@ -182,7 +197,8 @@ def read_yaml(text: str) -> tuple[YamlDocument | None, list[Problem]]:
                 "a tab character where YAML allows only spaces (YAML indents with spaces). "
                 "Replace the tabs on this line with spaces"
             )
-        return None, [Problem("", f"the file is not valid YAML: {what}.", line)]
+        hint = _syntax_hint(what)
+        return None, [Problem("", f"the file is not valid YAML: {what}.{hint}", line)]
     except yaml.YAMLError as e:
         return None, [Problem("", f"the file is not valid YAML: {e}.")]
     except RecursionError:
