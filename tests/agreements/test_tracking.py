@@ -163,7 +163,7 @@ def test_read_ucdp_export(tmp_path: Path) -> None:
         (
             "osce.csv",
             "date,region,violations,explosions\n2021-09-22,Donetsk,many,1\n",
-            "{path}, line 2, violations: expected a whole number >= 0, got 'many'.",
+            "{path}, line 2, violations: expected a whole number from 0 to 1,000,000,000, got 'many'.",
         ),
         (
             "osce.csv",

@@ -109,7 +109,7 @@ BODY_FILE = "id: trio\nname: Trio\nrule: {kind: majority, basis: weight}\nmember
     [
         (
             BODY_FILE.replace("weight: 2", "weight: -2"),
-            "t.yaml, line 5, members[0].weight: weight -2 is outside [0, inf). Give a weight "
+            "t.yaml, line 5, members[0].weight: weight -2 is outside [0, 1e9]. Give a weight "
             "of 0 or more, such as a number of seats.",
         ),
         (

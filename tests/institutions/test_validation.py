@@ -28,13 +28,13 @@ CASES = [
         "negative weight",
         "actor: broker, weight: 2",
         "actor: broker, weight: -2",
-        "bodies.yaml, line 85, bodies[0].members[2].weight: weight -2 is outside [0, inf). Give a weight of 0 or more, such as a number of seats.",
+        "bodies.yaml, line 85, bodies[0].members[2].weight: weight -2 is outside [0, 1e9]. Give a weight of 0 or more, such as a number of seats.",
     ),
     (
         "negative population",
         "population: 300",
         "population: -300",
-        "bodies.yaml, line 93, bodies[1].members[1].population: population -300 is outside [0, inf). Give a whole number of people.",
+        "bodies.yaml, line 93, bodies[1].members[1].population: population -300 is outside [0, 1e11]. Give a whole number of people.",
     ),
     (
         "share above one",

@@ -56,8 +56,8 @@ CASES = [
         "negative capability",
         "    capability: 2\n",
         "    capability: -1\n",
-        "small.yaml, line 16, actors[0].capability: capability -1 is outside (0, inf). "
-        "Give a positive relative clout.",
+        "small.yaml, line 16, actors[0].capability: capability -1 is outside (0, 1e9]. "
+        "Give a positive relative clout (only ratios matter: 0-100 is usual).",
     ),
     (
         "unknown key",

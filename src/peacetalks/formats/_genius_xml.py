@@ -81,6 +81,30 @@ def tracked_parser(
     return data, tracker, parser
 
 
+def parse_tracked(data: bytes, parser: DefusedXMLParser, label: str) -> ET.Element:
+    """Feed the bytes to a parser from :func:`tracked_parser` and return the root.
+
+    Malformed XML and an encoding Python does not know become a :class:`ScenarioError`
+    with the line; defusedxml's refusals (entities, external references, DTDs) pass
+    through for the caller to word.
+    """
+    try:
+        parser.feed(data)
+        root: ET.Element = parser.close()
+    except ET.ParseError as e:
+        line, column = e.position
+        reason = str(e).split(":", 1)[0]
+        msg = f"the file is not well-formed XML: {reason} (column {column + 1}). Fix the XML."
+        raise _fail(label, msg, line) from None
+    except LookupError as e:  # <?xml ... encoding="..."?> that Python does not know
+        msg = (
+            f"the file declares a character encoding Python does not know ({e}). Save it "
+            'as UTF-8 and declare encoding="UTF-8" (or leave the declaration out).'
+        )
+        raise _fail(label, msg, 1) from None
+    return root
+
+
 def _fail(label: str, message: str, line: int | None = None) -> ScenarioError:
     return ScenarioError([Problem("", message, line)], label)
 
@@ -91,13 +115,7 @@ def _read_xml(path: Path) -> _Xml:
     hint = "GENIUS domains are a few kilobytes: check that this is the right file."
     data, tracker, parser = tracked_parser(path, hint)
     try:
-        parser.feed(data)
-        root = parser.close()
-    except ET.ParseError as e:
-        line, column = e.position
-        reason = str(e).split(":", 1)[0]
-        msg = f"the file is not well-formed XML: {reason} (column {column + 1}). Fix the XML."
-        raise _fail(label, msg, line) from None
+        root = parse_tracked(data, parser, label)
     except EntitiesForbidden as e:
         msg = (
             f"the file declares the XML entity {e.name!r}. GENIUS files need no entities, "

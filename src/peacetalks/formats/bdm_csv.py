@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario._fields import MAX_CAPABILITY, capability_too_large
 from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.stakeholders import StakeholderTable
 
@@ -191,6 +192,8 @@ def read_bdm_csv(path: str | Path) -> StakeholderTable:
                 f"capability {capability:g} is not positive. Give every actor a capability above 0."
             )
             problems.append(Problem(where, msg, line))
+        elif capability > MAX_CAPABILITY:
+            problems.append(Problem(where, capability_too_large(capability), line))
         capabilities.append(capability)
         for k in range(n_issues):
             p_col, s_col = 2 + 2 * k, 3 + 2 * k

@@ -42,6 +42,7 @@ from peacetalks.scenario.yaml_nodes import format_path, read_yaml
 __all__ = [
     "EVENT_FORMATS",
     "MAX_EVENT_BYTES",
+    "MAX_EVENT_COUNT",
     "MAX_EVENT_ROWS",
     "Event",
     "EventFormat",
@@ -55,6 +56,9 @@ MAX_EVENT_BYTES = 100_000_000
 """Largest events file read, in bytes (a national ACLED export for several years fits)."""
 MAX_EVENT_ROWS = 2_000_000
 """Most rows (or events) read from one file."""
+
+MAX_EVENT_COUNT = 1_000_000_000
+"""Largest count (violations, fatalities) one event may carry."""
 
 EventKind = Literal["violation", "step", "report"]
 EventFormat = Literal["auto", "events", "osce", "acled", "ucdp"]
@@ -78,9 +82,9 @@ class Event(Record):
     provision: Id | None = None
     party: Id | None = None
     level: Annotated[int, Field(strict=True, ge=0, le=3)] | None = None
-    count: Annotated[int, Field(strict=True, ge=0)] = 1
+    count: Annotated[int, Field(strict=True, ge=0, le=MAX_EVENT_COUNT)] = 1
     explosions: Annotated[int, Field(strict=True, ge=0)] | None = None
-    fatalities: Annotated[int, Field(strict=True, ge=0)] | None = None
+    fatalities: Annotated[int, Field(strict=True, ge=0, le=MAX_EVENT_COUNT)] | None = None
     region: Name | None = None
     source: Name
     note: Text | None = None
@@ -206,8 +210,9 @@ class _Rows:
             value = float(text)
         except ValueError:
             value = -1.0
-        if value < 0 or value != int(value):
-            self.bad(line, column, f"expected a whole number >= 0, got {text!r}.")
+        if not 0 <= value <= MAX_EVENT_COUNT or value != int(value):  # NaN fails the first
+            msg = f"expected a whole number from 0 to {MAX_EVENT_COUNT:,}, got {text!r}."
+            self.bad(line, column, msg)
             return None
         return int(value)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.scenario._fields import MAX_CAPABILITY, capability_too_large
 from peacetalks.scenario._files import read_bounded_text
 from peacetalks.scenario.stakeholders import StakeholderTable
 
@@ -200,6 +201,8 @@ def read_smp_csv(path: str | Path) -> StakeholderTable:
             elif k == 2 and value <= 0:
                 msg = f"the capability must be positive. Got {value:g} instead."
                 problems.append(Problem(where, msg, line))
+            elif k == 2 and value > MAX_CAPABILITY:
+                problems.append(Problem(where, capability_too_large(value), line))
             elif k > 2 and not 0.0 <= value <= 100.0:
                 msg = f"{value:g} is outside [0, 100]. Use the SMP 0-100 scale."
                 problems.append(Problem(where, msg, line))

@@ -45,7 +45,8 @@ import numpy.typing as npt
 from defusedxml import DefusedXmlException
 
 from peacetalks.errors import Problem, ScenarioError
-from peacetalks.formats._genius_xml import tracked_parser
+from peacetalks.formats._genius_xml import parse_tracked, tracked_parser
+from peacetalks.scenario._fields import MAX_CAPABILITY, capability_too_large
 from peacetalks.scenario.stakeholders import StakeholderTable
 
 __all__ = ["MODEL_PARAMETERS", "SmpXml", "is_smp_xml", "read_smp_xml"]
@@ -209,13 +210,7 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
     hint = "KTAB SMP files are a few kilobytes: check that this is the right file."
     data, tracker, parser = tracked_parser(path, hint, limit=MAX_FILE_BYTES)
     try:
-        parser.feed(data)
-        root: ET.Element = parser.close()
-    except ET.ParseError as e:
-        line, column = e.position
-        reason = str(e).split(":", 1)[0]
-        msg = f"the file is not well-formed XML: {reason} (column {column + 1}). Fix the XML."
-        raise ScenarioError([Problem("", msg, line)], label) from None
+        root = parse_tracked(data, parser, label)
     except DefusedXmlException as e:  # entities, external references, DTDs
         msg = (
             f"the file uses a refused XML feature ({type(e).__name__}). KTAB SMP files need "
@@ -374,6 +369,8 @@ def _read_actors(reader: _Reader, element: ET.Element | None, n_dims: int) -> _A
             if value == 0.0:
                 msg = "the capability must be positive. Got 0 instead."
                 reader.problem(capability, f"{path}.capability", msg)
+            elif value > MAX_CAPABILITY:
+                reader.problem(capability, f"{path}.capability", capability_too_large(value))
         actors.capabilities.append(value)
         positions = _read_vector(reader, actor, found, "Position", path, n_dims)
         saliences = _read_vector(reader, actor, found, "Salience", path, n_dims)

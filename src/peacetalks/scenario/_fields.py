@@ -20,6 +20,20 @@ Name = Annotated[StrictStr, Field(min_length=1, max_length=300)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Scale100 = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100)]
 Unit = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
+# Relative clout, bounded so that sums and products over thousands of actors stay finite.
+MAX_CAPABILITY = 1e9
+Capability = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=MAX_CAPABILITY)]
+
+
+def capability_too_large(value: float) -> str:
+    """Return the message for a capability above :data:`MAX_CAPABILITY`."""
+    return (
+        f"capability {value:g} is above {MAX_CAPABILITY:g}, where sums over the actors stop "
+        "being exact. Scale the capabilities down: only their ratios matter."
+    )
+
+
+CapabilityBound = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=MAX_CAPABILITY)]
 Range100 = tuple[Scale100, Scale100]
 RangeUnit = tuple[Unit, Unit]
 SourceKind = Literal["stated", "reported", "analysis"]

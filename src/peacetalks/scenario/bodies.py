@@ -55,8 +55,8 @@ def _vote_word(value: Any) -> Any:
 Vote = Annotated[Literal["yes", "no", "abstain"], BeforeValidator(_vote_word)]
 RuleKind = Literal["unanimity", "majority", "two-thirds", "qualified-majority", "referendum"]
 Basis = Literal["members", "weight", "population"]
-Weight = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)]
-Population = Annotated[int, Field(strict=True, ge=0)]
+Weight = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e9)]
+Population = Annotated[int, Field(strict=True, ge=0, le=10**11)]
 Count = Annotated[int, Field(strict=True, ge=1)]
 
 _BUILTIN_PACKAGE = "peacetalks.data"

@@ -26,12 +26,16 @@ _RANGES: dict[str, tuple[str, str, str]] = {
         "Give the utility of no deal on the 0-1 utility scale.",
     ),
     "utilities": ("utility", "[0, 1]", "Give utilities between 0 and 1."),
-    "capability": ("capability", "(0, inf)", "Give a positive relative clout."),
+    "capability": (
+        "capability",
+        "(0, 1e9]",
+        "Give a positive relative clout (only ratios matter: 0-100 is usual).",
+    ),
     "share": ("share", "(0, 1]", "Give the fraction of the region's area, above 0 and at most 1."),
-    "area_km2": ("area", "(0, inf)", "Give the area in square kilometres."),
-    "population": ("population", "[0, inf)", "Give a whole number of people."),
+    "area_km2": ("area", "(0, 1e9]", "Give the area in square kilometres."),
+    "population": ("population", "[0, 1e11]", "Give a whole number of people."),
     # Bodies (institutions).
-    "weight": ("weight", "[0, inf)", "Give a weight of 0 or more, such as a number of seats."),
+    "weight": ("weight", "[0, 1e9]", "Give a weight of 0 or more, such as a number of seats."),
     "members_share": (
         "members_share",
         "[0, 1]",
@@ -136,7 +140,18 @@ def model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMode
     return None
 
 
-def _range(loc: tuple[str | int, ...], value: Any, bound: str) -> str:
+# Fields whose name means something else in another record: (record class, field).
+_RANGES_IN: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("Event", "count"): ("count", "[0, 1e9]", "Give how many times it happened."),
+    ("Event", "fatalities"): ("fatalities", "[0, 1e9]", "Give the number of people killed."),
+}
+
+
+def _range(root: type[BaseModel], loc: tuple[str | int, ...], value: Any, bound: str) -> str:
+    holder = model_at(root, loc[:-1]) if loc else None
+    if holder is not None and (holder.__name__, loc[-1]) in _RANGES_IN:
+        name, interval, hint = _RANGES_IN[holder.__name__, str(loc[-1])]
+        return f"{name} {value!r} is outside {interval}. {hint}"
     for part in reversed(loc):
         if isinstance(part, str) and part in _RANGES:
             name, interval, hint = _RANGES[part]
@@ -173,7 +188,7 @@ def describe_error(root: type[BaseModel], error: ErrorDetails) -> str:
             "greater_than": f"> {ctx.get('gt')}",
             "less_than": f"< {ctx.get('lt')}",
         }[kind]
-        return _range(loc, value, words)
+        return _range(root, loc, value, words)
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         expected = "a whole number" if kind.startswith("int") else "a number"
         return f"expected {expected}, got {_got(value)}."

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StrictStr, field_validator
 
 from peacetalks.scenario._fields import (
+    Capability,
+    CapabilityBound,
     Curve,
     Id,
     Name,
@@ -77,7 +79,7 @@ class Source(Record):
 class ActorUncertainty(Record):
     """Ranges of an actor's capability and reservation value, for Monte Carlo."""
 
-    capability: tuple[Number, Number] | None = None
+    capability: tuple[CapabilityBound, CapabilityBound] | None = None
     reservation: RangeUnit | None = None
 
 
@@ -90,7 +92,7 @@ class Actor(Record):
 
     id: Id
     name: Name
-    capability: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
+    capability: Capability
     veto: StrictBool = False
     reservation: Unit = 0.0
     groups: tuple[Id, ...] = ()
@@ -184,8 +186,8 @@ class Region(Record):
     code: RegionCode
     name: Name
     country: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
-    area_km2: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
-    population: Annotated[int, Field(strict=True, ge=0)]
+    area_km2: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1e9)]
+    population: Annotated[int, Field(strict=True, ge=0, le=10**11)]
     population_date: PartialDate
     source: Id
     control: dict[Id, Unit] = Field(default_factory=dict)
@@ -200,7 +202,7 @@ class City(Record):
 
     name: Name
     region: RegionCode
-    population: Annotated[int, Field(strict=True, ge=0)]
+    population: Annotated[int, Field(strict=True, ge=0, le=10**11)]
     population_date: PartialDate
     source: Id
     held_by: Id
