@@ -73,13 +73,25 @@ def test_private_scenario_needs_login_and_access(app: FastAPI, suffix: str) -> N
         assert "A private one" in shown.text
 
 
-def test_unknown_page_and_scenario_answer_html_404(anonymous: TestClient) -> None:
+def test_unknown_page_and_scenario_answer_html_404(app: FastAPI, anonymous: TestClient) -> None:
     """Check that unknown scenarios and paths answer with the HTML error page."""
-    for path in ("/scenarios/no-such-thing", "/no/such/page"):
-        response = anonymous.get(path)
+    for client, path in ((anonymous, "/no/such/page"), (client_for(app, "ann"), "/scenarios/x")):
+        response = client.get(path)
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("text/html")
         assert '<main id="main"' in response.text
+
+
+@pytest.mark.parametrize("suffix", ["", "/deal", "/charts"])
+def test_anonymous_cannot_tell_a_private_scenario_from_none(app: FastAPI, suffix: str) -> None:
+    """Check a private scenario and a missing one both send an anonymous visitor to sign in."""
+    answers = []
+    for scenario_id in (PRIVATE_ID, "no-such-thing"):
+        path = f"/scenarios/{scenario_id}{suffix}"
+        response = client_for(app, None).get(path, follow_redirects=False)
+        answers.append((response.status_code, response.headers.get("location")))
+        assert answers[-1] == (303, "/login?next=" + path.replace("/", "%2F"))
+        assert response.text == ""
 
 
 def test_pages_carry_the_security_headers(anonymous: TestClient) -> None:

@@ -141,10 +141,12 @@ def load_visible(store: Store, scenario_id: str, user: User | None) -> LoadedSce
     Raises
     ------
     LoginRequiredError
-        If the scenario is saved, private and the visitor is anonymous.
+        If the visitor is anonymous and the scenario is not public: private, or not
+        there at all (both send the visitor to sign in, so the answer does not tell
+        that a private scenario exists).
     NotFoundError
         If there is no such scenario, or the signed-in user may not read it (the
-        message is the same, so it does not tell that a private scenario exists).
+        message is the same, for the same reason).
     """
     username = None if user is None else user.username
     if scenario_id in store.scenario_ids():
@@ -155,6 +157,8 @@ def load_visible(store: Store, scenario_id: str, user: User | None) -> LoadedSce
         raise _not_found(scenario_id)
     if scenario_id in builtin_scenarios():
         return _from_file(scenario_id)
+    if user is None:
+        raise LoginRequiredError(scenario_id)
     raise _not_found(scenario_id)
 
 
