@@ -523,16 +523,30 @@ def test_stopping_the_server_fails_the_running_job(
     assert run.error == RESTART_ERROR
 
 
-def test_jobs_run_a_few_at_a_time(api: Api, small: str) -> None:
-    """Check that many runs at once all finish (the rest wait queued)."""
-    with api.client("ann") as ann:
-        urls = [
-            ann.post(f"/api/scenarios/{small}/analyses/ratify", json={"proposal": "split"}).json()[
-                "url"
-            ]
-            for _ in range(5)
-        ]
-        documents = [wait_for(ann, url) for url in urls]
+def test_jobs_run_a_few_at_a_time_within_each_users_quota(api: Api, small: str) -> None:
+    """Check runs beyond the workers wait queued and all finish; one past the quota is 429."""
+    # Each run takes a few seconds (~8 ms per negotiation), so none ends before the fifth.
+    path = "/api/scenarios/ukraine-2025/analyses/negotiate"
+    body = {"runs": 400, "seed": 1}
+    with api.client("ann") as ann, api.client("bob") as bob:
+        # The default quota is 4 runs queued or running per user, with 2 workers.
+        accepted = [ann.post(path, json=body) for _ in range(4)]
+        assert [r.status_code for r in accepted] == [202] * 4
+        refused = ann.post(path, json=body)
+        # Another user's runs are counted apart.
+        other = bob.post(
+            "/api/scenarios/ukraine-2025/analyses/evaluate", json={"proposal": "us-28-point"}
+        )
+        documents = [wait_for(ann, r.json()["url"]) for r in accepted]
+        assert wait_for(bob, other.json()["url"])["status"] == "succeeded"
+        again = ann.post(path, json=body)
+        assert again.status_code == 202
+        wait_for(ann, again.json()["url"])
+    assert refused.status_code == 429
+    error = refused.json()["error"]
+    assert error["type"] == "TooManyJobsError"
+    assert error["message"].startswith("You have 4 analyses queued or running, the most")
+    assert other.status_code == 202
     assert {d["status"] for d in documents} == {"succeeded"}
     assert len({json.dumps(d["results"], sort_keys=True) for d in documents}) == 1
 

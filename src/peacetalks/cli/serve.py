@@ -91,6 +91,15 @@ def serve(
     job_workers: Annotated[
         int, typer.Option("--job-workers", min=1, max=64, help="Analyses run at the same time.")
     ] = 2,
+    job_quota: Annotated[
+        int,
+        typer.Option(
+            "--job-quota",
+            min=1,
+            max=10_000,
+            help="Analyses one user may have queued or running at once.",
+        ),
+    ] = 4,
 ) -> None:
     """Run the web server: the JSON API under /api and the pages, until Ctrl+C.
 
@@ -107,6 +116,7 @@ def serve(
         max_body_bytes=max_body_bytes,
         job_seconds=job_seconds,
         job_workers=job_workers,
+        job_quota=job_quota,
     )
     sock = _bind(host, port)
     try:

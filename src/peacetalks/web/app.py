@@ -82,7 +82,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     failed = fail_unfinished_runs(store)
     if failed:
         _log.warning("%d analysis run(s) left unfinished by a stopped server marked failed", failed)
-    jobs = JobRunner(store, seconds=settings.job_seconds, workers=settings.job_workers)
+    jobs = JobRunner(
+        store, seconds=settings.job_seconds, workers=settings.job_workers, quota=settings.job_quota
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

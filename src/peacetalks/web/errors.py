@@ -36,6 +36,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "TooManyAttemptsError",
+    "TooManyJobsError",
     "WebError",
     "error_body",
     "error_response",
@@ -121,6 +122,12 @@ class PayloadTooLargeError(StarletteHTTPException):
 
 class TooManyAttemptsError(WebError):
     """Too many failed sign-ins for a username or from an address (429)."""
+
+    status_code = 429
+
+
+class TooManyJobsError(WebError):
+    """The user already has as many analyses queued or running as the server allows (429)."""
 
     status_code = 429
 

@@ -10,6 +10,7 @@ fails with a message saying so; the server itself never computes, so it stays re
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import math
@@ -27,7 +28,7 @@ from typing import Any
 from peacetalks.errors import PeacetalksError
 from peacetalks.scenario.load import parse_scenario
 from peacetalks.storage import AnalysisRun, Store
-from peacetalks.web.errors import error_body
+from peacetalks.web.errors import TooManyJobsError, error_body
 from peacetalks.web.runners import run_analysis
 
 __all__ = ["RESTART_ERROR", "JobRunner", "fail_unfinished_runs"]
@@ -123,12 +124,18 @@ class JobRunner:
         The time limit of one analysis (from when it starts running).
     workers : int
         Analyses that run at the same time; the others wait, ``queued``.
+    quota : int
+        Analyses one owner may have queued or running at once (runs without an owner
+        are not counted).
     """
 
-    def __init__(self, store: Store, *, seconds: float, workers: int) -> None:
+    def __init__(self, store: Store, *, seconds: float, workers: int, quota: int = 4) -> None:
         self.store = store
         self.seconds = seconds
         self.workers = workers
+        self.quota = quota
+        self._owner_of: dict[int, str] = {}
+        self._unfinished: collections.Counter[str] = collections.Counter()
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["peacetalks.web.jobs"])
         # Start the fork server now, in the background, so that the first job is quick.
@@ -166,7 +173,40 @@ class JobRunner:
             The analysis' parameters (JSON-ready).
         owner : str or None
             Who asked for the run.
+
+        Raises
+        ------
+        TooManyJobsError
+            If the owner already has ``quota`` analyses queued or running.
         """
+        if owner is not None:
+            with self._lock:
+                if self._unfinished[owner] >= self.quota:
+                    msg = (
+                        f"You have {self._unfinished[owner]} analyses queued or running, the "
+                        "most this server runs for one user at once. Wait for one to finish "
+                        "(GET /api/runs lists them), or ask the administrator to raise "
+                        "--job-quota."
+                    )
+                    raise TooManyJobsError(msg)
+                self._unfinished[owner] += 1
+        try:
+            return self._submit(kind, scenario_id, version, text, parameters, owner)
+        except BaseException:
+            if owner is not None:
+                with self._lock:
+                    self._unfinished[owner] -= 1
+            raise
+
+    def _submit(
+        self,
+        kind: str,
+        scenario_id: str,
+        version: int,
+        text: str,
+        parameters: dict[str, Any],
+        owner: str | None,
+    ) -> AnalysisRun:
         seed = parameters.get("seed")
         run = self.store.start_run(
             kind,
@@ -180,8 +220,12 @@ class JobRunner:
         with self._lock:
             if self._closed:
                 self.store.finish_run(run.id, results=None, error=RESTART_ERROR)
+                if owner is not None:
+                    self._unfinished[owner] -= 1
                 return self.store.run(run.id)
             self._finished[run.id] = threading.Event()
+            if owner is not None:
+                self._owner_of[run.id] = owner
             while len(self._threads) < self.workers:
                 thread = threading.Thread(
                     target=self._serve, name=f"peacetalks-jobs-{len(self._threads)}", daemon=True
@@ -251,6 +295,9 @@ class JobRunner:
         finally:
             with self._lock:
                 event = self._finished.pop(run_id, None)
+                owner = self._owner_of.pop(run_id, None)
+                if owner is not None:
+                    self._unfinished[owner] -= 1
             if event is not None:
                 event.set()
 

@@ -28,6 +28,9 @@ class WebSettings:
         Longest an analysis may run; a job that takes longer is stopped and fails.
     job_workers : int
         Analyses that run at the same time; further ones wait in a queue.
+    job_quota : int
+        Analyses one user may have queued or running at once; one more is refused
+        with 429 until one of them ends.
     session_hours : float
         How long a browser session lasts after signing in.
     login_attempts : int
@@ -42,6 +45,7 @@ class WebSettings:
     max_body_bytes: int = 2_000_000
     job_seconds: float = 120.0
     job_workers: int = 2
+    job_quota: int = 4
     session_hours: float = 12.0
     login_attempts: int = 10
     login_window_seconds: float = 900.0
@@ -51,11 +55,12 @@ class WebSettings:
             ("max_body_bytes", self.max_body_bytes, 1_024, 1_000_000_000),
             ("job_seconds", self.job_seconds, 0.01, 86_400),
             ("job_workers", self.job_workers, 1, 64),
+            ("job_quota", self.job_quota, 1, 10_000),
             ("session_hours", self.session_hours, 0.01, 24 * 365),
             ("login_attempts", self.login_attempts, 1, 1_000_000),
             ("login_window_seconds", self.login_window_seconds, 1, 86_400 * 30),
         )
-        integers = ("max_body_bytes", "job_workers", "login_attempts")
+        integers = ("max_body_bytes", "job_workers", "job_quota", "login_attempts")
         for name, value, low, high in checks:
             kind = "an int" if name in integers else "a number"
             ok = isinstance(value, int) if name in integers else isinstance(value, int | float)
