@@ -253,7 +253,7 @@ def test_admin_changes_a_password(api: Api) -> None:
 
 
 def test_repeated_failures_are_throttled(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Check that after N failures a username is refused with 429 and Retry-After."""
+    """Check that after N failures from one address a username is refused there (429)."""
     settings = WebSettings(db=str(tmp_path_factory.mktemp("throttle")), login_attempts=3)
     with serving(settings) as server:
         server.app.state.store.accounts.create_user("ann", PASSWORD, "analyst")
@@ -265,7 +265,7 @@ def test_repeated_failures_are_throttled(tmp_path_factory: pytest.TempPathFactor
     assert refused.status_code == 429
     assert refused.json()["error"]["type"] == "TooManyAttemptsError"
     assert refused.json()["error"]["message"].startswith(
-        "Too many failed sign-ins for this username. Try again in"
+        "Too many failed sign-ins for this username from this address. Try again in"
     )
     assert int(refused.headers["retry-after"]) > 0
 

@@ -91,6 +91,17 @@ def serve(
     job_workers: Annotated[
         int, typer.Option("--job-workers", min=1, max=64, help="Analyses run at the same time.")
     ] = 2,
+    trust_proxy: Annotated[
+        str | None,
+        typer.Option(
+            "--trust-proxy",
+            help=(
+                "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+                "X-Forwarded-Proto headers are trusted (default: none, the client's own "
+                "address counts)."
+            ),
+        ),
+    ] = None,
     job_quota: Annotated[
         int,
         typer.Option(
@@ -138,7 +149,18 @@ def serve(
             f"{url}/openapi.json). Stop it with Ctrl+C.",
             markup=False,
         )
-        config = uvicorn.Config(app, log_level="info", lifespan="on", ws="none")
+        # Forwarded headers only from the proxies named: otherwise anyone able to reach
+        # the server from a trusted address could choose the address the sign-in limit
+        # counts. Idle keep-alive connections close after 5 seconds.
+        config = uvicorn.Config(
+            app,
+            log_level="info",
+            lifespan="on",
+            ws="none",
+            proxy_headers=trust_proxy is not None,
+            forwarded_allow_ips=trust_proxy or "",
+            timeout_keep_alive=5,
+        )
         server = uvicorn.Server(config)
         server.run(sockets=[sock])
     finally:

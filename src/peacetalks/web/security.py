@@ -11,6 +11,7 @@ browser never adds a token by itself. Every response carries the security header
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 import threading
 import time
@@ -262,11 +263,20 @@ def logout(request: Request, response: Response) -> None:
 
 
 class LoginThrottle:
-    """Counts failed sign-ins per username and per client address, in memory.
+    """Limits failed sign-ins, in memory, so that guessing is slow but nobody is locked out.
 
-    After ``attempts`` failures of one key within ``window`` seconds, sign-ins for that
-    key are refused until the oldest failure leaves the window. A success clears the
-    username's count.
+    Three counts of failures within ``window`` seconds:
+
+    - per client address: after ``attempts`` failures the address is refused until the
+      oldest failure leaves the window (a guesser's own address);
+    - per username from one address: the same hard limit, so a guesser elsewhere cannot
+      lock the account's owner out of their own address;
+    - per username from every address: a backoff, never a lock. After ``attempts``
+      failures each further try must wait ``2 ** (failures - attempts)`` seconds after
+      the last failure, at most ``max_delay``: guessing from many addresses slows to one
+      try per ``max_delay`` seconds, and the owner waits at most that long.
+
+    A successful sign-in clears the username's counts.
 
     Parameters
     ----------
@@ -275,20 +285,38 @@ class LoginThrottle:
         Seconds.
     max_keys : int
         Most keys remembered (the oldest are forgotten first), so memory stays bounded.
+    max_delay : float
+        Longest backoff of a username, in seconds.
+    clock : callable
+        Monotonic seconds (``time.monotonic``).
     """
 
-    def __init__(self, attempts: int, window: float, *, max_keys: int = 10_000) -> None:
+    def __init__(
+        self,
+        attempts: int,
+        window: float,
+        *,
+        max_keys: int = 10_000,
+        max_delay: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.attempts = attempts
         self.window = window
         self.max_keys = max_keys
+        self.max_delay = max_delay
+        self.clock = clock
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
+        # Enough failures kept per username for the backoff to reach max_delay.
+        self._user_memory = attempts + max(1, math.ceil(math.log2(max(max_delay, 1.0)))) + 1
 
     @staticmethod
     def keys(username: str, address: str | None) -> tuple[str, ...]:
-        """Return the keys counted for a sign-in: the username and the address."""
+        """Return the keys counted for a sign-in: username, username at address, address."""
         name = f"user:{username.lower()}"
-        return (name,) if address is None else (name, f"ip:{address}")
+        if address is None:
+            return (name,)
+        return (name, f"pair:{username.lower()}@{address}", f"ip:{address}")
 
     def _recent(self, key: str, now: float) -> deque[float]:
         times = self._failures.get(key)
@@ -301,32 +329,46 @@ class LoginThrottle:
         return times
 
     def check(self, keys: tuple[str, ...]) -> None:
-        """Raise :class:`TooManyAttemptsError` if any key has used up its attempts."""
-        now = time.monotonic()
+        """Raise :class:`TooManyAttemptsError` if a sign-in with these keys must wait."""
+        now = self.clock()
+        longest, reason = 0.0, ""
         with self._lock:
             for key in keys:
                 times = self._recent(key, now)
-                if len(times) >= self.attempts:
-                    wait = max(1, int(times[0] + self.window - now) + 1)
-                    what = "this username" if key.startswith("user:") else "this address"
-                    msg = f"Too many failed sign-ins for {what}. Try again in {wait} seconds."
-                    raise TooManyAttemptsError(msg, headers={"Retry-After": str(wait)})
+                if len(times) < self.attempts:
+                    continue
+                if key.startswith("user:"):
+                    delay = min(self.max_delay, 2.0 ** (len(times) - self.attempts))
+                    wait, what = times[-1] + delay - now, "this username"
+                elif key.startswith("pair:"):
+                    wait, what = times[0] + self.window - now, "this username from this address"
+                else:
+                    wait, what = times[0] + self.window - now, "this address"
+                if wait > longest:
+                    longest, reason = wait, what
+        if longest > 0:
+            # The longest wait is when a try can succeed again.
+            seconds = max(1, math.ceil(longest))
+            msg = f"Too many failed sign-ins for {reason}. Try again in {seconds} seconds."
+            raise TooManyAttemptsError(msg, headers={"Retry-After": str(seconds)})
 
     def failed(self, keys: tuple[str, ...]) -> None:
         """Count one failed sign-in for every key."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             for key in keys:
-                times = self._failures.setdefault(key, deque(maxlen=self.attempts))
+                size = self._user_memory if key.startswith("user:") else self.attempts
+                times = self._failures.setdefault(key, deque(maxlen=size))
                 times.append(now)
                 self._failures.move_to_end(key)
             while len(self._failures) > self.max_keys:
                 self._failures.popitem(last=False)
 
-    def succeeded(self, username: str) -> None:
-        """Forget the failures of a username after it signed in."""
+    def succeeded(self, username: str, address: str | None = None) -> None:
+        """Forget the failures of a username (and at this address) after it signed in."""
         with self._lock:
-            self._failures.pop(f"user:{username.lower()}", None)
+            for key in self.keys(username, address)[:2]:
+                self._failures.pop(key, None)
 
 
 def authenticate(request: Request, username: str, password: str) -> User | None:
@@ -337,7 +379,7 @@ def authenticate(request: Request, username: str, password: str) -> User | None:
     Raises
     ------
     TooManyAttemptsError
-        If the username or the client's address has too many recent failures.
+        If the username or the client's address must wait (see :class:`LoginThrottle`).
     """
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client is not None else None
@@ -347,7 +389,7 @@ def authenticate(request: Request, username: str, password: str) -> User | None:
     if user is None:
         throttle.failed(keys)
         return None
-    throttle.succeeded(user.username)
+    throttle.succeeded(user.username, address)
     return user
 
 
