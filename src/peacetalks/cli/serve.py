@@ -102,6 +102,24 @@ def serve(
             ),
         ),
     ] = None,
+    job_memory_mb: Annotated[
+        int,
+        typer.Option(
+            "--job-memory-mb",
+            min=256,
+            max=1_048_576,
+            help="Memory (address space, MB) of one analysis or page computation.",
+        ),
+    ] = 2048,
+    page_seconds: Annotated[
+        float,
+        typer.Option(
+            "--page-seconds",
+            min=0.5,
+            max=3600,
+            help="Longest a page may compute a figure; past it the page says what to do.",
+        ),
+    ] = 20.0,
     job_quota: Annotated[
         int,
         typer.Option(
@@ -128,6 +146,8 @@ def serve(
         job_seconds=job_seconds,
         job_workers=job_workers,
         job_quota=job_quota,
+        job_memory_mb=job_memory_mb,
+        page_seconds=page_seconds,
     )
     sock = _bind(host, port)
     try:

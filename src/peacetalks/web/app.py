@@ -20,7 +20,7 @@ from peacetalks import __version__
 from peacetalks.report import assets_path
 from peacetalks.scenario.load import builtin_scenarios, resolve_scenario_path
 from peacetalks.storage import Store, open_store
-from peacetalks.web import api, pages
+from peacetalks.web import api, bounded, pages
 from peacetalks.web.api._deps import ScenarioCache
 from peacetalks.web.errors import API_PREFIX, install_error_handlers
 from peacetalks.web.jobs import JobRunner, fail_unfinished_runs
@@ -83,7 +83,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     if failed:
         _log.warning("%d analysis run(s) left unfinished by a stopped server marked failed", failed)
     jobs = JobRunner(
-        store, seconds=settings.job_seconds, workers=settings.job_workers, quota=settings.job_quota
+        store,
+        seconds=settings.job_seconds,
+        workers=settings.job_workers,
+        quota=settings.job_quota,
+        memory_bytes=settings.job_memory_mb << 20,
+    )
+    bounded.configure(
+        seconds=settings.page_seconds,
+        memory_bytes=settings.job_memory_mb << 20,
+        workers=settings.job_workers,
     )
 
     @asynccontextmanager

@@ -28,6 +28,7 @@ from typing import Any
 from peacetalks.errors import PeacetalksError
 from peacetalks.scenario.load import parse_scenario
 from peacetalks.storage import AnalysisRun, Store
+from peacetalks.web.bounded import limit_memory
 from peacetalks.web.errors import TooManyJobsError, error_body
 from peacetalks.web.runners import run_analysis
 
@@ -58,7 +59,12 @@ def _failure(type_name: str, message: str) -> dict[str, Any]:
 
 
 def _work(
-    connection: Connection, kind: str, text: str, source: str, parameters: dict[str, Any]
+    connection: Connection,
+    kind: str,
+    text: str,
+    source: str,
+    parameters: dict[str, Any],
+    memory_bytes: int,
 ) -> None:
     """Run one analysis in the job's process; send progress, then the result or the error."""
     sent = -1.0
@@ -73,6 +79,7 @@ def _work(
             sent, last = share, now
 
     try:
+        limit_memory(memory_bytes)
         scenario = parse_scenario(text, source=source)
         result = run_analysis(kind, scenario, parameters, progress)
         document = json.dumps(result, ensure_ascii=False, allow_nan=False)
@@ -80,11 +87,14 @@ def _work(
     except PeacetalksError as e:
         connection.send(("error", error_body(e)["error"]))
     except MemoryError:
+        megabytes = memory_bytes >> 20
         message = (
-            f"The {kind} analysis ran out of memory. Ask for less work (fewer runs, a smaller "
-            "scenario) or run it with the command line on a larger machine."
+            f"The {kind} analysis needed more memory than the server's limit of "
+            f"{megabytes:,} MB per analysis and was stopped. Ask for less work (fewer runs, "
+            "a smaller scenario), run it with the command line, or ask the administrator to "
+            "raise the limit (peacetalks serve --job-memory-mb)."
         )
-        connection.send(("error", _failure("MemoryError", message)))
+        connection.send(("error", _failure("MemoryLimitExceeded", message)))
     except Exception as e:  # a bug: report it on the run (and the log), never hide it
         traceback.print_exc()
         message = (
@@ -127,10 +137,22 @@ class JobRunner:
     quota : int
         Analyses one owner may have queued or running at once (runs without an owner
         are not counted).
+    memory_bytes : int
+        Address space of each analysis' process; past it the analysis fails with
+        ``MemoryLimitExceeded``.
     """
 
-    def __init__(self, store: Store, *, seconds: float, workers: int, quota: int = 4) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        seconds: float,
+        workers: int,
+        quota: int = 4,
+        memory_bytes: int = 2 << 30,
+    ) -> None:
         self.store = store
+        self.memory_bytes = memory_bytes
         self.seconds = seconds
         self.workers = workers
         self.quota = quota
@@ -315,7 +337,7 @@ class JobRunner:
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=_work,
-            args=(sender, job.kind, job.text, job.source, job.parameters),
+            args=(sender, job.kind, job.text, job.source, job.parameters, self.memory_bytes),
             name=f"peacetalks-run-{job.run_id}",
             daemon=True,
         )

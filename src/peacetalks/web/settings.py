@@ -31,6 +31,12 @@ class WebSettings:
     job_quota : int
         Analyses one user may have queued or running at once; one more is refused
         with 429 until one of them ends.
+    job_memory_mb : int
+        Address space of one analysis' process (and of a page's computation), in MB;
+        an analysis that needs more fails with ``MemoryLimitExceeded``.
+    page_seconds : float
+        Longest a page may compute a figure (in a process of its own); past it the
+        page says so and points to the command line or an analysis.
     session_hours : float
         How long a browser session lasts after signing in.
     login_attempts : int
@@ -46,6 +52,8 @@ class WebSettings:
     job_seconds: float = 120.0
     job_workers: int = 2
     job_quota: int = 4
+    job_memory_mb: int = 2048
+    page_seconds: float = 20.0
     session_hours: float = 12.0
     login_attempts: int = 10
     login_window_seconds: float = 900.0
@@ -56,11 +64,19 @@ class WebSettings:
             ("job_seconds", self.job_seconds, 0.01, 86_400),
             ("job_workers", self.job_workers, 1, 64),
             ("job_quota", self.job_quota, 1, 10_000),
+            ("job_memory_mb", self.job_memory_mb, 256, 1_048_576),
+            ("page_seconds", self.page_seconds, 0.5, 3_600),
             ("session_hours", self.session_hours, 0.01, 24 * 365),
             ("login_attempts", self.login_attempts, 1, 1_000_000),
             ("login_window_seconds", self.login_window_seconds, 1, 86_400 * 30),
         )
-        integers = ("max_body_bytes", "job_workers", "job_quota", "login_attempts")
+        integers = (
+            "max_body_bytes",
+            "job_workers",
+            "job_quota",
+            "job_memory_mb",
+            "login_attempts",
+        )
         for name, value, low, high in checks:
             kind = "an int" if name in integers else "a number"
             ok = isinstance(value, int) if name in integers else isinstance(value, int | float)

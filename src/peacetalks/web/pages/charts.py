@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from peacetalks.errors import PeacetalksError
 from peacetalks.report import charts
 from peacetalks.storage.accounts import User
+from peacetalks.web.bounded import run_bounded
 from peacetalks.web.pages._access import LoadedScenario, can_edit, compiled_scenario
 from peacetalks.web.pages._render import render
 from peacetalks.web.pages.scenarios import open_scenario
@@ -103,7 +104,9 @@ def _cached_figure(
     entry: LoadedScenario, kind: str, key: tuple[str, ...]
 ) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        figure = _figure(entry, kind, key)
+        # In a process of its own, within the server's time and memory limits: a large
+        # scenario's Pareto chart could otherwise take minutes and gigabytes here.
+        figure = run_bounded(_figure, entry, kind, key, what=f"the {kind} chart")
     except PeacetalksError as e:
         return None, str(e)
     return {**figure, "data": csp_safe(figure["data"]), "layout": csp_safe(figure["layout"])}, None
