@@ -364,6 +364,31 @@ def test_oversized_text_is_refused() -> None:
         parse_scenario("#" * 4_000_001, source="big.yaml")
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("id: x\nactors: [" + ",".join(["1"] * 1_000_000) + "]\n", 2),
+        ("id: x\nactors:\n" + "- 1\n" * 500_000, 199_998),
+        ("id: x\nactors: [" + ",".join(["{a: 1}"] * 300_000) + "]\n", 2),
+    ],
+    ids=["flow-list", "block-list", "flow-mappings"],
+)
+def test_too_many_values_are_refused_before_nodes_are_built(text: str, line: int) -> None:
+    """Check millions of tiny values are counted as parsed and refused in bounded memory."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, source="many.yaml")
+    assert str(info.value) == (
+        f"many.yaml, line {line}: the document has more than 200,000 values. Split it or "
+        "remove repetition."
+    )
+    # Composing them first took ~460 MB; counting events keeps the peak where it was.
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100, grown_mb
+
+
 def test_deep_nesting_is_refused() -> None:
     """Check that absurdly deep nesting gives a clear error, not a RecursionError."""
     with pytest.raises(ScenarioError, match="nested"):

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 4_000_000
-MAX_NODES = 500_000
+MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
@@ -164,6 +164,28 @@ def _syntax_hint(what: str) -> str:
     return ""
 
 
+def _too_many_values(text: str) -> Problem | None:
+    """Return the problem of a text with more than ``MAX_NODES`` values, counted as parsed.
+
+    The parser's events are counted one by one and dropped, so a file of millions of
+    tiny values is refused in bounded memory before any node is built.
+    """
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.NodeEvent):
+                count += 1
+                if count > MAX_NODES:
+                    msg = (
+                        f"the document has more than {MAX_NODES:,} values. Split it or "
+                        "remove repetition."
+                    )
+                    return Problem("", msg, event.start_mark.line + 1)
+    except yaml.YAMLError:
+        return None  # the composer words the syntax error (read_yaml)
+    return None
+
+
 def read_yaml(text: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Read one YAML document safely.
 
@@ -179,6 +201,12 @@ def read_yaml(text: str) -> tuple[YamlDocument | None, list[Problem]]:
     problems : list of Problem
         Everything that was rejected, with lines.
     """
+    # Each value takes at least two characters: only a longer text can hold too many,
+    # and for it they are counted before the nodes are built.
+    if len(text) > 2 * MAX_NODES:
+        too_many = _too_many_values(text)
+        if too_many is not None:
+            return None, [too_many]
     try:
         try:
             root = yaml.compose(text, Loader=_LOADER)
