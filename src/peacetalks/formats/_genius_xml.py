@@ -142,15 +142,6 @@ def _slug(text: str, fallback: str) -> str:
     return slug or fallback
 
 
-def _unique(slug: str, used: set[str]) -> str:
-    candidate, n = slug, 2
-    while candidate in used:
-        candidate = f"{slug}-{n}"
-        n += 1
-    used.add(candidate)
-    return candidate
-
-
 def _quoted(values: Iterable[str], limit: int = 12) -> str:
     shown = [repr(v) for v in values]
     return ", ".join(shown[:limit]) + (", ..." if len(shown) > limit else "")

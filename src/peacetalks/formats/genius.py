@@ -24,6 +24,7 @@ declarations (billion laughs, external entities) are refused, never expanded.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import warnings
 import xml.etree.ElementTree as ET
@@ -44,9 +45,9 @@ from peacetalks.formats._genius_xml import (
     _find_files,
     _quoted,
     _slug,
-    _unique,
     _Xml,
 )
+from peacetalks.formats._ids import UniqueIds
 from peacetalks.formats.genius_export import dump_genius
 from peacetalks.scenario.load import scenario_from_data
 from peacetalks.scenario.models import Scenario
@@ -70,6 +71,16 @@ class _Issue:
     @property
     def lower(self) -> int:
         return self.integers[0] if self.integers else 0
+
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Each label's index (a dict: items are looked up once per evaluation)."""
+        return {label: k for k, label in enumerate(self.labels)}
+
+    @functools.cached_property
+    def integer_positions(self) -> dict[int, int]:
+        """Each integer value's index (integer issues)."""
+        return {v: k for k, v in enumerate(self.integers or ())}
 
 
 def _objective(xml: _Xml) -> ET.Element:
@@ -127,7 +138,7 @@ def _parse_domain(xml: _Xml) -> list[_Issue]:
         raise _fail(xml.label, msg, xml.line(xml.root))
     problems: list[Problem] = []
     issues: list[_Issue] = []
-    used_ids: set[str] = set()
+    used_ids = UniqueIds()
     names: set[str] = set()
     indices: dict[int, str] = {}
     elements = [e for e in _objective(xml) if e.tag == "issue"]
@@ -159,6 +170,7 @@ def _parse_domain(xml: _Xml) -> list[_Issue]:
         integers: list[int] | None = None
         if kind == "discrete":
             labels: list[str] = []
+            seen: set[str] = set()
             for item in element:
                 if item.tag != "item":
                     continue
@@ -166,7 +178,7 @@ def _parse_domain(xml: _Xml) -> list[_Issue]:
                 if value is None or not value.strip():
                     msg = f"an <item> of issue {name!r} has no 'value'. Give each item a value."
                     problems.append(Problem("", msg, xml.line(item)))
-                elif value in labels:
+                elif value in seen:
                     msg = (
                         f"issue {name!r} lists the item value {value!r} twice. Give each "
                         "item its own value."
@@ -174,12 +186,13 @@ def _parse_domain(xml: _Xml) -> list[_Issue]:
                     problems.append(Problem("", msg, xml.line(item)))
                 else:
                     labels.append(value)
+                    seen.add(value)
             if not labels:
                 msg = f"issue {name!r} has no items. Add <item value=...> elements."
                 problems.append(Problem("", msg, line))
                 continue
-            ids: set[str] = set()
-            option_ids = [_unique(_slug(v, f"item-{k}"), ids) for k, v in enumerate(labels, 1)]
+            ids = UniqueIds()
+            option_ids = [ids(_slug(v, f"item-{k}")) for k, v in enumerate(labels, 1)]
         elif kind == "integer":
             integers, found = _integer_values(xml, element, name)
             problems += found
@@ -202,7 +215,7 @@ def _parse_domain(xml: _Xml) -> list[_Issue]:
             )
             problems.append(Problem("", msg, line))
             continue
-        issue_id = _unique(_slug(name, f"issue-{position}"), used_ids)
+        issue_id = used_ids(_slug(name, f"issue-{position}"))
         issues.append(_Issue(name, index, issue_id, labels, option_ids, integers, line))
     if not elements:
         msg = (
@@ -240,12 +253,12 @@ def _number(raw: str | None) -> float | None:
 
 
 def _item_index(issue: _Issue, value: str) -> int | None:
-    if value in issue.labels:
-        return issue.labels.index(value)
+    if value in issue.positions:
+        return issue.positions[value]
     if issue.integers is not None:
         number = _number(value)
-        if number is not None and number.is_integer() and int(number) in issue.integers:
-            return issue.integers.index(int(number))
+        if number is not None and number.is_integer():
+            return issue.integer_positions.get(int(number))
     return None
 
 
@@ -602,11 +615,11 @@ def load_genius(
     if as_of is None:
         domain_path = target / domain.label if target.is_dir() else target
         as_of = dt.date.fromtimestamp(domain_path.stat().st_mtime)
-    actor_ids: set[str] = set()
+    actor_ids = UniqueIds()
     actors, sources, positions = [], [], []
     for k, party in enumerate(parties, start=1):
         stem = Path(party.label).stem
-        actor_id = _unique(_slug(stem, f"party-{k}"), actor_ids)
+        actor_id = actor_ids(_slug(stem, f"party-{k}"))
         source_id = f"genius-{actor_id}"
         sources.append(
             {

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from peacetalks.errors import Problem, ScenarioError
+from peacetalks.formats._ids import UniqueIds
 from peacetalks.formats.genius import load_genius
 from peacetalks.formats.smp_csv import read_smp_csv
 from peacetalks.formats.smp_xml import is_smp_xml, read_smp_xml
@@ -148,22 +149,6 @@ def _slug(text: str, fallback: str) -> str:
     return slug or fallback
 
 
-def _unique(slug: str, used: set[str]) -> str:
-    """Return ``slug``, or ``slug-2``, ``slug-3``... (at most 64 characters) not yet used.
-
-    The suffix is kept and the slug shortened to make room for it, so that two long names
-    sharing their first 64 characters still get different ids (cutting the suffix off
-    instead looped forever).
-    """
-    candidate, n = slug, 2
-    while candidate in used:
-        suffix = f"-{n}"
-        candidate = slug[: 64 - len(suffix)] + suffix
-        n += 1
-    used.add(candidate)
-    return candidate
-
-
 def scenario_from_table(
     table: StakeholderTable,
     *,
@@ -191,11 +176,11 @@ def scenario_from_table(
     today = as_of or dt.date.today()
     stem = Path(label).stem
     source = "ktab-input"
-    actor_ids: set[str] = set()
+    actor_ids = UniqueIds()
     actors: list[dict[str, Any]] = []
     ids: list[str] = []
     for k, actor in enumerate(table.actor_ids):
-        actor_id = _unique(_slug(actor, f"actor-{k + 1}"), actor_ids)
+        actor_id = actor_ids(_slug(actor, f"actor-{k + 1}"))
         ids.append(actor_id)
         name = table.notes[k].strip() if k < len(table.notes) and table.notes[k].strip() else actor
         actors.append(
@@ -212,11 +197,11 @@ def scenario_from_table(
                 ),
             }
         )
-    issue_ids: set[str] = set()
+    issue_ids = UniqueIds()
     issues: list[dict[str, Any]] = []
     positions: list[dict[str, Any]] = []
     for i, dimension in enumerate(table.issue_ids):
-        issue_id = _unique(_slug(dimension, f"dimension-{i + 1}"), issue_ids)
+        issue_id = issue_ids(_slug(dimension, f"dimension-{i + 1}"))
         low, high = (float(v) for v in table.scale[i])
         issues.append(
             {
