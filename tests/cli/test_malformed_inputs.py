@@ -63,6 +63,19 @@ CASES = [
         f"error: domain.xml, line 1: {ENCODING}",
     ),
     (
+        "genius-too-many-elements",
+        _edit(
+            "genius/fruit/fruit-domain.xml",
+            "<negotiation_template>",
+            "<negotiation_template>" + "<x/>" * 250_000,
+            "domain.xml",
+        ),
+        ["deals"],
+        ["--json"],
+        "error: domain.xml, line 1: the file has more than 200,000 XML elements; GENIUS "
+        "domains and KTAB scenarios have a few thousand. Check that this is the right file.",
+    ),
+    (
         "smp-xml-unknown-encoding",
         _edit("ktab/smp/smpExample.xml", 'encoding="UTF-8"', 'encoding="bogus-enc"', "smp.xml"),
         ["forecast"],

@@ -41,6 +41,15 @@ class _Xml:
         return self.lines.get(element)
 
 
+MAX_ELEMENTS = 200_000
+"""Most XML elements read from one file: a GENIUS domain or a KTAB scenario has a few
+thousand, and each element costs about a kilobyte once parsed."""
+
+
+class _TooManyElementsError(Exception):
+    """Raised from the parser's target to stop a file with too many elements."""
+
+
 class _LineTracker:
     """Parser target that builds the tree and records each element's starting line."""
 
@@ -50,6 +59,8 @@ class _LineTracker:
         self.expat: Any = None
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        if len(self.lines) >= MAX_ELEMENTS:
+            raise _TooManyElementsError
         element = self.builder.start(tag, attrs)
         self.lines[element] = int(self.expat.CurrentLineNumber)
         return element
@@ -96,6 +107,12 @@ def parse_tracked(data: bytes, parser: DefusedXMLParser, label: str) -> ET.Eleme
         reason = str(e).split(":", 1)[0]
         msg = f"the file is not well-formed XML: {reason} (column {column + 1}). Fix the XML."
         raise _fail(label, msg, line) from None
+    except _TooManyElementsError:
+        msg = (
+            f"the file has more than {MAX_ELEMENTS:,} XML elements; GENIUS domains and "
+            "KTAB scenarios have a few thousand. Check that this is the right file."
+        )
+        raise _fail(label, msg, int(parser.parser.CurrentLineNumber)) from None
     except LookupError as e:  # <?xml ... encoding="..."?> that Python does not know
         msg = (
             f"the file declares a character encoding Python does not know ({e}). Save it "
