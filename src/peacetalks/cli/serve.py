@@ -102,6 +102,15 @@ def serve(
             ),
         ),
     ] = None,
+    header_seconds: Annotated[
+        float,
+        typer.Option(
+            "--header-seconds",
+            min=0.1,
+            max=600,
+            help="Time a client has to send a request's headers; then it is disconnected.",
+        ),
+    ] = 10.0,
     job_memory_mb: Annotated[
         int,
         typer.Option(
@@ -138,6 +147,7 @@ def serve(
     import uvicorn
 
     from peacetalks.web import WebSettings, create_app
+    from peacetalks.web.protocol import header_timeout_protocol
 
     settings = WebSettings(
         db=db,
@@ -171,7 +181,8 @@ def serve(
         )
         # Forwarded headers only from the proxies named: otherwise anyone able to reach
         # the server from a trusted address could choose the address the sign-in limit
-        # counts. Idle keep-alive connections close after 5 seconds.
+        # counts. Idle keep-alive connections close after 5 seconds, and a connection
+        # that does not send a request's headers within --header-seconds is closed.
         config = uvicorn.Config(
             app,
             log_level="info",
@@ -180,6 +191,7 @@ def serve(
             proxy_headers=trust_proxy is not None,
             forwarded_allow_ips=trust_proxy or "",
             timeout_keep_alive=5,
+            http=header_timeout_protocol(header_seconds),
         )
         server = uvicorn.Server(config)
         server.run(sockets=[sock])
