@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from peacetalks.briefing import (
@@ -138,7 +139,8 @@ def test_front_too_large_falls_back_to_a_sample(small: Scenario) -> None:
     data = pareto_data(compile_scenario(small), max_points=2, sample=50, rng=3)
     assert data["exact"] is False
     assert "not the exact front" in data["reason"]
-    assert "max_points=2" in data["reason"]
+    assert "more than the 2 kept in memory (max_points=2)" in data["reason"]
+    assert "--rational on the command line" in data["reason"]
     assert 1 <= data["count"] <= 6
 
 
@@ -173,3 +175,17 @@ def test_uncounted_listing_is_the_counted_one(scenario_id: str) -> None:
     # The compromises agree too, with the whole front given and without it.
     front = rational_front(compiled)
     assert bargaining_data(compiled, runs=0) == bargaining_data(compiled, runs=0, front=front)
+
+
+def test_a_sampled_rational_front_holds_only_rational_deals() -> None:
+    """Check the sampled front of --rational keeps to deals above every reservation."""
+    compiled = _builtin("ukraine-2025-02")
+    sampled = pareto_data(compiled, rational=True, max_points=50, sample=20_000, rng=3)
+    assert sampled["exact"] is False
+    assert sampled["deals"]
+    admissible = compiled.admissible()
+    for deal in sampled["deals"]:
+        assert (np.asarray(deal["utilities"]) >= compiled.reservations - 1e-12).all()
+        for i, option in enumerate(deal["options"]):
+            column = compiled.option_ids[i].index(option)
+            assert admissible[i][:, column].all(), (deal["options"], compiled.issue_ids[i])
