@@ -14,6 +14,7 @@ from peacetalks.errors import ParameterError
 from peacetalks.storage import open_store
 from peacetalks.web import bounded
 from peacetalks.web.bounded import PageWorkError, run_bounded
+from tests.big_scenario import big_scenario
 from tests.web._server import serving_process
 from tests.web.conftest import PASSWORD
 
@@ -73,39 +74,6 @@ def test_past_a_limit_the_page_is_told_why(
     assert time.monotonic() - start < 30
 
 
-def _big_scenario(n_issues: int = 200, n_options: int = 50, n_actors: int = 3) -> str:
-    """Return a valid scenario far too large for the exact fronts (random ideals, seed 1)."""
-    rng = np.random.default_rng(1)
-    lines = [
-        "id: big",
-        "title: A very large negotiation",
-        "as_of: 2025-01-01",
-        "sources:",
-        "  - {id: s, author: a, title: t, date: 2025-01-01, address: x, kind: analysis}",
-        "actors:",
-    ]
-    lines += [
-        f"  - {{id: a{a}, name: A{a}, capability: 1, veto: true, source: s}}"
-        for a in range(n_actors)
-    ]
-    lines.append("issues:")
-    for i in range(n_issues):
-        lines += [f"  - id: i{i}", f"    name: I{i}", "    scale: {low: l, high: h}"]
-        lines.append("    options:")
-        lines += [
-            f"      - {{id: o{o}, label: O{o}, position: {o * 100 / (n_options - 1):.4f}}}"
-            for o in range(n_options)
-        ]
-    lines.append("positions:")
-    for a in range(n_actors):
-        for i in range(n_issues):
-            lines.append(
-                f"  - {{actor: a{a}, issue: i{i}, ideal: {rng.uniform(0, 100):.2f}, "
-                f"salience: {rng.uniform(0.05, 1):.3f}, source: s}}"
-            )
-    return "\n".join(lines) + "\n"
-
-
 def _peak_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(status.split("VmHWM:")[1].split()[0]) / 1024
@@ -119,7 +87,7 @@ def test_charts_of_a_huge_scenario_are_refused_and_the_server_stays_small(
     data = tmp_path / "data"
     with open_store(data) as store:
         store.accounts.create_user("ann", PASSWORD, "analyst")
-        store.save_scenario(_big_scenario(), owner="ann")
+        store.save_scenario(big_scenario(), owner="ann")
     extra = ["--page-seconds", "3", "--job-memory-mb", "1024"]
     with (
         serving_process(data, tmp_path / "serve.log", extra=extra) as server,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 import typer
 
 from peacetalks.defaults import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MODEL_NAMES
-from peacetalks.errors import PeacetalksError, PeacetalksWarning
+from peacetalks.errors import FrontTooLargeError, PeacetalksError, PeacetalksWarning
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -246,10 +246,27 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except PeacetalksError as e:
             if _debug():
                 raise
-            stderr.print(f"[bold red]error:[/] {escape(str(e))}", markup=True, highlight=False)
+            stderr.print(f"[bold red]error:[/] {escape(_message(e))}", markup=True, highlight=False)
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _message(error: PeacetalksError) -> str:
+    """Return an error's message, with the command line's words where the API's differ."""
+    if isinstance(error, FrontTooLargeError):
+        if error.estimate is not None:
+            size = f"would grow to about {error.estimate:,} deals"
+        else:
+            size = f"passed {error.size:,} deals"
+        return (
+            f"the deal space is too large for its exact Pareto front, which {size} (more "
+            f"than the {error.max_points:,} kept in memory). 'peacetalks deals SCENARIO "
+            "--pareto' lists a front found from a random sample of deals; --rational (only "
+            "deals above every reservation), or fewer issues or options, may make the "
+            "exact front small enough."
+        )
+    return str(error)
 
 
 def emit_json(data: Any) -> None:
