@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -23,6 +24,7 @@ from peacetalks.forecasting.montecarlo import monte_carlo
 from peacetalks.forecasting.registry import make_model
 from peacetalks.report.charts import (
     PALETTE,
+    RULE_LABELS,
     default_pair,
     forecast_figure,
     pareto_figure,
@@ -198,7 +200,7 @@ def test_proposals_sit_at_their_assessed_utilities(
 def test_proposals_are_split_by_whether_every_veto_holder_accepts(small: Scenario) -> None:
     """Check that passing and blocked proposals are separate series."""
     figure = pareto_figure(small)
-    assert _trace(figure, "Proposals every veto holder accepts")["text"] == ["split"]
+    assert _trace(figure, "Proposals every veto holder accepts")["customdata"] == ["split"]
     assert sorted(_trace(figure, "Proposals a veto holder rejects")["text"]) == [
         "grab",
         "trade-only",
@@ -216,7 +218,13 @@ def test_bargaining_solutions_are_marked(ukraine: Scenario, ukraine_pareto: dict
         ("egalitarian", "Egalitarian"),
         ("utilitarian", "Utilitarian"),
     ):
-        trace = _trace(ukraine_pareto, f"{label} deal")
+        # Each rule is in exactly one marker (several rules may share one, see below).
+        found = [
+            t for t in ukraine_pareto["data"] if rule in (t.get("meta") or {}).get("rules", ())
+        ]
+        assert len(found) == 1
+        trace = found[0]
+        assert label in trace["name"]
         expected = [solved[rule]["utilities"][k] for k in pair]
         assert [trace["x"][0], trace["y"][0]] == expected
 
@@ -424,3 +432,112 @@ def test_ratification_rows_of_a_scenario_without_bodies(small: Scenario) -> None
     assert ratification_rows(small, "split") == []
     with pytest.raises(NotFoundError, match="has no proposal 'peace'"):
         ratification_rows(small, "peace")
+
+
+def test_forecast_marks_every_option_with_its_label(ukraine: Scenario) -> None:
+    """Check that each issue's row marks its options at their positions, with their labels."""
+    figure = forecast_figure(ukraine, runs=50)
+    options = _trace(figure, "Options at their positions")
+    rows: dict[str, list[tuple[float, str, str]]] = {}
+    for x, y, text, (full, room) in zip(
+        options["x"], options["y"], options["text"], options["customdata"], strict=True
+    ):
+        rows.setdefault(html.unescape(y), []).append((x, html.unescape(full), text))
+        # The drawn label is the full one or its start with an ellipsis, never longer.
+        shown = html.unescape(text)
+        assert shown == html.unescape(full) or (
+            shown.endswith("\u2026") and html.unescape(full).startswith(shown[:-1])
+        )
+        assert room >= 0
+    assert list(rows) == [issue.name for issue in ukraine.issues]
+    for issue in ukraine.issues:
+        assert [(x, full) for x, full, _ in rows[issue.name]] == [
+            (o.position, o.label) for o in issue.options
+        ]
+    # Some labels are long enough to be cut, and every full label is in the table too.
+    assert any(text.endswith("\u2026") for text in options["text"])
+    table = json.dumps(figure["table"]["rows"], ensure_ascii=False)
+    assert all(
+        json.dumps(o.label, ensure_ascii=False)[1:-1] in table
+        for i in ukraine.issues
+        for o in i.options
+    )
+
+
+def test_forecast_option_labels_do_not_overlap(ukraine: Scenario) -> None:
+    """Check that labels on one side of a row, at the assumed width, do not overlap."""
+    from peacetalks.report.charts.forecasts import _OPTION_CHAR_PX, _OPTION_PLOT_PX
+
+    figure = forecast_figure(ukraine, runs=20)
+    options = _trace(figure, "Options at their positions")
+    per_point = _OPTION_PLOT_PX / 104
+    boxes: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for x, y, text, place in zip(
+        options["x"], options["y"], options["text"], options["textposition"], strict=True
+    ):
+        side, anchor = place.split()
+        width = len(html.unescape(text)) * _OPTION_CHAR_PX / per_point
+        left = {"center": x - width / 2, "right": x, "left": x - width}[anchor]
+        boxes.setdefault((y, side), []).append((left, left + width))
+    for spans in boxes.values():
+        spans.sort()
+        for (_, right), (left, _) in itertools.pairwise(spans):
+            # Three-character labels are the floor, however close two options are.
+            assert left >= right - 3 * _OPTION_CHAR_PX / per_point
+
+
+def test_coinciding_compromises_are_one_labelled_marker(small: Scenario) -> None:
+    """Check that rules at one point give one marker whose name and label list them all."""
+    figure = pareto_figure(small, actors=("north", "south"))
+    compiled = compile_scenario(small)
+    solved = bargaining_data(compiled)
+    pair = [compiled.actor_ids.index("north"), compiled.actor_ids.index("south")]
+    points = {r: tuple(solved[r]["utilities"][k] for k in pair) for r in RULE_LABELS}
+    assert len(set(points.values())) == 1, "small.yaml's four compromises coincide"
+    marked = [t for t in figure["data"] if (t.get("meta") or {}).get("rules")]
+    assert len(marked) == 1
+    trace = marked[0]
+    assert trace["meta"]["rules"] == list(RULE_LABELS)
+    for label in RULE_LABELS.values():
+        assert label in trace["name"]
+        assert label in trace["text"][0]
+    # The proposal at the same point is named on the marker, not labelled a second time.
+    assert trace["meta"]["proposals"] == ["split"]
+    assert "proposal split" in trace["text"][0]
+    assert _trace(figure, "Proposals every veto holder accepts")["text"] == [""]
+    rows = [r for r in figure["table"]["rows"] if r[0].endswith("deal (all actors)")]
+    assert len(rows) == 1
+    assert all(label in rows[0][0] for label in RULE_LABELS.values())
+
+
+def test_distinct_compromises_keep_their_own_markers(ukraine_pareto: dict[str, Any]) -> None:
+    """Check that compromises at different points are drawn apart, without a text label."""
+    marked = [t for t in ukraine_pareto["data"] if (t.get("meta") or {}).get("rules")]
+    points = {(t["x"][0], t["y"][0]) for t in marked}
+    assert len(points) == len(marked)
+    for trace in marked:
+        if len(trace["meta"]["rules"]) == 1 and not trace["meta"]["proposals"]:
+            assert trace["mode"] == "markers"
+
+
+def test_survival_phase_labels_fit_inside_the_plot(ukraine: Scenario) -> None:
+    """Check that upright phase labels fit the plot's height and point into the plot."""
+    figure = survival_figure(ukraine, "monitored-phased-relief", runs=50)
+    layout = figure["layout"]
+    margin = layout["margin"]
+    plot_height = layout["height"] - margin["t"] - margin["b"]
+    notes = [a for a in layout["annotations"] if a.get("name") == "phase"]
+    phases = [p for p in figure["results"][0]["phases"] if p["within_horizon"]]
+    assert len(notes) == len([p for p in phases if p["start_day"] > 0]) > 0
+    horizon = figure["results"][0]["days"]
+    # 10-pixel text: at most 6.2 pixels a character, from 2% above the plot's bottom.
+    for note in notes:
+        assert note["textangle"] == -90
+        assert note["y"] >= 0
+        assert len(html.unescape(note["text"])) * 6.2 <= 0.98 * plot_height
+        assert 0 < note["x"] < horizon
+        assert note["xanchor"] == ("right" if note["x"] > 0.85 * horizon else "left")
+        full = html.unescape(note["hovertext"])
+        shown = html.unescape(note["text"])
+        assert shown == full or full.startswith(shown[:-1])
+    assert any(html.unescape(n["text"]) != html.unescape(n["hovertext"]) for n in notes)

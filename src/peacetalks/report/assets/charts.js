@@ -85,8 +85,93 @@
     if (width < 600) {
       layout.font = Object.assign({}, layout.font, { size: 11 });
       layout.title = Object.assign({}, layout.title, { font: { size: 14 } });
+      fitNarrow(layout, figure.data || [], width);
     }
+    fitOptionLabels(layout, figure.data || [], width);
+    fitPhaseLabels(layout);
     figure.layout = layout;
+  }
+
+  // A phone: fewer ticks, the legend below the plot with room made for it, and a plot
+  // about as tall as it is wide (plus the legend).
+  function fitNarrow(layout, data, width) {
+    ["xaxis", "yaxis"].forEach(function (name) {
+      var axis = layout[name];
+      if (axis && axis.type !== "category") {
+        layout[name] = Object.assign({}, axis, { nticks: 5 });
+      }
+    });
+    var entries = 0;
+    data.forEach(function (trace) {
+      if (trace.showlegend !== false && typeof trace.name === "string") {
+        entries += trace.name.split("<br>").length;
+      }
+    });
+    var legendPx = entries * 19 + 10;
+    var margin = Object.assign({ l: 70, r: 20, t: 24, b: 60 }, layout.margin || {});
+    margin.r = Math.min(margin.r, 12);
+    margin.l = Math.min(margin.l, 56);
+    margin.b += legendPx;
+    layout.margin = margin;
+    layout.legend = Object.assign({}, layout.legend, {
+      orientation: "h", yref: "container", yanchor: "bottom", y: 0, x: 0
+    });
+    var categories = layout.yaxis && layout.yaxis.type === "category";
+    if (layout.height && !categories) {
+      layout.height = Math.min(layout.height, Math.max(340, Math.round(width * 1.05))) + legendPx;
+    } else if (layout.height) {
+      layout.height += legendPx;
+    }
+  }
+
+  var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'" };
+
+  function unescapeText(text) {
+    return String(text).replace(/&(?:amp|lt|gt|quot|#x27);/g, function (e) { return ENTITIES[e]; });
+  }
+
+  function escapeText(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  // Cut a (Plotly-escaped) label to `chars` characters (at least 3), ending in an ellipsis.
+  function abbreviate(text, chars) {
+    var plain = unescapeText(text);
+    chars = Math.max(3, chars);
+    if (plain.length <= chars) {
+      return escapeText(plain);
+    }
+    return escapeText(plain.slice(0, chars - 1).replace(/\s+$/, "")) + "\u2026";
+  }
+
+  // The forecast's option labels: each has room (customdata[1], in scale points) halfway
+  // to its neighbours on its side of the row; abbreviate for the width drawn.
+  function fitOptionLabels(layout, data, width) {
+    data.forEach(function (trace) {
+      if (!trace.meta || trace.meta.role !== "option-labels" || !trace.customdata) {
+        return;
+      }
+      var margin = layout.margin || {};
+      var names = width < 600 ? 18 : 40;
+      var plot = width - (margin.r || 20) - Math.min(names * 7, width * 0.35) - 20;
+      var range = (layout.xaxis && layout.xaxis.range) || [-2, 102];
+      var perPoint = Math.max(plot, 100) / (range[1] - range[0]);
+      trace.text = trace.customdata.map(function (item) {
+        return abbreviate(item[0], Math.floor((item[1] * perPoint) / 6.2));
+      });
+    });
+  }
+
+  // Upright phase labels of the survival chart: cut to the plot area's height.
+  function fitPhaseLabels(layout) {
+    var margin = layout.margin || {};
+    var plotHeight = (layout.height || 450) - (margin.t || 24) - (margin.b || 60);
+    var chars = Math.floor((plotHeight * 0.9) / 6.2);
+    (layout.annotations || []).forEach(function (note) {
+      if (note.name === "phase" && typeof note.hovertext === "string") {
+        note.text = abbreviate(note.hovertext, chars);
+      }
+    });
   }
 
   function fail(el, message) {

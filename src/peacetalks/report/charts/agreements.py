@@ -54,6 +54,11 @@ def _survival_traces(
     ]
 
 
+# Longest phase label drawn (characters): 10-pixel text this long fits, upright, in the
+# plot area of the 460-pixel chart and of charts.js's shorter one on phones.
+_PHASE_CHARS = 30
+
+
 def _short(text: str, limit: int = 36) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
@@ -119,6 +124,7 @@ def survival_figure(
         data += _survival_traces(result, PALETTE[k * 2], _DASHES[k], named=compare is not None)
     base = results[0]
     shapes, annotations = [], []
+    horizon = max(r.periods * r.parameters.period_days for r in results) or 1
     for phase in base.phases:
         if not phase.within_horizon or phase.start_day == 0:
             continue
@@ -134,16 +140,21 @@ def survival_figure(
                 "line": {"color": "#777777", "width": 1, "dash": "dot"},
             }
         )
+        # Upright along its dotted line, inside the plot: right of the line, or left of it
+        # near the right edge; cut to fit the plot's height (the full name is on hover).
+        near_end = phase.start_day > 0.85 * horizon
         annotations.append(
             {
+                "name": "phase",
                 "x": phase.start_day,
                 "y": 0.02,
                 "xref": "x",
                 "yref": "paper",
-                "text": _text(_short(phase.name)),
+                "text": _text(_short(phase.name, _PHASE_CHARS)),
+                "hovertext": _text(phase.name),
                 "textangle": -90,
                 "showarrow": False,
-                "xanchor": "right",
+                "xanchor": "right" if near_end else "left",
                 "yanchor": "bottom",
                 "font": {"size": 10, "color": "#555555"},
             }

@@ -20,6 +20,70 @@ from peacetalks.scenario.models import Scenario
 
 __all__ = ["forecast_figure", "positions_figure"]
 
+# Option labels on the forecast's position axis: the plot width (pixels) their abbreviation
+# assumes (charts.js abbreviates again for the real width) and a character's width there.
+_OPTION_PLOT_PX = 700.0
+_OPTION_CHAR_PX = 6.2
+_X_RANGE = (-2.0, 102.0)
+
+
+def _abbreviate(label: str, chars: int) -> str:
+    """Return ``label`` cut to ``chars`` characters (at least 3) with an ellipsis if cut."""
+    chars = max(chars, 3)
+    return label if len(label) <= chars else label[: chars - 1].rstrip() + "\u2026"
+
+
+def _option_marks(scenario: Scenario, names: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """Return the trace marking each option's position on its issue's row, and table cells.
+
+    Labels alternate above and below the row in position order, so that neighbours on one
+    side are two options apart; each label gets the room halfway to those neighbours (or
+    to the plot's edge), anchored where that room is largest, and is abbreviated to fit a
+    plot of ``_OPTION_PLOT_PX`` pixels. The trace's ``customdata`` holds ``[full label,
+    room in scale points]`` per option; charts.js abbreviates again for the drawn width.
+    """
+    xs: list[float] = []
+    ys: list[str] = []
+    texts: list[str] = []
+    places: list[str] = []
+    custom: list[list[Any]] = []
+    cells: list[str] = []
+    per_point = _OPTION_PLOT_PX / (_X_RANGE[1] - _X_RANGE[0])
+    for issue, name in zip(scenario.issues, names, strict=True):
+        ordered = sorted(issue.options, key=lambda o: o.position)
+        rank = {o.id: k for k, o in enumerate(ordered)}
+        for option in issue.options:
+            k = rank[option.id]
+            x = float(option.position)
+            left = (ordered[k - 2].position + x) / 2 if k >= 2 else _X_RANGE[0]
+            right = (ordered[k + 2].position + x) / 2 if k + 2 < len(ordered) else _X_RANGE[1]
+            rooms = {"center": 2 * min(x - left, right - x), "right": right - x, "left": x - left}
+            anchor = max(rooms, key=lambda a: (rooms[a], a == "center"))
+            room = max(rooms[anchor], 0.0)
+            side = "top" if k % 2 == 0 else "bottom"
+            xs.append(x)
+            ys.append(name)
+            texts.append(_text(_abbreviate(option.label, int(room * per_point / _OPTION_CHAR_PX))))
+            places.append(f"{side} {anchor}")
+            custom.append([_text(option.label), round(room, 3)])
+        cells.append("; ".join(f"{o.position:g}: {o.label}" for o in ordered))
+    trace = {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": "Options at their positions (label abbreviated; full on hover)",
+        "x": xs,
+        "y": ys,
+        "text": texts,
+        "textposition": places,
+        "textfont": {"size": 10, "color": "#444444"},
+        "cliponaxis": False,
+        "customdata": custom,
+        "meta": {"role": "option-labels"},
+        "marker": {"size": 9, "symbol": "line-ns-open", "color": "#6b6b6b", "line": {"width": 1.5}},
+        "hovertemplate": "%{customdata[0]}<br>position %{x:.0f}<extra>option</extra>",
+    }
+    return trace, cells
+
 
 def _nearest_label(scenario: Scenario, issue_id: str, value: float | None) -> str:
     if value is None:
@@ -62,7 +126,9 @@ def forecast_figure(
         f"<br>nearest option to the median: {_text(_nearest_label(scenario, issue.id, m))}"
         for issue, m in zip(issues, p50, strict=True)
     ]
+    options, option_cells = _option_marks(scenario, names)
     data = [
+        options,
         {
             "type": "scatter",
             "mode": "markers",
@@ -106,9 +172,9 @@ def forecast_figure(
     layout = _layout(
         "Position on the issue's 0-100 scale (0 and 100 are defined per issue)",
         "",
-        xaxis={"range": [-2, 102]},
+        xaxis={"range": list(_X_RANGE)},
         yaxis={"autorange": "reversed", "type": "category"},
-        height=140 + 42 * len(issues),
+        height=160 + 64 * len(issues),
         margin={"l": 20},
     )
     rows = [
@@ -119,8 +185,11 @@ def forecast_figure(
             _fmt(m, 1),
             f"{_fmt(lo, 1)}-{_fmt(hi, 1)}",
             _nearest_label(scenario, issue.id, m),
+            cells,
         ]
-        for issue, pt, m, lo, hi in zip(issues, point, p50, p5, p95, strict=True)
+        for issue, pt, m, lo, hi, cells in zip(
+            issues, point, p50, p5, p95, option_cells, strict=True
+        )
     ]
     widest = max(
         (
@@ -137,7 +206,8 @@ def forecast_figure(
     summary = (
         f"Forecast position of each of the {len(issues)} issues on its 0-100 scale by the "
         f"{fitted.name or model} model: the median of {runs:,} Monte Carlo runs over the stated "
-        f"uncertainty ranges (seed {seed}), with the 5-95% band, and the point forecast.{spread}"
+        f"uncertainty ranges (seed {seed}), with the 5-95% band, and the point forecast; each "
+        f"issue's options are marked at their positions.{spread}"
     )
     return _figure(
         (
@@ -149,7 +219,15 @@ def forecast_figure(
         layout,
         summary,
         f"Forecast per issue ({runs:,} runs, seed {seed})",
-        ["issue", "scale", "point forecast", "median", "5-95% band", "option nearest the median"],
+        [
+            "issue",
+            "scale",
+            "point forecast",
+            "median",
+            "5-95% band",
+            "option nearest the median",
+            "options (position: label)",
+        ],
         rows,
     )
 

@@ -184,6 +184,98 @@ def _deal_text(deal: dict[str, str]) -> str:
     return "<br>".join(f"{_text(issue)}: {_text(option)}" for issue, option in deal.items())
 
 
+# Two points closer than this (in utility, on both axes) are drawn as one.
+_SAME_POINT = 1e-6
+
+
+def _rule_groups(rules: dict[str, Any], a: int, b: int) -> list[tuple[float, float, list[str]]]:
+    """Return each point of the fair compromises seen by ``a`` and ``b``, with its rules.
+
+    The rules of a point are in ``RULE_LABELS`` order; points closer than ``_SAME_POINT``
+    on both axes are one.
+    """
+    groups: list[tuple[float, float, list[str]]] = []
+    for rule in RULE_LABELS:
+        entry = rules.get(rule)
+        if entry is None:
+            continue
+        x, y = float(entry["utilities"][a]), float(entry["utilities"][b])
+        for gx, gy, members in groups:
+            if abs(gx - x) <= _SAME_POINT and abs(gy - y) <= _SAME_POINT:
+                members.append(rule)
+                break
+        else:
+            groups.append((x, y, [rule]))
+    return groups
+
+
+def _at(x: float, y: float, assessments: Sequence[Any], a: int, b: int) -> list[str]:
+    """Return the ids of the proposals at the point ``(x, y)``."""
+    return [
+        str(s.id)
+        for s in assessments
+        if abs(s.actors[a].utility - x) <= _SAME_POINT
+        and abs(s.actors[b].utility - y) <= _SAME_POINT
+    ]
+
+
+def _compromise_traces(
+    rules: dict[str, Any],
+    assessments: Sequence[Any],
+    a: int,
+    b: int,
+    rows: list[list[str]],
+) -> list[dict[str, Any]]:
+    """Return one marker per point of the fair compromises, naming every rule found there.
+
+    The Nash, Kalai-Smorodinsky, egalitarian and utilitarian deals often coincide, seen
+    by two actors; one marker, in the first rule's symbol, is then labelled with all their
+    names (and the proposals at the same point, whose own labels are left out) instead of
+    markers hidden under each other. Appends a row per point to ``rows``.
+    """
+    traces: list[dict[str, Any]] = []
+    for x, y, members in _rule_groups(rules, a, b):
+        names = [RULE_LABELS[r] for r in members]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        same = _at(x, y, assessments, a, b)
+        also = f" (= proposal {', '.join(same)})" if same else ""
+        first = members[0]
+        deals = "<br>".join(
+            f"{RULE_LABELS[r]}:<br>{_deal_text(rules[r]['deal'])}"
+            for r in members
+            if r == first or rules[r]["deal"] != rules[first]["deal"]
+        )
+        trace: dict[str, Any] = {
+            "type": "scatter",
+            "mode": "markers" if len(members) == 1 and not same else "markers+text",
+            "name": f"{joined} deal" + ("s (same point)" if len(members) > 1 else "") + also,
+            "x": [x],
+            "y": [y],
+            "hovertext": [deals],
+            "hovertemplate": f"{joined}{also}<br>%{{hovertext}}<br>(%{{x:.3f}}, %{{y:.3f}})"
+            "<extra></extra>",
+            "meta": {"rules": members, "proposals": same},
+            "marker": {
+                "size": 15,
+                "symbol": _RULE_SYMBOLS[first],
+                "color": _RULE_COLOURS[first],
+                "line": {"width": 1, "color": "#ffffff"},
+            },
+        }
+        if trace["mode"] == "markers+text":
+            # One name a line, so that the label stays narrow on a phone.
+            lines = names + [f"proposal {s}" for s in same]
+            trace["text"] = ["<br>= ".join(lines)]
+            vertical = "top" if y < 0.5 else "bottom"
+            trace["textposition"] = f"{vertical} {'right' if x < 0.5 else 'left'}"
+            trace["textfont"] = {"size": 11, "color": "#1a1a1a"}
+            trace["cliponaxis"] = False
+        traces.append(trace)
+        note = "fair compromise" + ("s at one point" if len(members) > 1 else "") + also
+        rows.append([f"{joined} deal (all actors)", f"{x:.3f}", f"{y:.3f}", note])
+    return traces
+
+
 # Front deals drawn in grey when the whole front is not at hand: the deals of largest
 # total utility (each a deal of the whole front).
 CLOUD_DEALS = 5000
@@ -318,6 +410,9 @@ def pareto_figure(
         obstacles=len(solved),
     )[len(solved) :]
     place_of = dict(zip([s.id for s in assessments], places, strict=True))
+    labelled = {
+        p for x, y, members in _rule_groups(rules, a, b) for p in _at(x, y, assessments, a, b)
+    }
     for passes, label, symbol, colour in (
         (True, "Proposals every veto holder accepts", "circle", PALETTE[1]),
         (False, "Proposals a veto holder rejects", "circle-open", PALETTE[1]),
@@ -334,7 +429,9 @@ def pareto_figure(
                 "name": label,
                 "x": xs,
                 "y": ys,
-                "text": [_text(str(s.id)) for s in group],
+                # A proposal at a labelled compromise marker is named by that label.
+                "text": ["" if s.id in labelled else _text(str(s.id)) for s in group],
+                "customdata": [_text(str(s.id)) for s in group],
                 "textposition": [place_of[s.id] for s in group],
                 "textfont": {"size": 11},
                 "hovertext": [f"{_text(str(s.title))}<br>{_deal_text(s.deal)}" for s in group],
@@ -355,32 +452,9 @@ def pareto_figure(
             )
             rows.append([f"proposal {s.id}", f"{x:.3f}", f"{y:.3f}", verdict])
     for rule, label in RULE_LABELS.items():
-        entry = rules.get(rule)
-        if entry is None:
-            if rules:
-                notes.append(f"{label}: none ({rules.get(f'{rule}_reason', 'no deal')}).")
-            continue
-        x, y = entry["utilities"][a], entry["utilities"][b]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": f"{label} deal",
-                "x": [x],
-                "y": [y],
-                "hovertext": [_deal_text(entry["deal"])],
-                "hovertemplate": (
-                    f"{label}<br>%{{hovertext}}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>"
-                ),
-                "marker": {
-                    "size": 15,
-                    "symbol": _RULE_SYMBOLS[rule],
-                    "color": _RULE_COLOURS[rule],
-                    "line": {"width": 1, "color": "#ffffff"},
-                },
-            }
-        )
-        rows.append([f"{label} deal (all actors)", f"{x:.3f}", f"{y:.3f}", "fair compromise"])
+        if rules.get(rule) is None and rules:
+            notes.append(f"{label}: none ({rules.get(f'{rule}_reason', 'no deal')}).")
+    data += _compromise_traces(rules, assessments, a, b, rows)
     res_a, res_b = float(compiled.reservations[a]), float(compiled.reservations[b])
     reservation = {"color": "#555555", "width": 1, "dash": "dash"}
     layout = _layout(
