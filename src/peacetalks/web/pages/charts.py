@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from peacetalks.defaults import MODEL_NAMES
 from peacetalks.errors import PeacetalksError
 from peacetalks.report import charts
 from peacetalks.storage.accounts import User
@@ -28,9 +29,22 @@ from peacetalks.web.pages._render import render
 from peacetalks.web.pages.scenarios import open_scenario
 from peacetalks.web.security import current_user
 
-__all__ = ["Chart", "ChartChoice", "chart", "csp_safe", "ratification_table", "router"]
+__all__ = [
+    "DEFAULT_FORECAST_MODEL",
+    "FORECAST_MODELS",
+    "Chart",
+    "ChartChoice",
+    "chart",
+    "csp_safe",
+    "ratification_table",
+    "router",
+]
 
 router = APIRouter()
+
+# The forecast chart's models: every model ``peacetalks forecast --model`` accepts.
+FORECAST_MODELS = MODEL_NAMES
+DEFAULT_FORECAST_MODEL = "compromise"
 
 CurrentUser = Annotated[User | None, Depends(current_user)]
 Choice = Annotated[str | None, Query(max_length=64)]
@@ -73,13 +87,14 @@ class ChartChoice:
     agreement: str
     compare: str
     proposal: str
+    model: str = DEFAULT_FORECAST_MODEL
 
 
 def _key(kind: str, choice: ChartChoice) -> tuple[str, ...]:
     """Return the part of the choice a chart depends on (its cache key)."""
     keys = {
         "pareto": (choice.x, choice.y),
-        "forecast": (),
+        "forecast": (choice.model,),
         "positions": (choice.issue,),
         "survival": (choice.agreement, choice.compare),
     }
@@ -93,7 +108,7 @@ def _figure(entry: LoadedScenario, kind: str, key: tuple[str, ...]) -> dict[str,
             scenario, actors=(key[0], key[1]), compiled=compiled_scenario(entry)
         )
     if kind == "forecast":
-        return charts.forecast_figure(scenario)
+        return charts.forecast_figure(scenario, model=key[0])
     if kind == "positions":
         return charts.positions_figure(scenario, issue=key[0])
     return charts.survival_figure(scenario, key[0], compare=key[1] or None)
@@ -174,6 +189,7 @@ def _choice(entry: LoadedScenario, query: dict[str, str | None]) -> ChartChoice:
         agreement=agreement,
         compare=compare,
         proposal=_pick(query["proposal"], [p.id for p in scenario.proposals]),
+        model=_pick(query["model"], list(FORECAST_MODELS), DEFAULT_FORECAST_MODEL),
     )
 
 
@@ -188,6 +204,7 @@ def charts_page(
     agreement: Choice = None,
     compare: Choice = None,
     proposal: Choice = None,
+    model: Choice = None,
 ) -> Response:
     """Show the scenario's charts and a proposal's ratification table."""
     entry = open_scenario(request, scenario_id, user)
@@ -201,11 +218,17 @@ def charts_page(
         "agreement": agreement,
         "compare": compare,
         "proposal": proposal,
+        "model": model,
     }
     choice = _choice(entry, query)
     shown = [
         chart(entry, "pareto", "Pareto front, proposals and fair compromises", choice),
-        chart(entry, "forecast", "Forecast with its uncertainty band", choice),
+        chart(
+            entry,
+            "forecast",
+            f"Forecast with its uncertainty band ({choice.model} model)",
+            choice,
+        ),
         chart(entry, "positions", "Positions by round", choice),
     ]
     if choice.agreement:
@@ -228,6 +251,7 @@ def charts_page(
             "issues": [(i.id, i.name) for i in scenario.issues],
             "agreements": [(a.id, a.title) for a in scenario.agreements],
             "proposals": [(p.id, p.title) for p in scenario.proposals],
+            "models": [(m, m) for m in FORECAST_MODELS],
         },
         rows=rows,
         ratification_error=ratification_error,

@@ -1,6 +1,8 @@
 // Deal builder: evaluate the deal through the JSON API whenever an option is picked,
 // and rebuild the verdict (the same structure as templates/_verdict.html); redraw the
-// territory map (#territory-map) from GET /api/scenarios/{id}/territory.
+// territory map (#territory-map) from GET /api/scenarios/{id}/territory. Under each select
+// the chosen option's whole label (#deal-ISSUE-full) follows the pick; the "show option
+// ids" checkbox (#show-ids, ?ids=1 without script) shows each option's id at once.
 "use strict";
 
 (function () {
@@ -14,6 +16,7 @@
   const prefix = form.dataset.fieldPrefix;
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const selects = Array.from(form.querySelectorAll("select[data-issue]"));
+  const idsToggle = document.getElementById("show-ids");
   let latest = 0;
   let latestMap = 0;
 
@@ -155,17 +158,59 @@
     }
   }
 
+  function showIds() {
+    return Boolean(idsToggle && idsToggle.checked);
+  }
+
+  // The whole label of each pick under its select, with its id when ids are shown.
+  function showFullLabels() {
+    const ids = showIds();
+    for (const select of selects) {
+      const known = (labels.issues[select.dataset.issue] || { options: {} }).options;
+      for (const option of select.options) {
+        const label = known[option.value] || option.value;
+        option.textContent = ids ? label + " [" + option.value + "]" : label;
+      }
+      const full = document.getElementById(select.id + "-full");
+      if (!full) {
+        continue;
+      }
+      const chosen = select.selectedOptions[0];
+      full.querySelector(".option-label").textContent =
+        chosen ? known[chosen.value] || chosen.value : "";
+      const idPart = full.querySelector(".option-id");
+      idPart.querySelector("code").textContent = select.value;
+      idPart.hidden = !ids;
+    }
+    const layout = document.getElementById("deal-layout");
+    if (layout) {
+      layout.classList.toggle("show-ids", ids);
+    }
+    const startIds = document.getElementById("start-ids");
+    if (startIds) {
+      startIds.disabled = !ids;
+    }
+  }
+
+  // The address keeps the deal and the ids choice, so a reload shows the same page.
+  function keepAddress(deal) {
+    const query = new URLSearchParams();
+    for (const [issue, option] of Object.entries(deal)) {
+      query.set(prefix + issue, option);
+    }
+    if (showIds()) {
+      query.set("ids", "1");
+    }
+    window.history.replaceState(null, "", window.location.pathname + "?" + query.toString());
+  }
+
   async function evaluate() {
     const verdict = document.getElementById("verdict");
     const deal = currentDeal();
     const ticket = ++latest;
     verdict.dataset.state = "loading";
     verdict.setAttribute("aria-busy", "true");
-    const query = new URLSearchParams();
-    for (const [issue, option] of Object.entries(deal)) {
-      query.set(prefix + issue, option);
-    }
-    window.history.replaceState(null, "", window.location.pathname + "?" + query.toString());
+    keepAddress(deal);
     const headers = { "Content-Type": "application/json", "Accept": "application/json" };
     if (csrfMeta) {
       headers["X-CSRF-Token"] = csrfMeta.content;
@@ -256,6 +301,7 @@
   }
 
   for (const select of selects) {
+    select.addEventListener("change", showFullLabels);
     select.addEventListener("change", evaluate);
     select.addEventListener("change", () => redrawMap(currentDeal()));
   }
@@ -264,5 +310,12 @@
   if (button) {
     button.hidden = true;
   }
+  if (idsToggle) {
+    idsToggle.addEventListener("change", () => {
+      showFullLabels();
+      keepAddress(currentDeal());
+    });
+  }
+  showFullLabels();
   document.getElementById("verdict").dataset.deal = JSON.stringify(currentDeal());
 })();
