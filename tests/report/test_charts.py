@@ -445,7 +445,8 @@ def test_forecast_marks_every_option_with_its_label(ukraine: Scenario) -> None:
         rows.setdefault(html.unescape(y), []).append((x, html.unescape(full), text))
         # The drawn label is the full one or its start with an ellipsis, never longer.
         shown = html.unescape(text)
-        assert shown == html.unescape(full) or (
+        # (or nothing, when two options are too close for even three characters).
+        assert shown in {"", html.unescape(full)} or (
             shown.endswith("\u2026") and html.unescape(full).startswith(shown[:-1])
         )
         assert room >= 0
@@ -482,8 +483,7 @@ def test_forecast_option_labels_do_not_overlap(ukraine: Scenario) -> None:
     for spans in boxes.values():
         spans.sort()
         for (_, right), (left, _) in itertools.pairwise(spans):
-            # Three-character labels are the floor, however close two options are.
-            assert left >= right - 3 * _OPTION_CHAR_PX / per_point
+            assert left >= right - 1e-9
 
 
 def test_coinciding_compromises_are_one_labelled_marker(small: Scenario) -> None:

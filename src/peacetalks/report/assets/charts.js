@@ -57,7 +57,9 @@
     ["xaxis", "yaxis"].forEach(function (name) {
       var axis = layout[name];
       if (axis && axis.title && axis.title.text) {
-        var room = name === "xaxis" ? chars : Math.floor((layout.height || 450) / 9);
+        // A phone's x title: centred on a plot narrowed by the y axis's labels.
+        var across = width < 600 ? Math.floor(width / 11) : chars;
+        var room = name === "xaxis" ? across : Math.floor((layout.height || 450) / 9);
         axis.title.text = wrap(axis.title.text, room);
       }
     });
@@ -78,7 +80,11 @@
         });
       });
       if (layout.height && longest > 2) {
-        var rows = (figure.data[0] && figure.data[0].y.length) || 0;
+        var seen = {};
+        (figure.data || []).forEach(function (trace) {
+          (trace.y || []).forEach(function (name) { seen[name] = true; });
+        });
+        var rows = Object.keys(seen).length;
         layout.height += rows * 14 * (longest - 2);
       }
     }
@@ -116,12 +122,50 @@
     layout.legend = Object.assign({}, layout.legend, {
       orientation: "h", yref: "container", yanchor: "bottom", y: 0, x: 0
     });
+    pointInward(layout, data, width - margin.l - margin.r);
     var categories = layout.yaxis && layout.yaxis.type === "category";
     if (layout.height && !categories) {
       layout.height = Math.min(layout.height, Math.max(340, Math.round(width * 1.05))) + legendPx;
     } else if (layout.height) {
       layout.height += legendPx;
     }
+  }
+
+  // On a phone, point labels and annotations beside a point open towards the plot's middle:
+  // placed for a wide plot, they would run off its edge.
+  function pointInward(layout, data, plotWidth) {
+    var xrange = (layout.xaxis && layout.xaxis.range) || null;
+    if (!xrange || (layout.yaxis && layout.yaxis.type === "category")) {
+      return;
+    }
+    var middle = (xrange[0] + xrange[1]) / 2;
+    data.forEach(function (trace) {
+      if (!Array.isArray(trace.textposition) && typeof trace.textposition !== "string") {
+        return;
+      }
+      var places = Array.isArray(trace.textposition) ?
+        trace.textposition : (trace.x || []).map(function () { return trace.textposition; });
+      var xs = trace.x || [];
+      trace.textposition = places.map(function (place, k) {
+        return String(place).split(" ")[0] + " " + (xs[k] > middle ? "left" : "right");
+      });
+      // Cut each label to the room between its point and the plot's edge (full on hover).
+      if (Array.isArray(trace.text)) {
+        trace.text = trace.text.map(function (text, k) {
+          if (typeof text !== "string" || text.indexOf("<br>") >= 0) {
+            return text;
+          }
+          var share = xs[k] > middle ? xs[k] - xrange[0] : xrange[1] - xs[k];
+          var room = (share / (xrange[1] - xrange[0])) * plotWidth - 10;
+          return abbreviate(text, Math.floor(room / 6.6));
+        });
+      }
+    });
+    (layout.annotations || []).forEach(function (note) {
+      if (note.xref === "x" && note.name !== "phase" && typeof note.x === "number") {
+        note.xanchor = note.x > middle ? "right" : "left";
+      }
+    });
   }
 
   var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#x27;": "'" };
@@ -134,12 +178,15 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  // Cut a (Plotly-escaped) label to `chars` characters (at least 3), ending in an ellipsis.
+  // Cut a (Plotly-escaped) label to `chars` characters, ending in an ellipsis; with room
+  // for fewer than 3, no label (the marker stays; the full label is on hover).
   function abbreviate(text, chars) {
     var plain = unescapeText(text);
-    chars = Math.max(3, chars);
     if (plain.length <= chars) {
       return escapeText(plain);
+    }
+    if (chars < 3) {
+      return "";
     }
     return escapeText(plain.slice(0, chars - 1).replace(/\s+$/, "")) + "\u2026";
   }
@@ -157,7 +204,7 @@
       var range = (layout.xaxis && layout.xaxis.range) || [-2, 102];
       var perPoint = Math.max(plot, 100) / (range[1] - range[0]);
       trace.text = trace.customdata.map(function (item) {
-        return abbreviate(item[0], Math.floor((item[1] * perPoint) / 6.2));
+        return abbreviate(item[0], Math.floor((item[1] * perPoint - 6) / 6.6));
       });
     });
   }

@@ -23,14 +23,19 @@ __all__ = ["forecast_figure", "positions_figure"]
 # Option labels on the forecast's position axis: the plot width (pixels) their abbreviation
 # assumes (charts.js abbreviates again for the real width) and a character's width there.
 _OPTION_PLOT_PX = 700.0
-_OPTION_CHAR_PX = 6.2
+_OPTION_CHAR_PX = 6.6
 _X_RANGE = (-2.0, 102.0)
 
 
 def _abbreviate(label: str, chars: int) -> str:
-    """Return ``label`` cut to ``chars`` characters (at least 3) with an ellipsis if cut."""
-    chars = max(chars, 3)
-    return label if len(label) <= chars else label[: chars - 1].rstrip() + "\u2026"
+    """Return ``label`` cut to ``chars`` characters with an ellipsis if cut.
+
+    Below 3 characters there is no room for a label: an empty one (the marker stays, the
+    full label is on hover and in the table).
+    """
+    if len(label) <= chars:
+        return label
+    return "" if chars < 3 else label[: chars - 1].rstrip() + "\u2026"
 
 
 def _option_marks(scenario: Scenario, names: list[str]) -> tuple[dict[str, Any], list[str]]:
