@@ -40,3 +40,27 @@ def test_deals_pareto_falls_back_to_a_sampled_front(tmp_path: Path) -> None:
     assert info["exact"] is False
     assert "not the exact front" in info["reason"]
     assert len(json.loads(result.stdout)["pareto"]) == 5
+
+
+def test_smp_refuses_a_table_past_its_limit(tmp_path: Path) -> None:
+    """Check the SMP stops at once past its work limit, naming it and other models."""
+    path = tmp_path / "many.csv"
+    header = ",".join(f"P{d},S{d}" for d in range(50))
+    cells = ",".join(f"{(7 * d) % 100},1" for d in range(50))
+    rows = [f"a{k},Actor {k},{1 + k % 50},{cells}," for k in range(201)]
+    path.write_text(
+        f"Many,Many actors,201,50,\nActor,Description,Influence,{header},\n"
+        + "\n".join(rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["forecast", str(path), "--model", "smp"])
+    assert result.exit_code == 1, result.output
+    assert " ".join(result.stderr.split()) == (
+        "error: SmpModel's work grows with the cube of the actors times the dimensions, and "
+        "it runs up to 4.0e+08 (200 actors x 50 dimensions, about a minute and 1 GB); Many "
+        "has 201 actors x 50 dimensions (4.1e+08). Merge minor actors, split the dimensions, "
+        "or use another model (--model compromise or bdm-scholz)."
+    )
+    # The same file runs with a model that scales.
+    assert runner.invoke(app, ["forecast", str(path), "--model", "compromise"]).exit_code == 0

@@ -115,6 +115,10 @@ def _shares(weights: FloatArray, present: npt.NDArray[np.bool_]) -> FloatArray:
     return shares
 
 
+_VARIANT_CELLS = 1_000_000
+"""Actor-issue cells of the table variants run at once by :func:`actor_pull`."""
+
+
 def actor_pull(model: ForecastModel, *, leave_one_out: bool | None = None) -> ActorPull:
     """Return each actor's share, pull and leave-one-out effect on a fitted model's forecast.
 
@@ -143,14 +147,23 @@ def actor_pull(model: ForecastModel, *, leave_one_out: bool | None = None) -> Ac
         # Models with rounds or turns (bdm, bdm-scholz, smp) cost a whole run per actor.
         has_rounds = type(model).simulate_rounds is not ForecastModel.simulate_rounds
         leave_one_out = weights is not None or (small and not has_rounds)
-    n_actors = table.n_actors if leave_one_out else 0
-    positions = np.repeat(table.positions[None], n_actors + 1, axis=0)
-    saliences = np.repeat(table.saliences[None], n_actors + 1, axis=0)
-    for a in range(n_actors):
-        positions[a + 1, a] = np.nan
-        saliences[a + 1, a] = 0.0
-    capabilities = np.repeat(table.capabilities[None], n_actors + 1, axis=0)
-    runs = model.simulate(positions, saliences, capabilities)
+    n_variants = (table.n_actors if leave_one_out else 0) + 1
+    # Variant 0 is the table itself, variant a + 1 the table without actor a; they run
+    # a chunk at a time, so memory stays near _VARIANT_CELLS cells whatever the table
+    # (3,000 actors x 200 issues at once needed tens of GB).
+    per_chunk = max(1, _VARIANT_CELLS // max(1, table.n_actors * table.n_issues))
+    outputs = []
+    for start in range(0, n_variants, per_chunk):
+        variants = np.arange(start, min(start + per_chunk, n_variants))
+        positions = np.repeat(table.positions[None], variants.size, axis=0)
+        saliences = np.repeat(table.saliences[None], variants.size, axis=0)
+        for k, variant in enumerate(variants):
+            if variant > 0:
+                positions[k, variant - 1] = np.nan
+                saliences[k, variant - 1] = 0.0
+        capabilities = np.repeat(table.capabilities[None], variants.size, axis=0)
+        outputs.append(model.simulate(positions, saliences, capabilities))
+    runs = np.concatenate(outputs)
     forecast = runs[0]
     without = runs[1:] if leave_one_out else np.full(table.positions.shape, np.nan)
     present = ~np.isnan(table.positions) & (table.saliences > 0)

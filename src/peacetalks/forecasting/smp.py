@@ -87,6 +87,12 @@ def _check_int(name: str, value: object, low: int, high: int) -> int:
     return int(value)
 
 
+SMP_MAX_WORK = 200**3 * 50
+"""Largest actors**3 x dimensions the SMP runs on: 200 actors x 50 dimensions take 55 s
+and 1.06 GB on the project's 2-core machine (300 x 3 took 94 s); KTAB's own examples have
+at most 160 actors, DEU III 30 actors x 353 issues."""
+
+
 class SmpModel(ForecastModel):
     """KTAB's spatial model of politics: challenges, bargains and Condorcet elections.
 
@@ -220,6 +226,16 @@ class SmpModel(ForecastModel):
         present: npt.NDArray[np.bool_] | None = None,
     ) -> SmpTrajectory:
         table = self._table()
+        work = table.n_actors**3 * table.n_issues
+        if work > SMP_MAX_WORK:
+            msg = (
+                f"SmpModel's work grows with the cube of the actors times the dimensions, and "
+                f"it runs up to {SMP_MAX_WORK:.1e} (200 actors x 50 dimensions, about a minute "
+                f"and 1 GB); {table.name or 'this table'} has {table.n_actors} actors x "
+                f"{table.n_issues} dimensions ({work:.1e}). Merge minor actors, split the "
+                "dimensions, or use another model (--model compromise or bdm-scholz)."
+            )
+            raise ParameterError(msg, parameter="data", value=table.name)
         problems: list[str] = []
         if not np.all(np.isfinite(unit)) or np.any(unit < 0) or np.any(unit > 1):
             problems.append("every actor needs a position within the scale on every issue")
