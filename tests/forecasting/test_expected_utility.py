@@ -725,3 +725,56 @@ def test_parameter_errors_name_the_subclass() -> None:
     """Check that the message names the class the user built."""
     with pytest.raises(ParameterError, match=r"^The 'rounds' parameter of BdmScholzModel "):
         BdmScholzModel(rounds=0)
+
+
+def _random_table(n_actors: int, n_issues: int) -> StakeholderTable:
+    rng = np.random.default_rng(7)
+    return StakeholderTable.build(
+        actor_ids=[f"a{k}" for k in range(n_actors)],
+        issue_ids=[f"i{k}" for k in range(n_issues)],
+        positions=rng.uniform(0, 100, (n_actors, n_issues)),
+        saliences=rng.uniform(0.1, 1, (n_actors, n_issues)),
+        capabilities=rng.uniform(1, 100, n_actors),
+    )
+
+
+def test_pair_details_are_left_out_past_their_bound() -> None:
+    """Check a table whose pairs exceed MAX_PAIR_DETAILS keeps positions, not pair entries."""
+    from peacetalks.forecasting.registry import make_model
+
+    big = _random_table(80, 20)  # 80 x 79 x 20 x 9 rounds = 1.14 million pair entries
+    model = make_model("bdm-scholz").fit(big)
+    rounds = model.simulate_rounds(big.positions, big.saliences, big.capabilities)
+    assert rounds is not None
+    assert all(r.details["eu"] == [] for r in rounds)
+    assert (
+        rounds[0]
+        .details["eu_left_out"]
+        .startswith(
+            "the expected utilities of every pair of actors are left out: 1,137,600 entries"
+        )
+    )
+    small = _random_table(6, 2)
+    kept = make_model("bdm-scholz").fit(small)
+    rounds = kept.simulate_rounds(small.positions, small.saliences, small.capabilities)
+    assert rounds is not None
+    assert len(rounds[0].details["eu"]) == 6 * 5 * 2
+    assert "eu_left_out" not in rounds[0].details
+
+
+def test_runs_of_models_with_rounds_in_parts_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check Monte Carlo chunks run a few runs at a time give the same forecasts."""
+    from peacetalks.forecasting import montecarlo
+    from peacetalks.forecasting.registry import make_model
+
+    table = _random_table(12, 3)
+    model = make_model("bdm-scholz").fit(table)
+    rng = np.random.default_rng(3)
+    runs = 9
+    positions = np.repeat(table.positions[None], runs, axis=0) + rng.uniform(-5, 5, (runs, 12, 3))
+    saliences = np.repeat(table.saliences[None], runs, axis=0)
+    capabilities = np.repeat(table.capabilities[None], runs, axis=0)
+    whole = model.simulate(positions, saliences, capabilities)
+    monkeypatch.setattr(montecarlo, "CHUNK_CELLS", 12 * 12 * 3 * 2)  # two runs a part
+    parts = montecarlo._simulate_in_parts(model, positions, saliences, capabilities)
+    np.testing.assert_array_equal(parts, whole)

@@ -124,6 +124,9 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
+MAX_PAIR_DETAILS = 1_000_000
+"""Most pair entries (``details["eu"]``) kept over all rounds: 120 actors x 20 issues x
+9 rounds would be 2.6 million (a 425 MB JSON document, 73 s to write)."""
 _MAX_ROUNDS = 1000
 # Elements of one (runs, actors, actors, actors) vote array per chunk of runs (8 MB), so
 # that a run over many actors stays within a few tens of megabytes.
@@ -297,6 +300,18 @@ class ExpectedUtilityModel(ForecastModel):
         actor_ids, issue_ids = self._ids(n_actors, n_issues)
         states = np.empty((self.rounds + 1, n_actors, n_issues))
         entries: list[list[dict[str, Any]]] = [[] for _ in range(self.rounds + 1)]
+        n_pairs = n_actors * (n_actors - 1) * n_issues * (self.rounds + 1)
+        keep_pairs = n_pairs <= MAX_PAIR_DETAILS
+        left_out = (
+            None
+            if keep_pairs
+            else (
+                f"the expected utilities of every pair of actors are left out: "
+                f"{n_pairs:,} entries over the rounds, more than {MAX_PAIR_DETAILS:,} "
+                "(a JSON document of hundreds of MB). Run on fewer actors or issues to "
+                "see them."
+            )
+        )
         for i in range(n_issues):
             _, history = self._run_issue(
                 i, positions[None, :, i], saliences[None, :, i], capabilities[None], keep=True
@@ -304,6 +319,8 @@ class ExpectedUtilityModel(ForecastModel):
             present = ~np.isnan(positions[:, i])
             for k, (x, eu_i, eu_j) in enumerate(history):
                 states[k, :, i] = np.where(present, x[0], np.nan)
+                if not keep_pairs:
+                    continue
                 entries[k].extend(
                     {
                         "issue": issue_ids[i],
@@ -323,7 +340,9 @@ class ExpectedUtilityModel(ForecastModel):
                 positions=states[k],
                 median=medians[k],
                 mean=weighted_mean(states[k], weights),
-                details={"eu": entries[k]},
+                details={"eu": entries[k]}
+                if left_out is None
+                else {"eu": entries[k], "eu_left_out": left_out},
             )
             for k in range(self.rounds + 1)
         )

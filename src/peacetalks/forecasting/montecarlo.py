@@ -45,6 +45,30 @@ KEEP_RUNS = 100_000
 """Up to this many runs, :attr:`MonteCarloResult.values` keeps every run's forecast."""
 
 
+def _simulate_in_parts(
+    model: ForecastModel, positions: FloatArray, saliences: FloatArray, capabilities: FloatArray
+) -> FloatArray:
+    """Return ``model.simulate`` of a chunk's runs, a few runs at a time where it pays.
+
+    Models with rounds (bdm, bdm-scholz, smp) hold arrays of actor pairs per issue in
+    each run, so a chunk of :data:`CHUNK_CELLS` actor-issue cells can need
+    ``n_actors`` times that (300 actors x 20 issues: several GB). They run
+    :data:`CHUNK_CELLS` pair cells at a time; each run is computed on its own, so the
+    numbers are the same.
+    """
+    runs, n_actors, n_issues = positions.shape
+    if type(model).simulate_rounds is ForecastModel.simulate_rounds:
+        return model.simulate(positions, saliences, capabilities)
+    part = max(1, CHUNK_CELLS // max(1, n_actors * n_actors * n_issues))
+    if part >= runs:
+        return model.simulate(positions, saliences, capabilities)
+    pieces = [
+        model.simulate(positions[s : s + part], saliences[s : s + part], capabilities[s : s + part])
+        for s in range(0, runs, part)
+    ]
+    return np.concatenate(pieces)
+
+
 def chunk_runs(n_actors: int, n_issues: int) -> int:
     """Return the runs per chunk for a table: :data:`CHUNK_CELLS` cells, at least one run."""
     return max(1, CHUNK_CELLS // max(1, n_actors * n_issues))
@@ -172,7 +196,7 @@ def monte_carlo(
         positions, saliences, capabilities = draw_inputs(
             table, stop - start, rng=generator, distribution=distribution
         )
-        values = model.simulate(positions, saliences, capabilities)
+        values = _simulate_in_parts(model, positions, saliences, capabilities)
         summary.add(values)
         if kept is not None:
             kept[start:stop] = values
