@@ -180,7 +180,8 @@ def _too_many_values(text: str) -> Problem | None:
                         f"the document has more than {MAX_NODES:,} values. Split it or "
                         "remove repetition."
                     )
-                    return Problem("", msg, event.start_mark.line + 1)
+                    mark = event.start_mark
+                    return Problem("", msg, None if mark is None else mark.line + 1)
     except yaml.YAMLError:
         return None  # the composer words the syntax error (read_yaml)
     return None

@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from peacetalks.errors import PeacetalksError
@@ -26,6 +27,7 @@ from peacetalks.errors import PeacetalksError
 __all__ = [
     "PageWorkError",
     "configure",
+    "end_process",
     "limit_memory",
     "run_bounded",
 ]
@@ -141,10 +143,15 @@ def run_bounded(function: Callable[..., Any], *args: Any, what: str) -> Any:
         msg = f"Computing {what} failed unexpectedly ({payload}). This is a bug of peacetalks."
         raise PageWorkError(msg)
     finally:
-        if process.pid is not None:
-            if process.is_alive():
-                process.kill()
-            process.join(timeout=10)
-        receiver.close()
-        sender.close()
+        end_process(process, receiver, sender)
         limits.slots.release()
+
+
+def end_process(process: BaseProcess, *connections: Connection) -> None:
+    """Kill a computation's process if it still runs, reap it, and close its pipes."""
+    if process.pid is not None:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=10)
+    for connection in connections:
+        connection.close()

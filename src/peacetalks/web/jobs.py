@@ -11,6 +11,7 @@ fails with a message saying so; the server itself never computes, so it stays re
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import logging
 import math
@@ -19,6 +20,7 @@ import queue
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
@@ -28,7 +30,7 @@ from typing import Any
 from peacetalks.errors import PeacetalksError
 from peacetalks.scenario.load import parse_scenario
 from peacetalks.storage import AnalysisRun, Store
-from peacetalks.web.bounded import limit_memory
+from peacetalks.web.bounded import end_process, limit_memory
 from peacetalks.web.errors import TooManyJobsError, error_body
 from peacetalks.web.runners import run_analysis
 
@@ -201,62 +203,60 @@ class JobRunner:
         TooManyJobsError
             If the owner already has ``quota`` analyses queued or running.
         """
-        if owner is not None:
+        with self._quota(owner):
+            seed = parameters.get("seed")
+            run = self.store.start_run(
+                kind,
+                inputs={"scenario": scenario_id, "version": version},
+                parameters=parameters,
+                seed=seed if isinstance(seed, int) else None,
+                scenario_id=scenario_id,
+                scenario_version=version,
+                owner=owner,
+            )
             with self._lock:
-                if self._unfinished[owner] >= self.quota:
-                    msg = (
-                        f"You have {self._unfinished[owner]} analyses queued or running, the "
-                        "most this server runs for one user at once. Wait for one to finish "
-                        "(GET /api/runs lists them), or ask the administrator to raise "
-                        "--job-quota."
-                    )
-                    raise TooManyJobsError(msg)
-                self._unfinished[owner] += 1
-        try:
-            return self._submit(kind, scenario_id, version, text, parameters, owner)
-        except BaseException:
-            if owner is not None:
-                with self._lock:
-                    self._unfinished[owner] -= 1
-            raise
-
-    def _submit(
-        self,
-        kind: str,
-        scenario_id: str,
-        version: int,
-        text: str,
-        parameters: dict[str, Any],
-        owner: str | None,
-    ) -> AnalysisRun:
-        seed = parameters.get("seed")
-        run = self.store.start_run(
-            kind,
-            inputs={"scenario": scenario_id, "version": version},
-            parameters=parameters,
-            seed=seed if isinstance(seed, int) else None,
-            scenario_id=scenario_id,
-            scenario_version=version,
-            owner=owner,
-        )
-        with self._lock:
-            if self._closed:
-                self.store.finish_run(run.id, results=None, error=RESTART_ERROR)
+                if self._closed:
+                    self.store.finish_run(run.id, results=None, error=RESTART_ERROR)
+                    if owner is not None:
+                        self._unfinished[owner] -= 1
+                    return self.store.run(run.id)
+                self._finished[run.id] = threading.Event()
                 if owner is not None:
-                    self._unfinished[owner] -= 1
-                return self.store.run(run.id)
-            self._finished[run.id] = threading.Event()
-            if owner is not None:
-                self._owner_of[run.id] = owner
-            while len(self._threads) < self.workers:
-                thread = threading.Thread(
-                    target=self._serve, name=f"peacetalks-jobs-{len(self._threads)}", daemon=True
+                    self._owner_of[run.id] = owner
+                while len(self._threads) < self.workers:
+                    thread = threading.Thread(
+                        target=self._serve,
+                        name=f"peacetalks-jobs-{len(self._threads)}",
+                        daemon=True,
+                    )
+                    thread.start()
+                    self._threads.append(thread)
+            source = f"{scenario_id} version {version}"
+            self._queue.put(_Job(run.id, kind, text, source, parameters))
+            return run
+
+    @contextlib.contextmanager
+    def _quota(self, owner: str | None) -> Iterator[None]:
+        """Count a run against its owner's quota; refuse one past it (TooManyJobsError)."""
+        if owner is None:
+            yield
+            return
+        with self._lock:
+            if self._unfinished[owner] >= self.quota:
+                msg = (
+                    f"You have {self._unfinished[owner]} analyses queued or running, the "
+                    "most this server runs for one user at once. Wait for one to finish "
+                    "(GET /api/runs lists them), or ask the administrator to raise "
+                    "--job-quota."
                 )
-                thread.start()
-                self._threads.append(thread)
-        source = f"{scenario_id} version {version}"
-        self._queue.put(_Job(run.id, kind, text, source, parameters))
-        return run
+                raise TooManyJobsError(msg)
+            self._unfinished[owner] += 1
+        try:
+            yield
+        except BaseException:
+            with self._lock:
+                self._unfinished[owner] -= 1
+            raise
 
     def wait(self, run_id: int, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for a run to finish; return whether it did."""
@@ -373,12 +373,7 @@ class JobRunner:
                     self.store.set_run_progress(job.run_id, min(max(float(payload), 0.0), 1.0))
                     written = now
         finally:
-            if process.pid is not None:
-                if process.is_alive():
-                    process.kill()
-                process.join(timeout=10)
-            receiver.close()
-            sender.close()
+            end_process(process, receiver, sender)
             with self._lock:
                 self._processes.pop(job.run_id, None)
             if process.pid is not None and process.exitcode is not None:
