@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sourced by .ci/run (and usable by hand: `source .ci/services.sh`): install the system
-# packages the tests need (Debian's chromium and postgresql) when missing, then start a
+# packages the tests need (Debian's chromium and postgresql, and gcc for the optional C
+# kernel that pip install compiles) when missing, then start a
 # throw-away PostgreSQL server on loopback and export its URL as PEACETALKS_TEST_POSTGRES.
 # The server and its data directory are removed when the sourcing shell exits.
 
 _pt_need=()
 command -v chromium >/dev/null 2>&1 || _pt_need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || _pt_need+=(postgresql)
+command -v cc >/dev/null 2>&1 || _pt_need+=(gcc libc6-dev)
 if [ ${#_pt_need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${_pt_need[*]}"
   if [ "$(id -u)" -eq 0 ]; then _pt_sudo=(); else _pt_sudo=(sudo); fi

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from peacetalks.analysis import _dominance
+from peacetalks.analysis import _dominance, _skyline
 from peacetalks.analysis.pareto import (
     ParetoFront,
     additive_utilities,
@@ -79,6 +79,8 @@ def small_blocks() -> Iterator[None]:
         patch.setattr(_dominance, "_FIRST_CHUNK", 1)
         patch.setattr(_dominance, "_BLOCK_ELEMENTS", 7)
         patch.setattr(_dominance, "_TREE_MIN_POINTS", sys.maxsize)
+        # The NumPy filters themselves (tests/analysis/test_skyline.py checks the C one).
+        patch.setattr(_skyline, "_LIBRARY", None)
         yield
 
 
@@ -153,6 +155,7 @@ def tree_always(request: pytest.FixtureRequest) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_dominance, "_TREE_MIN_POINTS", 0)
         patch.setattr(_dominance, "_SWEEP_MIN_SHARE", 2.0)
+        patch.setattr(_skyline, "_LIBRARY", None)
         if request.param == "small chunks":
             # Every expansion is split into chunks, every split measures extents, and the
             # points the leaders dominate are always settled before the walk.

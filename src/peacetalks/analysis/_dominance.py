@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from peacetalks.analysis import _skyline
 from peacetalks.analysis._validation import BoolArray, FloatArray, IntArray
 
 __all__: list[str] = []
@@ -40,6 +41,10 @@ work = {"pairs": 0}
 _DEDUPE_MIN_POINTS = 4096
 _DEDUPE_MAX_SHARE = 0.5
 
+# The compiled sort-filter (_skyline.c) compares about 2 point pairs per nanosecond and
+# gives up past this many pairs per point, about the cost of the tree walk per point:
+# a front too large for a quadratic filter then costs at most about twice the walk.
+_SKYLINE_PAIRS_PER_POINT = 2000
 # Pairwise comparisons are done on 2-d blocks of at most this many elements, which keeps
 # the working memory of the block sweep in the tens of megabytes whatever the input size.
 _BLOCK_ELEMENTS = 1 << 21
@@ -112,6 +117,10 @@ def nondominated(points: FloatArray, tol: float) -> BoolArray:
         return _mask_2d(points, tol)
     if n_actors == 3:
         return _mask_3d(points, tol)
+    # The compiled sort-filter, when built, unless the front is too large for it.
+    swept = _skyline.skyline(points, tol, _SKYLINE_PAIRS_PER_POINT * n_points)
+    if swept is not None:
+        return swept
     if n_points < _TREE_MIN_POINTS:
         return _mask_sweep(points, tol)
     # The few points of largest sum dominate most of a random cloud, whose front is
