@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from peacetalks.web.pages import account, charts, compare, editor, evaluation, scenarios, timeline
+from peacetalks.web.pages import (
+    account,
+    charts,
+    compare,
+    editor,
+    evaluation,
+    proposals,
+    scenarios,
+    timeline,
+)
 from peacetalks.web.pages._render import render_error_page
 
 __all__ = ["render_error_page", "router"]
@@ -24,3 +33,4 @@ router.include_router(charts.router)
 router.include_router(compare.router)
 router.include_router(evaluation.router)
 router.include_router(timeline.router)
+router.include_router(proposals.router)

@@ -1,0 +1,436 @@
+"""The deal builder's "Save as proposal": a signed-in user's deal, saved into their scenario.
+
+The deal goes into the scenario itself when it is the user's own, otherwise into the
+user's copy of it (``<scenario id>-<username>``, made from the scenario on first save and
+reused afterwards). The proposal cites an ``analysis`` source for the user's deals
+(added when missing) and marks each of its terms as imputed: the options are the user's
+judgement, not terms a party or an author stated. The text is edited in place
+(:mod:`peacetalks.scenario.yaml_edit`, comments and layout kept), validated, and saved as
+a new version through the store, as the editor saves. Any problem shows the deal builder
+again with the deal as sent and the problem named: the field, what was expected and
+what was got.
+
+The deal builder's template asks :func:`save_target` (a template global registered
+here, with ``may_save_proposal``) where a save would go, to say so beside the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from peacetalks.briefing import assess_deal
+from peacetalks.briefing.deals import deal_amendment
+from peacetalks.errors import NotFoundError, Problem, ScenarioError, StorageError
+from peacetalks.scenario import Scenario, builtin_scenarios, parse_scenario
+from peacetalks.scenario.models import Proposal
+from peacetalks.scenario.yaml_edit import YamlEditError, append_item, set_scalar
+from peacetalks.storage.accounts import User
+from peacetalks.web.pages._access import (
+    LoadedScenario,
+    LoginRequiredError,
+    can_create,
+    can_edit,
+    compiled_scenario,
+    is_admin,
+    load_visible,
+)
+from peacetalks.web.pages._render import TEMPLATES, render, store_of
+from peacetalks.web.pages.scenarios import (
+    DEAL_FIELD_PREFIX,
+    EVALUATE_URL,
+    deal_from_query,
+    deal_labels,
+    territory_map_of,
+)
+from peacetalks.web.security import CSRF_FIELD, check_csrf, current_user
+
+__all__ = [
+    "ID_FIELD",
+    "SAVE_PATH",
+    "SOURCE_TITLE",
+    "TITLE_FIELD",
+    "SaveForm",
+    "copy_id",
+    "router",
+    "save_target",
+    "source_id",
+]
+
+router = APIRouter()
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+
+SAVE_PATH = "/scenarios/{scenario_id}/proposals"
+ID_FIELD = "proposal_id"
+TITLE_FIELD = "proposal_title"
+# The version of the scenario the page showed (its SHA-256), to refuse a stale deal.
+BASE_FIELD = "base"
+SOURCE_TITLE = "Deal saved from the deal builder"
+ID_RULE = (
+    "1 to 64 characters: lowercase letters, digits, '.', '_' or '-', starting with a "
+    "letter or digit (like 'my-deal-2')"
+)
+_NOT_ID = re.compile(r"[^a-z0-9_.-]+")
+_MAX_ID = 64
+# One save at a time in this process, so that two saves into one scenario (or one copy)
+# do not both start from the same version and lose one of the proposals.
+_SAVING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SaveForm:
+    """What the "Save as proposal" form shows: its values, and the problems of the last try."""
+
+    proposal_id: str = ""
+    title: str = ""
+    problems: tuple[Problem, ...] = ()
+
+
+def _slug(username: str) -> str:
+    """Return a username as it may appear in an id (``a@b.org`` -> ``a-b.org``)."""
+    slug = _NOT_ID.sub("-", username.lower()).lstrip("_.-")
+    return slug or "user"
+
+
+def copy_id(scenario_id: str, username: str) -> str:
+    """Return the id of a user's copy of a scenario: ``<scenario id>-<username>``.
+
+    Parameters
+    ----------
+    scenario_id : str
+    username : str
+        Letters, digits and ``_ . @ -``; characters an id may not hold become ``-``, and
+        the scenario's part is cut so that the id stays within 64 characters.
+    """
+    suffix = "-" + _slug(username)[: _MAX_ID // 2]
+    return scenario_id[: _MAX_ID - len(suffix)] + suffix
+
+
+def source_id(username: str) -> str:
+    """Return the id of the ``analysis`` source that a user's saved deals cite."""
+    return f"deal-builder-{_slug(username)}"[:_MAX_ID]
+
+
+def save_target(entry: LoadedScenario, user: User | None) -> tuple[str, bool]:
+    """Return where the user's deal on this scenario is saved, and whether that is a copy.
+
+    The scenario itself when it is the user's own; otherwise the user's copy of it
+    (:func:`copy_id`), also for an admin, who may change anyone's scenario but whose
+    deals should not land in someone else's.
+    """
+    if user is not None and entry.owner == user.username and can_edit(entry, user):
+        return entry.id, False
+    return copy_id(entry.id, "" if user is None else user.username), True
+
+
+TEMPLATES.env.globals["save_target"] = save_target
+TEMPLATES.env.globals["may_save_proposal"] = can_create
+
+
+def _problem(field: str, message: str) -> Problem:
+    return Problem(field, message)
+
+
+def _changed(entry: LoadedScenario, base: str, now: str) -> Problem:
+    msg = (
+        f"the scenario {entry.id} changed after this page was loaded: expected the text the "
+        f"page showed (SHA-256 {base[:12] or 'none'}), got {now}. Reload the deal builder, "
+        "check the deal against the newest version, then save again."
+    )
+    return _problem("scenario", msg)
+
+
+def _check_fields(
+    scenario: Scenario, proposal_id: str, title: str, deal: dict[str, str]
+) -> list[Problem]:
+    """Return the problems of the id and title, checked as the scenario model checks them."""
+    try:
+        Proposal.model_validate({"id": proposal_id, "title": title, "source": "x", "deal": deal})
+    except ValidationError as e:
+        fields = {str(error["loc"][0]) for error in e.errors() if error["loc"]}
+    else:
+        fields = set()
+    problems = []
+    if "id" in fields:
+        problems.append(
+            _problem(ID_FIELD, f"the proposal id must be {ID_RULE}. Got {proposal_id!r} instead.")
+        )
+    elif any(p.id == proposal_id for p in scenario.proposals):
+        taken = ", ".join(p.id for p in scenario.proposals)
+        problems.append(
+            _problem(
+                ID_FIELD,
+                f"the scenario {scenario.id} already has a proposal with the id "
+                f"{proposal_id!r}; expected a new id (taken: {taken}). Choose another id.",
+            )
+        )
+    if "title" in fields:
+        problems.append(
+            _problem(
+                TITLE_FIELD,
+                f"the title must be 1 to 300 characters. Got {len(title)} characters instead.",
+            )
+        )
+    return problems
+
+
+def _source_item(user: User, today: str) -> dict[str, Any]:
+    return {
+        "id": source_id(user.username),
+        "author": user.username,
+        "title": SOURCE_TITLE,
+        "date": today,
+        "address": f"Saved by {user.username} in the peacetalks deal builder; not published",
+        "kind": "analysis",
+        "note": (
+            f"Deals {user.username} put together in the deal builder: the user's own choice "
+            "of options, not a proposal a party or an author made."
+        ),
+    }
+
+
+def _proposal_item(
+    user: User, proposal_id: str, title: str, deal: dict[str, str], today: str
+) -> dict[str, Any]:
+    reason = (
+        f"Chosen by {user.username} in the deal builder: a judgement of the user, "
+        "not an option a source states."
+    )
+    return {
+        "id": proposal_id,
+        "title": title,
+        "source": source_id(user.username),
+        "date": today,
+        "note": f"Saved by {user.username} from the deal builder on {today}.",
+        "deal": dict(deal),
+        "terms": {issue: {"basis": "imputed", "reason": reason} for issue in deal},
+    }
+
+
+def _with_proposal(
+    text: str, scenario: Scenario, user: User, proposal_id: str, title: str, deal: dict[str, str]
+) -> str:
+    """Return the scenario text with the user's source (if missing) and the proposal added."""
+    today = dt.date.today().isoformat()
+    if not any(s.id == source_id(user.username) for s in scenario.sources):
+        text = append_item(text, "sources", _source_item(user, today))
+    return append_item(text, "proposals", _proposal_item(user, proposal_id, title, deal, today))
+
+
+def _copy_text(entry: LoadedScenario, target: str, user: User) -> str:
+    """Return the scenario's text as the user's copy: its id and title changed."""
+    text = set_scalar(entry.text, "id", target)
+    title = f"{entry.scenario.title} ({user.username}'s copy)"
+    return set_scalar(text, "title", title) if len(title) <= 300 else text
+
+
+def _target_text(
+    request: Request, entry: LoadedScenario, user: User
+) -> tuple[str, str, Problem | None]:
+    """Return the target id and its current text, or the problem that stops the save."""
+    target, is_copy = save_target(entry, user)
+    store = store_of(request)
+    if not is_copy:
+        newest = store.scenario_versions(target)[-1]
+        if newest.sha256 != entry.sha:  # saved by someone else since this request began
+            return target, "", _changed(entry, entry.sha, f"version {newest.number}")
+        return target, entry.text, None
+    if target in store.scenario_ids():
+        owner = store.scenario_owner(target)
+        if owner == user.username or (owner is not None and is_admin(user)):
+            return target, store.scenario_text(target), None
+        got = "a built-in scenario" if owner is None else "someone else's scenario"
+        msg = (
+            f"the deal goes into your copy of {entry.id}, {target!r}, but that id is {got}. "
+            "Expected the id to be free or yours. Save the scenario under another id in "
+            "the editor, then save the deal there."
+        )
+        return target, "", _problem("scenario", msg)
+    if target in builtin_scenarios():
+        msg = (
+            f"the deal goes into your copy of {entry.id}, {target!r}, but that is the id of "
+            "a built-in scenario. Save a copy under another id in the editor first."
+        )
+        return target, "", _problem("scenario", msg)
+    return target, _copy_text(entry, target, user), None
+
+
+class _SaveRefusedError(Exception):
+    """The save was refused; ``problems`` say why."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _save(
+    request: Request,
+    user: User,
+    entry: LoadedScenario,
+    proposal_id: str,
+    title: str,
+    deal: dict[str, str],
+) -> tuple[str, int]:
+    """Save the proposal; return the id of the scenario it went into and its new version.
+
+    Raises
+    ------
+    _SaveRefusedError
+        With the problems, when nothing was saved.
+    """
+    with _SAVING:
+        target, text, problem = _target_text(request, entry, user)
+        if problem is not None:
+            raise _SaveRefusedError((problem,))
+        try:
+            current = parse_scenario(text, source=target)
+            problems = _check_fields(current, proposal_id, title, deal)
+            if problems:
+                raise _SaveRefusedError(tuple(problems))
+            edited = _with_proposal(text, current, user, proposal_id, title, deal)
+            version = store_of(request).save_scenario(edited, owner=user.username)
+        except YamlEditError as e:
+            msg = f"the scenario's text cannot take the proposal: {e} Add it in the editor."
+            raise _SaveRefusedError((_problem("scenario", msg),)) from e
+        except ScenarioError as e:
+            raise _SaveRefusedError(e.problems) from e
+        except StorageError as e:
+            raise _SaveRefusedError((_problem("scenario", str(e)),)) from e
+    return target, version.number
+
+
+def _deal_page(
+    request: Request,
+    user: User | None,
+    entry: LoadedScenario,
+    query: dict[str, str],
+    form: SaveForm,
+    status_code: int,
+) -> Response:
+    """Show the deal builder again with the deal as sent and the save form's problems."""
+    scenario = entry.scenario
+    deal, start = deal_from_query(scenario, query)
+    problems: tuple[Problem, ...] = ()
+    try:
+        assessment = assess_deal(scenario, deal, compiled=compiled_scenario(entry))
+    except ScenarioError as e:
+        problems = e.problems
+        deal, start = deal_from_query(scenario, {})
+        assessment = assess_deal(scenario, deal, compiled=compiled_scenario(entry))
+    return render(
+        request,
+        "deal.html",
+        user,
+        status_code=status_code,
+        entry=entry,
+        scenario=scenario,
+        tab="deal",
+        may_edit=can_edit(entry, user),
+        deal=assessment.deal,
+        start=start,
+        assessment=assessment,
+        amendment=None
+        if assessment.passes
+        else deal_amendment(compiled_scenario(entry), assessment.deal),
+        problems=problems,
+        field_prefix=DEAL_FIELD_PREFIX,
+        evaluate_url=EVALUATE_URL.format(scenario_id=entry.id),
+        labels=deal_labels(scenario),
+        territory=territory_map_of(entry, assessment.deal, "deal-map"),
+        territory_url=f"/api/scenarios/{entry.id}/territory",
+        deal_json=json.dumps(
+            {i.id: assessment.deal[i.id] for i in scenario.issues},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
+        save_form=form,
+    )
+
+
+def _posted_deal(
+    scenario: Scenario, fields: dict[str, str]
+) -> tuple[dict[str, str], list[Problem]]:
+    """Return the deal the form sent (every issue), or the problems of a missing pick."""
+    deal: dict[str, str] = {}
+    problems = []
+    for issue in scenario.issues:
+        chosen = fields.get(DEAL_FIELD_PREFIX + issue.id, "")
+        if not chosen:
+            msg = (
+                f"the form sent no option for the issue {issue.id!r}; expected one of its "
+                "option ids. Reload the deal builder and save again."
+            )
+            problems.append(_problem(DEAL_FIELD_PREFIX + issue.id, msg))
+        deal[issue.id] = chosen
+    return deal, problems
+
+
+def _handle(
+    request: Request, scenario_id: str, user: User | None, fields: dict[str, str]
+) -> Response:
+    """Check and save the posted deal; return the redirect, or the page with the problems."""
+    try:
+        entry = load_visible(store_of(request), scenario_id, user)
+    except LoginRequiredError:
+        msg = f"Scenario {scenario_id!r} is private. Sign in to save deals on it."
+        return render(
+            request, "error.html", user, status_code=401, title="Sign-in needed", message=msg
+        )
+    except NotFoundError as e:
+        return render(
+            request, "error.html", user, status_code=404, title="Scenario not found", message=str(e)
+        )
+    proposal_id = fields.get(ID_FIELD, "").strip()
+    title = fields.get(TITLE_FIELD, "").strip()
+    query = {k: v for k, v in fields.items() if k.startswith(DEAL_FIELD_PREFIX)}
+
+    def again(problems: list[Problem] | tuple[Problem, ...], status_code: int) -> Response:
+        form = SaveForm(proposal_id, title, tuple(problems))
+        return _deal_page(request, user, entry, query, form, status_code)
+
+    if user is None:
+        msg = "saving a deal needs a signed-in user; got an anonymous visitor. Sign in, then save."
+        return again([_problem("user", msg)], 401)
+    if not can_create(user):
+        msg = (
+            f"saving a deal needs the analyst or admin role; got {user.role!r}. "
+            "Ask an admin to change your role."
+        )
+        return again([_problem("user", msg)], 403)
+    base = fields.get(BASE_FIELD, "")
+    if base != entry.sha:
+        now = f"version {entry.version}" if entry.version is not None else "a newer text"
+        return again([_changed(entry, base, now)], 409)
+    deal, problems = _posted_deal(entry.scenario, fields)
+    if problems:
+        return again(problems, 422)
+    try:
+        assess_deal(entry.scenario, deal, compiled=compiled_scenario(entry))
+    except ScenarioError as e:
+        return again(e.problems, 422)
+    try:
+        target, number = _save(request, user, entry, proposal_id, title, deal)
+    except _SaveRefusedError as e:
+        return again(e.problems, 422)
+    return RedirectResponse(
+        f"/scenarios/{target}/deal?proposal={proposal_id}&saved={number}", status_code=303
+    )
+
+
+@router.post(SAVE_PATH, include_in_schema=False)
+async def save_proposal(request: Request, scenario_id: str, user: CurrentUser) -> Response:
+    """Save the deal builder's deal as a proposal into the user's scenario or copy of it."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    check_csrf(request, fields.get(CSRF_FIELD))
+    return await run_in_threadpool(_handle, request, scenario_id, user, fields)
