@@ -82,6 +82,8 @@ ID_RULE = (
 )
 _NOT_ID = re.compile(r"[^a-z0-9_.-]+")
 _MAX_ID = 64
+# Taken proposal ids named in the message of a taken id.
+_SHOWN_IDS = 30
 # One save at a time in this process, so that two saves into one scenario (or one copy)
 # do not both start from the same version and lose one of the proposals.
 _SAVING = threading.Lock()
@@ -166,7 +168,8 @@ def _check_fields(
             _problem(ID_FIELD, f"the proposal id must be {ID_RULE}. Got {proposal_id!r} instead.")
         )
     elif any(p.id == proposal_id for p in scenario.proposals):
-        taken = ", ".join(p.id for p in scenario.proposals)
+        ids = [p.id for p in scenario.proposals]
+        taken = ", ".join(ids[:_SHOWN_IDS]) + (", ..." if len(ids) > _SHOWN_IDS else "")
         problems.append(
             _problem(
                 ID_FIELD,
