@@ -3,6 +3,11 @@
 A save that fails validation shows the editor again with the text as sent and every
 problem in place: its line (linked to that line in the text area), the path of the field,
 the message, and the lines around it with the faulty one highlighted.
+
+Beside the text, a form makes the common edits (an actor's reservation value, a
+position's ideal point and salience, a proposal's options) in the text itself, keeping
+its comments and layout (see :mod:`peacetalks.web.pages.editor_form`); the changed text
+is validated and saved as a typed one is, and the editor shows it again.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from peacetalks.errors import Problem, ScenarioError, StorageError
 from peacetalks.scenario import builtin_scenarios, parse_scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
 from peacetalks.storage.accounts import User
+from peacetalks.web.pages import docs
 from peacetalks.web.pages._access import LoadedScenario, can_create, can_edit, is_admin
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
+from peacetalks.web.pages.editor_form import FormEdit, FormEditError, apply_form_edit
 from peacetalks.web.pages.scenarios import open_scenario
 from peacetalks.web.security import CSRF_FIELD, check_csrf, current_user
 
@@ -26,16 +33,20 @@ __all__ = [
     "EXCERPT_LINES",
     "NEW_SCENARIO",
     "ShownProblem",
+    "editor_marks",
     "lint_findings",
     "router",
     "shown_problems",
 ]
 
 router = APIRouter()
+# The scenario format's page, which the editor links to.
+router.include_router(docs.router)
 
 CurrentUser = Annotated[User | None, Depends(current_user)]
 TextField = Annotated[str, Form(max_length=2_000_000)]
 CsrfField = Annotated[str, Form(alias=CSRF_FIELD)]
+ShortField = Annotated[str, Form(max_length=200)]
 
 # Lines shown before and after a faulty line.
 EXCERPT_LINES = 2
@@ -95,23 +106,57 @@ def _editor(
     action: str,
     problems: tuple[Problem, ...] = (),
     notice: str = "",
+    saved: int | None = None,
+    changed_line: int | None = None,
     status_code: int = 200,
 ) -> Response:
+    scenario = None if entry is None else entry.scenario
+    shown = shown_problems(text, problems)
+    findings = [] if problems else lint_findings(text)
     return render(
         request,
         "editor.html",
         user,
         status_code=status_code,
         entry=entry,
-        scenario=None if entry is None else entry.scenario,
+        scenario=scenario,
         tab="edit",
         may_edit=entry is not None and can_edit(entry, user),
         text=text,
         action=action,
-        problems=shown_problems(text, problems),
-        findings=[] if problems else lint_findings(text),
+        problems=shown,
+        findings=findings,
+        marks=editor_marks(shown, findings),
+        actor_names={} if scenario is None else {a.id: a.name for a in scenario.actors},
+        issue_names={} if scenario is None else {i.id: i.name for i in scenario.issues},
         notice=notice,
+        saved=saved,
+        changed_line=changed_line,
+        form_action=(
+            f"/scenarios/{entry.id}/edit/form"
+            if entry is not None and action.endswith("/edit") and can_edit(entry, user)
+            else ""
+        ),
     )
+
+
+def editor_marks(
+    problems: list[ShownProblem], findings: list[tuple[str, str, ShownProblem]]
+) -> list[dict[str, object]]:
+    """Return what the code editor marks at its lines: line, severity, message (as JSON data).
+
+    Validation problems are errors; lint's findings keep their severity. Problems of the
+    whole document (no line) are marked on line 1.
+    """
+    marks: list[dict[str, object]] = []
+    for p in problems:
+        where = f"{p.path}: " if p.path else ""
+        marks.append({"line": p.line or 1, "severity": "error", "message": where + p.message})
+    for severity, code, p in findings:
+        where = f"{p.path}: " if p.path else ""
+        message = f"{code}: {where}{p.message}"
+        marks.append({"line": p.line or 1, "severity": severity, "message": message})
+    return marks
 
 
 def lint_findings(text: str) -> list[tuple[str, str, ShownProblem]]:
@@ -157,9 +202,32 @@ def _ownership_problem(request: Request, user: User, scenario_id: str, text: str
 
 
 def _save(
-    request: Request, user: User, text: str, *, entry: LoadedScenario | None, action: str
+    request: Request,
+    user: User,
+    text: str,
+    *,
+    entry: LoadedScenario | None,
+    action: str,
+    problems_first: tuple[Problem, ...] = (),
+    back_to_editor_at: int | None = None,
 ) -> Response:
+    """Validate and save the text; show the editor with the problems when it is invalid.
+
+    ``problems_first`` are shown instead of validating (a form edit that could not be
+    made). ``back_to_editor_at`` sends the browser back to the editor after the save, with
+    that line marked as changed, rather than to the scenario's page.
+    """
     text = text.replace("\r\n", "\n")
+    if problems_first:
+        return _editor(
+            request,
+            user,
+            text=text,
+            entry=entry,
+            action=action,
+            problems=problems_first,
+            status_code=422,
+        )
     try:
         scenario = parse_scenario(text, source="editor")
     except ScenarioError as e:
@@ -197,6 +265,9 @@ def _save(
             problems=problems,
             status_code=422,
         )
+    if back_to_editor_at is not None:
+        where = f"/scenarios/{scenario.id}/edit?saved={version.number}&line={back_to_editor_at}"
+        return RedirectResponse(where, status_code=303)
     return RedirectResponse(f"/scenarios/{scenario.id}?saved={version.number}", status_code=303)
 
 
@@ -245,8 +316,17 @@ def create_scenario(
 
 
 @router.get("/scenarios/{scenario_id}/edit", include_in_schema=False)
-def edit_scenario(request: Request, scenario_id: str, user: CurrentUser) -> Response:
-    """Show the editor of a scenario (a copy to save under a new id if the user may not edit)."""
+def edit_scenario(
+    request: Request,
+    scenario_id: str,
+    user: CurrentUser,
+    saved: Annotated[int | None, Query(ge=1)] = None,
+    line: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """Show the editor of a scenario (a copy to save under a new id if the user may not edit).
+
+    After a save from the form, ``saved`` is the new version and ``line`` the changed line.
+    """
     if user is None:
         return login_redirect(request)
     entry = open_scenario(request, scenario_id, user)
@@ -254,7 +334,13 @@ def edit_scenario(request: Request, scenario_id: str, user: CurrentUser) -> Resp
         return entry
     if can_edit(entry, user):
         return _editor(
-            request, user, text=entry.text, entry=entry, action=f"/scenarios/{entry.id}/edit"
+            request,
+            user,
+            text=entry.text,
+            entry=entry,
+            action=f"/scenarios/{entry.id}/edit",
+            saved=saved,
+            changed_line=line,
         )
     if not can_create(user):
         return _forbidden(request, user)
@@ -286,3 +372,61 @@ def save_scenario(
     if not can_edit(entry, user):
         return _forbidden(request, user)
     return _save(request, user, text, entry=entry, action=f"/scenarios/{entry.id}/edit")
+
+
+@router.post("/scenarios/{scenario_id}/edit/form", include_in_schema=False)
+def save_form_edit(
+    request: Request,
+    scenario_id: str,
+    user: CurrentUser,
+    text: TextField,
+    change: Annotated[str, Form(max_length=20)],
+    csrf_token: CsrfField = "",
+    actor: ShortField = "",
+    reservation: ShortField = "",
+    position: ShortField = "",
+    ideal: ShortField = "",
+    salience: ShortField = "",
+    proposal: ShortField = "",
+    deal: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Make the form's edit in the text sent (comments and layout kept), validate and save.
+
+    A saved edit goes back to the editor with the new text; an edit that cannot be made,
+    or that makes the scenario invalid, shows the editor with the problems and nothing saved.
+    """
+    if user is None:
+        return login_redirect(request)
+    check_csrf(request, csrf_token)
+    entry = open_scenario(request, scenario_id, user)
+    if isinstance(entry, Response):
+        return entry
+    if not can_edit(entry, user):
+        return _forbidden(request, user)
+    action = f"/scenarios/{entry.id}/edit"
+    edit = FormEdit(
+        change=change,
+        actor=actor,
+        reservation=reservation,
+        position=position,
+        ideal=ideal,
+        salience=salience,
+        proposal=proposal,
+        deal=tuple(deal or ()),
+    )
+    text = text.replace("\r\n", "\n")
+    try:
+        edited, _ = apply_form_edit(text, edit)
+    except FormEditError as e:
+        return _save(request, user, text, entry=entry, action=action, problems_first=e.problems)
+    line = _changed_line(text, edited)
+    return _save(request, user, edited, entry=entry, action=action, back_to_editor_at=line)
+
+
+def _changed_line(before: str, after: str) -> int:
+    """Return the 1-based number of the first line that differs (or the first added one)."""
+    old_lines, new_lines = before.split("\n"), after.split("\n")
+    for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=False), 1):
+        if old != new:
+            return number
+    return min(len(old_lines), len(new_lines)) + 1
