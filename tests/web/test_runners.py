@@ -27,13 +27,23 @@ def test_literals_list_the_registries() -> None:
 
 def test_every_kind_has_a_parameters_model() -> None:
     """Check that each kind maps to a model whose defaults validate (but evaluate's)."""
-    assert KINDS == ("evaluate", "deals", "forecast", "ratify", "stress", "negotiate")
-    for kind in ("deals", "forecast", "negotiate"):
+    assert KINDS == (
+        "evaluate",
+        "deals",
+        "forecast",
+        "ratify",
+        "stress",
+        "negotiate",
+        "compare",
+        "timeline",
+    )
+    for kind in ("deals", "forecast", "negotiate", "timeline"):
         parameters_model(kind).model_validate({})
     with pytest.raises(NotFoundError) as caught:
         parameters_model("poll")
     assert str(caught.value) == (
-        "No analysis 'poll'. The analyses are: evaluate, deals, forecast, ratify, stress, negotiate."
+        "No analysis 'poll'. The analyses are: evaluate, deals, forecast, ratify, stress, "
+        "negotiate, compare, timeline."
     )
 
 

@@ -54,6 +54,8 @@ class _Job:
     text: str
     source: str
     parameters: dict[str, Any]
+    # The further scenarios compare and timeline read: (source, YAML) pairs.
+    others: tuple[tuple[str, str], ...] = ()
 
 
 def _failure(type_name: str, message: str) -> dict[str, Any]:
@@ -67,6 +69,7 @@ def _work(
     source: str,
     parameters: dict[str, Any],
     memory_bytes: int,
+    others: tuple[tuple[str, str], ...] = (),
 ) -> None:
     """Run one analysis in the job's process; send progress, then the result or the error."""
     sent = -1.0
@@ -83,7 +86,8 @@ def _work(
     try:
         limit_memory(memory_bytes)
         scenario = parse_scenario(text, source=source)
-        result = run_analysis(kind, scenario, parameters, progress)
+        further = [parse_scenario(other, source=label) for label, other in others]
+        result = run_analysis(kind, scenario, parameters, progress, others=further)
         document = json.dumps(result, ensure_ascii=False, allow_nan=False)
         connection.send(("done", document))
     except PeacetalksError as e:
@@ -182,6 +186,7 @@ class JobRunner:
         text: str,
         parameters: dict[str, Any],
         owner: str | None,
+        others: tuple[tuple[str, str], ...] = (),
     ) -> AnalysisRun:
         """Record a queued run of an analysis on a scenario version and queue it.
 
@@ -197,6 +202,9 @@ class JobRunner:
             The analysis' parameters (JSON-ready).
         owner : str or None
             Who asked for the run.
+        others : tuple of (str, str)
+            The further scenarios the analysis reads (compare's ``at``, a timeline's
+            snapshots): each its source label and YAML. Not recorded on the run.
 
         Raises
         ------
@@ -232,7 +240,7 @@ class JobRunner:
                     thread.start()
                     self._threads.append(thread)
             source = f"{scenario_id} version {version}"
-            self._queue.put(_Job(run.id, kind, text, source, parameters))
+            self._queue.put(_Job(run.id, kind, text, source, parameters, others))
             return run
 
     @contextlib.contextmanager
@@ -337,7 +345,15 @@ class JobRunner:
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=_work,
-            args=(sender, job.kind, job.text, job.source, job.parameters, self.memory_bytes),
+            args=(
+                sender,
+                job.kind,
+                job.text,
+                job.source,
+                job.parameters,
+                self.memory_bytes,
+                job.others,
+            ),
             name=f"peacetalks-run-{job.run_id}",
             daemon=True,
         )

@@ -4,17 +4,23 @@ The parameter models are the request bodies of ``POST /api/scenarios/{id}/analys
 (and so the OpenAPI schema). :func:`check_analysis` is run by the server before a job is
 queued (cheap: ids that must exist), :func:`run_analysis` in the job's own process. Each
 analysis returns the document the matching command prints with ``--json``.
+
+Two analyses read more than one scenario: ``compare`` (with ``at``, the same proposals in
+other snapshots) and ``timeline`` (the snapshots of a series). :func:`other_scenarios`
+names the scenarios they need beside the one analysed; the server loads those the user
+may read and hands them to both functions as ``others``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from peacetalks.agreements.simulation import MAX_PERIODS, MAX_RUNS
 from peacetalks.agreements.stress import find_agreement
+from peacetalks.briefing.compare import MAX_COMPARED, compare_data
 from peacetalks.briefing.deal_space import RULES, deal_space
 from peacetalks.briefing.evaluation import evaluation_data
 from peacetalks.briefing.forecast import scenario_forecast
@@ -23,14 +29,16 @@ from peacetalks.briefing.proposals import find_proposal
 from peacetalks.briefing.ratification import ratification_data
 from peacetalks.briefing.robustness import ACCEPTANCE_RUNS, ACCEPTANCE_SEED, MAX_ACCEPTANCE_RUNS
 from peacetalks.briefing.stress import stress_document
+from peacetalks.briefing.timeline import MAX_SNAPSHOTS, check_series, timeline_data
 from peacetalks.defaults import MAX_FORECAST_RUNS
-from peacetalks.errors import NotFoundError
+from peacetalks.errors import NotFoundError, ParameterError
 from peacetalks.scenario.compile import compile_scenario
 from peacetalks.scenario.models import Scenario
 
 __all__ = [
     "KINDS",
     "LONG_KINDS",
+    "CompareParameters",
     "DealsParameters",
     "EvaluateParameters",
     "ForecastParameters",
@@ -42,12 +50,16 @@ __all__ = [
     "SalienceChange",
     "Strategy",
     "StressTestParameters",
+    "TimelineParameters",
     "check_analysis",
+    "other_scenarios",
     "parameters_model",
     "run_analysis",
 ]
 
-Kind = Literal["evaluate", "deals", "forecast", "ratify", "stress", "negotiate"]
+Kind = Literal[
+    "evaluate", "deals", "forecast", "ratify", "stress", "negotiate", "compare", "timeline"
+]
 KINDS: tuple[str, ...] = get_args(Kind)
 # Analyses that report progress as they go (Monte Carlo runs, simulated periods, talks).
 LONG_KINDS = ("deals", "forecast", "stress", "negotiate")
@@ -194,6 +206,31 @@ class NegotiateParameters(Parameters):
     amendments: bool = Field(False, description="single-text: objectors propose amendments.")
 
 
+class CompareParameters(Parameters):
+    """Proposals side by side: options, verdicts, what separates them, the smallest fixes."""
+
+    proposals: Annotated[list[RefId], Field(min_length=1, max_length=MAX_COMPARED)] = Field(
+        description="Proposal ids of the scenario: two or more, or one with 'at'."
+    )
+    at: Annotated[list[RefId], Field(max_length=MAX_COMPARED)] = Field(
+        default_factory=list,
+        description="Other scenarios (snapshots of the series) to evaluate the same "
+        "proposals in, each entry then named PROPOSAL@SNAPSHOT.",
+    )
+    runs: AcceptanceRuns = ACCEPTANCE_RUNS
+    seed: Seed = ACCEPTANCE_SEED
+
+
+class TimelineParameters(Parameters):
+    """A series of dated snapshots: who moved, on what, when, and on what source."""
+
+    snapshots: Annotated[list[RefId], Field(max_length=MAX_SNAPSHOTS)] | None = Field(
+        None,
+        description="The other snapshots (scenario ids) beside this one; default: every "
+        "scenario you may read of this scenario's series.",
+    )
+
+
 _MODELS: dict[str, type[Parameters]] = {
     "evaluate": EvaluateParameters,
     "deals": DealsParameters,
@@ -201,6 +238,8 @@ _MODELS: dict[str, type[Parameters]] = {
     "ratify": RatifyParameters,
     "stress": StressTestParameters,
     "negotiate": NegotiateParameters,
+    "compare": CompareParameters,
+    "timeline": TimelineParameters,
 }
 
 
@@ -229,8 +268,90 @@ def _check_ids(scenario: Scenario, kind: str, ids: list[str], what: str) -> None
             raise NotFoundError(msg, kind=kind, value=value)
 
 
-def check_analysis(kind: str, scenario: Scenario, parameters: dict[str, Any]) -> None:
+def other_scenarios(kind: str, parameters: dict[str, Any]) -> list[str] | None:
+    """Return the ids of the scenarios an analysis reads beside the one analysed.
+
+    Parameters
+    ----------
+    kind : str
+    parameters : dict
+        The analysis' parameters model, dumped.
+
+    Returns
+    -------
+    list of str or None
+        ``compare``: its ``at``; ``timeline``: its ``snapshots``, or None for every
+        scenario the user may read of the analysed scenario's series (the server finds
+        them); the other analyses: an empty list.
+    """
+    if kind == "compare":
+        return list(parameters["at"])
+    if kind == "timeline":
+        snapshots = parameters["snapshots"]
+        return None if snapshots is None else list(snapshots)
+    return []
+
+
+def _check_compare(
+    scenario: Scenario, parameters: dict[str, Any], others: Sequence[Scenario]
+) -> None:
+    proposals: list[str] = parameters["proposals"]
+    snapshots = [scenario.id, *(other.id for other in others)]
+    if len(set(proposals)) != len(proposals) or len(set(snapshots)) != len(snapshots):
+        msg = (
+            "compare needs distinct proposals and snapshots. Got proposals "
+            f"{', '.join(proposals)} and snapshots {', '.join(snapshots)}. Name each once."
+        )
+        raise ParameterError(msg, parameter="proposals", value=proposals)
+    entries = len(proposals) * len(snapshots)
+    if not 2 <= entries <= MAX_COMPARED:
+        msg = (
+            f"compare needs between 2 and {MAX_COMPARED} proposals side by side (proposals "
+            f"times snapshots). Got {entries}: {len(proposals)} proposal(s) in "
+            f"{len(snapshots)} snapshot(s). Pick at least two proposals, or one and another "
+            "snapshot in 'at'."
+        )
+        raise ParameterError(msg, parameter="proposals", value=proposals)
+    for snapshot in (scenario, *others):
+        for proposal in proposals:
+            find_proposal(snapshot, proposal)
+
+
+def _check_timeline(scenario: Scenario, others: Sequence[Scenario]) -> None:
+    if not others:
+        series = scenario.series
+        where = (
+            f"its series {series!r} has no other snapshot that you may read"
+            if series is not None
+            else "it names no series (the 'series' field)"
+        )
+        msg = (
+            f"A timeline needs two or more snapshots; scenario {scenario.id!r} is alone: "
+            f"{where}. Name other snapshots of the same negotiation in 'snapshots', or "
+            "save them with the same 'series'."
+        )
+        raise ParameterError(msg, parameter="snapshots", value=[])
+    snapshots = [scenario, *others]
+    check_series(snapshots, labels=[s.id for s in snapshots])
+
+
+def check_analysis(
+    kind: str,
+    scenario: Scenario,
+    parameters: dict[str, Any],
+    others: Sequence[Scenario] = (),
+) -> None:
     """Check that the ids an analysis names exist in the scenario (before queuing it).
+
+    Parameters
+    ----------
+    kind : str
+    scenario : Scenario
+        The scenario analysed.
+    parameters : dict
+        The analysis' parameters model, dumped.
+    others : sequence of Scenario
+        The scenarios :func:`other_scenarios` names, loaded (compare, timeline).
 
     Raises
     ------
@@ -239,7 +360,9 @@ def check_analysis(kind: str, scenario: Scenario, parameters: dict[str, Any]) ->
     ScenarioError
         If a deal to evaluate names unknown issues or options.
     ParameterError
-        If the negotiation settings do not fit the scenario.
+        If the negotiation settings do not fit the scenario; for compare, with fewer than
+        two or more than eight entries or a repeated one; for timeline, without a second
+        snapshot or with snapshots that do not form one series.
     """
     for name in ("proposal", "amend", "base"):
         if parameters.get(name) is not None:
@@ -265,6 +388,10 @@ def check_analysis(kind: str, scenario: Scenario, parameters: dict[str, Any]) ->
         changes = parameters["saliences"]
         _check_ids(scenario, "actor", [c["actor"] for c in changes], "in 'saliences'")
         _check_ids(scenario, "issue", [c["issue"] for c in changes], "in 'saliences'")
+    elif kind == "compare":
+        _check_compare(scenario, parameters, others)
+    elif kind == "timeline":
+        _check_timeline(scenario, others)
 
 
 def _deals(scenario: Scenario, p: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -325,18 +452,26 @@ def _negotiate(scenario: Scenario, p: dict[str, Any], progress: Progress) -> dic
 
 
 def run_analysis(
-    kind: str, scenario: Scenario, parameters: dict[str, Any], progress: Progress
+    kind: str,
+    scenario: Scenario,
+    parameters: dict[str, Any],
+    progress: Progress,
+    others: Sequence[Scenario] = (),
 ) -> dict[str, Any]:
     """Run one analysis and return its JSON-ready document.
 
     Parameters
     ----------
-    kind : {"evaluate", "deals", "forecast", "ratify", "stress", "negotiate"}
+    kind : {"evaluate", "deals", "forecast", "ratify", "stress", "negotiate", "compare", \
+"timeline"}
     scenario : Scenario
     parameters : dict
         The analysis' parameters model, dumped (``model_dump()``).
     progress : callable
         Called as ``progress(done, total)`` as the work goes on (long analyses only).
+    others : sequence of Scenario
+        compare: the snapshots of ``at``; timeline: the other snapshots (see
+        :func:`other_scenarios`).
     """
     p = parameters
     if kind == "evaluate":
@@ -372,5 +507,18 @@ def run_analysis(
         )
     if kind == "negotiate":
         return _negotiate(scenario, p, progress)
+    if kind == "compare":
+        # What ``peacetalks compare --json`` prints.
+        return compare_data(
+            scenario,
+            p["proposals"],
+            at=others,
+            runs=p["runs"],
+            seed=ACCEPTANCE_SEED if p["seed"] is None else p["seed"],
+        )
+    if kind == "timeline":
+        # What ``peacetalks timeline --json`` prints for the same files.
+        snapshots = [scenario, *others]
+        return timeline_data(snapshots, labels=[s.id for s in snapshots])
     parameters_model(kind)  # raises NotFoundError naming the analyses
     return {}

@@ -17,6 +17,7 @@ from peacetalks.web.api._deps import (
     RowId,
     SignedIn,
     StoreDep,
+    VersionedScenario,
     jobs_of,
     load_version,
     settings_of,
@@ -24,6 +25,7 @@ from peacetalks.web.api._deps import (
 )
 from peacetalks.web.runners import (
     LONG_KINDS,
+    CompareParameters,
     DealsParameters,
     EvaluateParameters,
     ForecastParameters,
@@ -32,11 +34,13 @@ from peacetalks.web.runners import (
     Parameters,
     RatifyParameters,
     StressTestParameters,
+    TimelineParameters,
     check_analysis,
+    other_scenarios,
 )
 from peacetalks.web.security import has_role
 
-__all__ = ["router", "run_document"]
+__all__ = ["router", "run_document", "start_analysis"]
 
 router = APIRouter(tags=["analyses"])
 VersionQuery = Annotated[
@@ -79,7 +83,36 @@ def run_document(run: AnalysisRun) -> dict[str, Any]:
     }
 
 
-def _start(
+def _series_members(
+    request: Request, entry: VersionedScenario, user: User
+) -> list[VersionedScenario]:
+    """Return the newest versions of the other scenarios of the entry's series the user reads."""
+    series = entry.scenario.series
+    if series is None:
+        return []
+    store = store_of(request)
+    found = []
+    for scenario_id in store.visible_scenario_ids(user.username, admin=has_role(user, "admin")):
+        if scenario_id == entry.id:
+            continue
+        other = load_version(request, scenario_id, None, user)
+        if other.scenario.series == series:
+            found.append(other)
+    return found
+
+
+def _others(
+    request: Request, kind: str, entry: VersionedScenario, values: dict[str, Any], user: User
+) -> list[VersionedScenario]:
+    ids = other_scenarios(kind, values)
+    if ids is None:
+        others = _series_members(request, entry, user)
+        values["snapshots"] = [other.id for other in others]
+        return others
+    return [load_version(request, scenario_id, None, user) for scenario_id in ids]
+
+
+def start_analysis(
     request: Request,
     kind: str,
     scenario_id: str,
@@ -87,9 +120,25 @@ def _start(
     parameters: Parameters,
     user: User,
 ) -> AnalysisRun:
+    """Check an analysis of a scenario version and queue it as a job owned by the user.
+
+    The API's endpoints and the analyses page both start runs here. Compare's ``at`` and
+    the timeline's snapshots are loaded (their newest versions, if the user may read
+    them) and handed to the job; a timeline without ``snapshots`` records the ones found.
+
+    Raises
+    ------
+    NotFoundError
+        If a scenario, version or id the parameters name is unknown or not readable.
+    ParameterError
+        If the parameters do not fit the scenario (see :func:`check_analysis`).
+    TooManyJobsError
+        If the user already has the most analyses queued or running.
+    """
     entry = load_version(request, scenario_id, version, user)
     values = parameters.model_dump(mode="json")
-    check_analysis(kind, entry.scenario, values)
+    others = _others(request, kind, entry, values, user)
+    check_analysis(kind, entry.scenario, values, [other.scenario for other in others])
     return jobs_of(request).submit(
         kind,
         scenario_id=scenario_id,
@@ -97,6 +146,7 @@ def _start(
         text=entry.text,
         parameters=values,
         owner=user.username,
+        others=tuple((f"{o.id} version {o.version}", o.text) for o in others),
     )
 
 
@@ -110,7 +160,9 @@ async def _answer(
     user: User,
     wait: bool,
 ) -> dict[str, Any]:
-    run = await run_in_threadpool(_start, request, kind, scenario_id, version, parameters, user)
+    run = await run_in_threadpool(
+        start_analysis, request, kind, scenario_id, version, parameters, user
+    )
     response.headers["Location"] = _url(run.id)
     if wait:
         seconds = settings_of(request).job_seconds + 15
@@ -161,6 +213,8 @@ for _kind, _model in (
     ("ratify", RatifyParameters),
     ("stress", StressTestParameters),
     ("negotiate", NegotiateParameters),
+    ("compare", CompareParameters),
+    ("timeline", TimelineParameters),
 ):
     router.add_api_route(
         f"/scenarios/{{scenario_id}}/analyses/{_kind}",

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from peacetalks.web.pages import (
     account,
+    analyses,
     charts,
     compare,
     editor,
@@ -33,4 +34,5 @@ router.include_router(charts.router)
 router.include_router(compare.router)
 router.include_router(evaluation.router)
 router.include_router(timeline.router)
+router.include_router(analyses.router)
 router.include_router(proposals.router)

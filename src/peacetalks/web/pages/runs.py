@@ -1,0 +1,134 @@
+"""Pages: the signed-in user's analysis runs, and one run with its progress and result.
+
+``/runs`` lists the runs the user started (admins: also everyone's). ``/runs/{id}`` shows a
+run's status and progress; a small script (``static/js/run.js``) follows it through
+``GET /api/runs/{id}`` and reloads the page when it is over, and a plain link does the
+same without script. A finished run shows a summary of its main figures
+(:mod:`peacetalks.web.pages.run_summary`) and its JSON document to download. A run is
+readable by its owner and admins only, as in the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from peacetalks.errors import StorageError
+from peacetalks.storage import AnalysisRun
+from peacetalks.storage.accounts import User
+from peacetalks.web.pages._access import is_admin
+from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
+from peacetalks.web.pages.run_summary import KIND_TITLES, summarise
+from peacetalks.web.security import current_user
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+RunId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+_LISTED = 200
+
+
+def _when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _row(run: AnalysisRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "title": KIND_TITLES.get(run.kind, run.kind),
+        "scenario": run.scenario_id,
+        "version": run.scenario_version,
+        "status": run.status,
+        "progress": run.progress,
+        "owner": run.owner,
+        "started": _when(run.started_at),
+        "started_iso": run.started_at.isoformat(),
+    }
+
+
+def _readable(request: Request, run_id: int, user: User) -> AnalysisRun | None:
+    try:
+        run = store_of(request).run(run_id)
+    except StorageError:
+        return None
+    if is_admin(user) or run.owner == user.username:
+        return run
+    return None
+
+
+def _missing(request: Request, user: User, run_id: int) -> Response:
+    message = f"No analysis run {run_id} of yours. Open your runs to see the ones you started."
+    return error_page(request, user, 404, "Run not found", message)
+
+
+@router.get("/runs", include_in_schema=False)
+def runs_page(request: Request, user: CurrentUser) -> Response:
+    """List the user's runs, newest first (admins: also everyone else's)."""
+    if user is None:
+        return login_redirect(request)
+    store = store_of(request)
+    mine = [_row(run) for run in reversed(store.runs(owner=user.username)[-_LISTED:])]
+    others: list[dict[str, Any]] = []
+    if is_admin(user):
+        everyone = store.runs()
+        others = [_row(r) for r in reversed(everyone) if r.owner != user.username][:_LISTED]
+    return render(request, "runs.html", user, mine=mine, others=others, admin=is_admin(user))
+
+
+@router.get("/runs/{run_id}", include_in_schema=False)
+def run_page(request: Request, run_id: RunId, user: CurrentUser) -> Response:
+    """Show a run: its status and progress, then its summary and downloads."""
+    if user is None:
+        return login_redirect(request)
+    run = _readable(request, run_id, user)
+    if run is None:
+        return _missing(request, user, run_id)
+    error = None
+    if run.status == "failed":
+        detail = run.results.get("error") if isinstance(run.results, dict) else None
+        error = detail.get("message") if isinstance(detail, dict) else run.error
+    summary = summarise(run.kind, run.results) if run.status == "succeeded" else None
+    return render(
+        request,
+        "run.html",
+        user,
+        run=_row(run),
+        parameters=json.dumps(run.parameters, indent=2, ensure_ascii=False),
+        finished=_when(run.finished_at),
+        duration=run.duration_seconds,
+        error=error or run.error,
+        summary=summary,
+    )
+
+
+@router.get("/runs/{run_id}/results.json", include_in_schema=False)
+def run_results(request: Request, run_id: RunId, user: CurrentUser) -> Response:
+    """Download a finished run's results: the document the matching command prints."""
+    if user is None:
+        return login_redirect(request)
+    run = _readable(request, run_id, user)
+    if run is None:
+        return _missing(request, user, run_id)
+    if run.status != "succeeded" or not isinstance(run.results, dict):
+        message = (
+            f"Run {run_id} has no results to download: it is {run.status}. Open the run's "
+            "page and wait until it succeeds."
+        )
+        return error_page(request, user, 404, "No results yet", message)
+    filename = f"{run.scenario_id}-{run.kind}-{run.id}.json"
+    return Response(
+        json.dumps(run.results, indent=2, ensure_ascii=False) + "\n",
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
