@@ -187,7 +187,7 @@ def _check_fields(
     return problems
 
 
-def _source_item(user: User, today: str) -> dict[str, Any]:
+def _source_item(user: User, today: dt.date) -> dict[str, Any]:
     return {
         "id": source_id(user.username),
         "author": user.username,
@@ -196,18 +196,18 @@ def _source_item(user: User, today: str) -> dict[str, Any]:
         "address": f"Saved by {user.username} in the peacetalks deal builder; not published",
         "kind": "analysis",
         "note": (
-            f"Deals {user.username} put together in the deal builder: the user's own choice "
-            "of options, not a proposal a party or an author made."
+            f"Deals {user.username} put together in the deal builder, the user's own choice "
+            "of options; not a proposal a party or an author made."
         ),
     }
 
 
 def _proposal_item(
-    user: User, proposal_id: str, title: str, deal: dict[str, str], today: str
+    user: User, proposal_id: str, title: str, deal: dict[str, str], today: dt.date
 ) -> dict[str, Any]:
     reason = (
-        f"Chosen by {user.username} in the deal builder: a judgement of the user, "
-        "not an option a source states."
+        f"Chosen by {user.username} in the deal builder, as a judgement of the user; "
+        "no source states this option."
     )
     return {
         "id": proposal_id,
@@ -224,7 +224,7 @@ def _with_proposal(
     text: str, scenario: Scenario, user: User, proposal_id: str, title: str, deal: dict[str, str]
 ) -> str:
     """Return the scenario text with the user's source (if missing) and the proposal added."""
-    today = dt.date.today().isoformat()
+    today = dt.date.today()
     if not any(s.id == source_id(user.username) for s in scenario.sources):
         text = append_item(text, "sources", _source_item(user, today))
     return append_item(text, "proposals", _proposal_item(user, proposal_id, title, deal, today))
