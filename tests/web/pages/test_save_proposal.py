@@ -229,20 +229,23 @@ def test_bad_or_taken_id_is_shown_and_nothing_saved(
     assert live.text(OWN_ID) == before
 
 
-def test_stale_page_is_refused(live: Live, client: Maker) -> None:
-    """Check that a deal built on an older version of the scenario is refused (409)."""
+def test_scenario_changed_meanwhile_is_refused(live: Live, client: Maker) -> None:
+    """Check that a deal built on a version someone has replaced since is refused (409)."""
     bob = client("bob")
     page = bob.get(f"/scenarios/{OWN_ID}/deal").text
     form = _form(page, {"border": "half", "trade": "open"}, "stale-one", "Stale")
-    form["base"] = "0" * 64
+    with open_store(live.data) as store:
+        newer = set_scalar(store.scenario_text(OWN_ID), "title", "Renamed meanwhile")
+        version = store.save_scenario(newer, owner="bob")
     response = bob.post(f"/scenarios/{OWN_ID}/proposals", data=form)
     assert response.status_code == 409
-    problems = _problems(response.text)
-    assert problems.startswith(
-        f"The deal was not saved: scenario : the scenario {OWN_ID} changed after this page was loaded: expected the "
-        "text the page showed (SHA-256 000000000000), got version"
+    assert _problems(response.text) == (
+        f"The deal was not saved: scenario : the scenario {OWN_ID} changed after this page "
+        f"was loaded: expected the text the page showed (SHA-256 {form['base'][:12]}), got "
+        f"version {version.number}. Reload the deal builder, check the deal against the "
+        "newest version, then save again."
     )
-    assert "stale-one" not in live.text(OWN_ID)
+    assert live.text(OWN_ID) == newer
 
 
 def test_anonymous_and_viewer_cannot_save(live: Live, client: Maker) -> None:
