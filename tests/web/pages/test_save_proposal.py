@@ -285,3 +285,18 @@ def test_csrf_token_is_required(live: Live, client: Maker) -> None:
     response = bob.post(f"/scenarios/{OWN_ID}/proposals", data=form)
     assert response.status_code == 403
     assert "no-token" not in live.text(OWN_ID)
+
+
+def test_unknown_option_is_named_and_nothing_saved(live: Live, client: Maker) -> None:
+    """Check that a deal naming an option the issue lacks is refused with the issue named."""
+    bob = client("bob")
+    before = live.text(OWN_ID)
+    page = bob.get(f"/scenarios/{OWN_ID}/deal").text
+    form = _form(page, {"border": "no-such-option", "trade": "open"}, "odd-one", "Odd")
+    response = bob.post(f"/scenarios/{OWN_ID}/proposals", data=form)
+    assert response.status_code == 422
+    assert _problems(response.text) == (
+        "The deal was not saved: deal.border : unknown option 'no-such-option' of issue "
+        "'border'. Expected one of: status-quo, half, all."
+    )
+    assert live.text(OWN_ID) == before

@@ -17,11 +17,11 @@ here, with ``may_save_proposal``) where a save would go, to say so beside the fo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -29,7 +29,6 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from peacetalks.briefing import assess_deal
-from peacetalks.briefing.deals import deal_amendment
 from peacetalks.errors import NotFoundError, Problem, ScenarioError, StorageError
 from peacetalks.scenario import Scenario, builtin_scenarios, parse_scenario
 from peacetalks.scenario.models import Proposal
@@ -45,13 +44,7 @@ from peacetalks.web.pages._access import (
     load_visible,
 )
 from peacetalks.web.pages._render import TEMPLATES, render, store_of
-from peacetalks.web.pages.scenarios import (
-    DEAL_FIELD_PREFIX,
-    EVALUATE_URL,
-    deal_from_query,
-    deal_labels,
-    territory_map_of,
-)
+from peacetalks.web.pages.scenarios import DEAL_FIELD_PREFIX, deal_builder
 from peacetalks.web.security import CSRF_FIELD, check_csrf, current_user
 
 __all__ = [
@@ -312,6 +305,10 @@ def _save(
     return target, version.number
 
 
+# Context keys that ``render`` fills in itself.
+_SHARED_KEYS = frozenset({"request", "user", "csrf", "path", "here"})
+
+
 def _deal_page(
     request: Request,
     user: User | None,
@@ -320,44 +317,19 @@ def _deal_page(
     form: SaveForm,
     status_code: int,
 ) -> Response:
-    """Show the deal builder again with the deal as sent and the save form's problems."""
-    scenario = entry.scenario
-    deal, start = deal_from_query(scenario, query)
-    problems: tuple[Problem, ...] = ()
-    try:
-        assessment = assess_deal(scenario, deal, compiled=compiled_scenario(entry))
-    except ScenarioError as e:
-        problems = e.problems
-        deal, start = deal_from_query(scenario, {})
-        assessment = assess_deal(scenario, deal, compiled=compiled_scenario(entry))
-    return render(
-        request,
-        "deal.html",
-        user,
-        status_code=status_code,
-        entry=entry,
-        scenario=scenario,
-        tab="deal",
-        may_edit=can_edit(entry, user),
-        deal=assessment.deal,
-        start=start,
-        assessment=assessment,
-        amendment=None
-        if assessment.passes
-        else deal_amendment(compiled_scenario(entry), assessment.deal),
-        problems=problems,
-        field_prefix=DEAL_FIELD_PREFIX,
-        evaluate_url=EVALUATE_URL.format(scenario_id=entry.id),
-        labels=deal_labels(scenario),
-        territory=territory_map_of(entry, assessment.deal, "deal-map"),
-        territory_url=f"/api/scenarios/{entry.id}/territory",
-        deal_json=json.dumps(
-            {i.id: assessment.deal[i.id] for i in scenario.issues},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ),
-        save_form=form,
-    )
+    """Show the deal builder again with the deal as sent and the save form's problems.
+
+    The page is the deal builder's own (:func:`~peacetalks.web.pages.scenarios.deal_builder`
+    asked for the deal as its query), rendered again with the form, so that the two pages
+    never differ.
+    """
+    scope = {**request.scope, "method": "GET", "query_string": urlencode(query).encode("ascii")}
+    shown = deal_builder(Request(scope, request.receive), entry.id, user)
+    context = getattr(shown, "context", None)
+    if not isinstance(context, dict):  # a redirect or an error page: show it as it is
+        return shown
+    kept = {k: v for k, v in context.items() if k not in _SHARED_KEYS}
+    return render(request, "deal.html", user, status_code=status_code, **kept, save_form=form)
 
 
 def _posted_deal(
