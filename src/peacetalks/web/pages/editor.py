@@ -143,19 +143,28 @@ def _editor(
 def editor_marks(
     problems: list[ShownProblem], findings: list[tuple[str, str, ShownProblem]]
 ) -> list[dict[str, object]]:
-    """Return what the code editor marks at its lines: line, severity, message (as JSON data).
+    """Return what the code editor marks at its lines: line, severity, source, message.
 
-    Validation problems are errors; lint's findings keep their severity. Problems of the
-    whole document (no line) are marked on line 1.
+    Validation problems are errors (source ``problem``); lint's findings (source ``lint``)
+    keep their severity. Problems of the whole document (no line) are marked on line 1.
     """
     marks: list[dict[str, object]] = []
     for p in problems:
         where = f"{p.path}: " if p.path else ""
-        marks.append({"line": p.line or 1, "severity": "error", "message": where + p.message})
+        marks.append(
+            {
+                "line": p.line or 1,
+                "severity": "error",
+                "source": "problem",
+                "message": where + p.message,
+            }
+        )
     for severity, code, p in findings:
         where = f"{p.path}: " if p.path else ""
         message = f"{code}: {where}{p.message}"
-        marks.append({"line": p.line or 1, "severity": severity, "message": message})
+        marks.append(
+            {"line": p.line or 1, "severity": severity, "source": "lint", "message": message}
+        )
     return marks
 
 
