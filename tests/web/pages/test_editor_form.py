@@ -1,4 +1,4 @@
-"""The editor's form of common edits and the scenario format's page, through the real app.
+"""The editor's common edits and the format's page, against a live ``peacetalks serve``.
 
 The form changes one value in the YAML text in place (comments and layout kept), then
 validates and saves it as the text editor does; bad values give a problem at their line.
@@ -9,22 +9,100 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from peacetalks.scenario import parse_scenario
-from peacetalks.storage import Store
+from peacetalks.storage import open_store
+from peacetalks.storage.accounts import Role
 from peacetalks.web.pages import docs
 from peacetalks.web.pages.editor_form import FormEdit, FormEditError, apply_form_edit
-from tests.web.pages.conftest import TestClient, client_for, form_token
+from tests.web._server import serving_process
 
 ROOT = Path(__file__).resolve().parents[3]
 SMALL = (ROOT / "tests" / "data" / "small.yaml").read_text(encoding="utf-8")
+PASSWORD = "correct horse battery staple"
 _TEXTAREA = re.compile(r'<textarea id="editor-text"[^>]*>(.*?)</textarea>', re.S)
+_CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+Maker = Callable[[str | None], httpx.Client]
+
+
+@dataclass(frozen=True)
+class Live:
+    """The running server's address and data directory."""
+
+    url: str
+    data: Path
+
+    def text(self, scenario_id: str) -> str:
+        """Return the newest saved text of a scenario, read from the store directly."""
+        with open_store(self.data) as store:
+            return store.scenario_text(scenario_id)
+
+    def versions(self, scenario_id: str) -> int:
+        """Return how many versions of a scenario are saved."""
+        with open_store(self.data) as store:
+            if scenario_id not in store.scenario_ids():
+                return 0
+            return len(store.scenario_versions(scenario_id))
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """Start ``peacetalks serve`` with ann and bob (analysts) and vic (viewer)."""
+    data = tmp_path_factory.mktemp("editor-form")
+    with open_store(data) as store:
+        users: tuple[tuple[str, Role], ...] = (
+            ("ann", "analyst"),
+            ("bob", "analyst"),
+            ("vic", "viewer"),
+        )
+        for username, role in users:
+            store.accounts.create_user(username, PASSWORD, role=role)
+    with serving_process(data, data / "server.log") as running:
+        yield Live(running.url, data)
+
+
+@pytest.fixture
+def client(live: Live) -> Iterator[Maker]:
+    """Return a maker of clients (signed in as the user given, or anonymous), closed after."""
+    made: list[httpx.Client] = []
+
+    def make(username: str | None) -> httpx.Client:
+        one = httpx.Client(base_url=live.url, timeout=120)
+        made.append(one)
+        if username is not None:
+            page = one.get("/login")
+            data = {"username": username, "password": PASSWORD, "csrf_token": _token(page.text)}
+            assert one.post("/login", data=data).status_code == 303
+        return one
+
+    yield make
+    for one in made:
+        one.close()
+
+
+@pytest.fixture
+def ann(client: Maker) -> httpx.Client:
+    """Return a client signed in as ann (analyst)."""
+    return client("ann")
+
+
+@pytest.fixture
+def anonymous(client: Maker) -> httpx.Client:
+    """Return a client that is not signed in."""
+    return client(None)
+
+
+def _token(page: str) -> str:
+    found = _CSRF.search(page)
+    assert found is not None, "the page has no form with a CSRF token"
+    return found.group(1)
 
 
 def _commented(scenario_id: str) -> str:
@@ -44,28 +122,16 @@ def _shown_text(page: str) -> str:
     return html.unescape(found.group(1))
 
 
-def _store(app: FastAPI) -> Store:
-    store: Store = app.state.store
-    return store
-
-
-def _create(client: TestClient, text: str) -> None:
+def _create(client: httpx.Client, text: str) -> None:
     page = client.get("/scenarios/new")
-    response = client.post(
-        "/scenarios/new",
-        data={"text": text, "csrf_token": form_token(page.text)},
-        follow_redirects=False,
-    )
+    response = client.post("/scenarios/new", data={"text": text, "csrf_token": _token(page.text)})
     assert response.status_code == 303, response.text
 
 
-def _post_form(client: TestClient, scenario_id: str, text: str, **fields: Any) -> httpx.Response:
+def _post_form(client: httpx.Client, scenario_id: str, text: str, **fields: Any) -> httpx.Response:
     page = client.get(f"/scenarios/{scenario_id}/edit")
-    data = {"text": text, "csrf_token": form_token(page.text), **fields}
-    response: httpx.Response = client.post(
-        f"/scenarios/{scenario_id}/edit/form", data=data, follow_redirects=False
-    )
-    return response
+    data = {"text": text, "csrf_token": _token(page.text), **fields}
+    return client.post(f"/scenarios/{scenario_id}/edit/form", data=data)
 
 
 def _changed_lines(before: str, after: str) -> list[tuple[str, str]]:
@@ -75,7 +141,7 @@ def _changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 
 
 def test_form_changes_a_reservation_in_place_and_saves_a_version(
-    app: FastAPI, ann: TestClient
+    live: Live, ann: httpx.Client
 ) -> None:
     """Check that the reservation changes on its line only, its comment kept, as version 2."""
     text = _commented("form-reservation")
@@ -98,12 +164,12 @@ def test_form_changes_a_reservation_in_place_and_saves_a_version(
     ]
     assert "Saved as version 2." in page.text
     assert f'data-line="{line}">line {line}</a>' in page.text
-    stored = _store(app).scenario_text("form-reservation")
+    stored = live.text("form-reservation")
     assert stored == shown
     assert parse_scenario(stored).actor("north").reservation == 0.65
 
 
-def test_form_changes_a_position_and_keeps_a_blank_field(ann: TestClient) -> None:
+def test_form_changes_a_position_and_keeps_a_blank_field(ann: httpx.Client) -> None:
     """Check that ideal and salience change in the flow mapping; a blank salience is kept."""
     text = _commented("form-position")
     _create(ann, text)
@@ -127,7 +193,7 @@ def test_form_changes_a_position_and_keeps_a_blank_field(ann: TestClient) -> Non
     assert "{actor: north, issue: border, ideal: 80, salience: 0.75, source: memo}" in again
 
 
-def test_form_changes_a_proposals_options_and_adds_a_missing_issue(ann: TestClient) -> None:
+def test_form_changes_a_proposals_options_and_adds_a_missing_issue(ann: httpx.Client) -> None:
     """Check that one select per issue sets the deal; a blank select keeps the option."""
     text = _commented("form-proposal")
     _create(ann, text)
@@ -152,7 +218,7 @@ def test_form_changes_a_proposals_options_and_adds_a_missing_issue(ann: TestClie
     assert "    deal: {border: half, trade: closed}" in again
 
 
-def test_form_edits_the_text_as_sent_with_unsaved_changes(app: FastAPI, ann: TestClient) -> None:
+def test_form_edits_the_text_as_sent_with_unsaved_changes(live: Live, ann: httpx.Client) -> None:
     """Check that the form works on the text area's text, so typed changes are saved too."""
     text = _commented("form-typed")
     _create(ann, text)
@@ -161,7 +227,7 @@ def test_form_edits_the_text_as_sent_with_unsaved_changes(app: FastAPI, ann: Tes
         ann, "form-typed", typed, change="reservation", actor="south", reservation="0.3"
     )
     assert response.status_code == 303
-    stored = _store(app).scenario_text("form-typed")
+    stored = live.text("form-typed")
     assert "title: Typed, not yet saved\n" in stored
     assert parse_scenario(stored).actor("south").reservation == 0.3
 
@@ -202,21 +268,21 @@ def test_form_edits_the_text_as_sent_with_unsaved_changes(app: FastAPI, ann: Tes
     ],
 )
 def test_form_bad_values_show_a_problem_and_save_nothing(
-    app: FastAPI, ann: TestClient, fields: dict[str, object], path: str, message: str
+    live: Live, ann: httpx.Client, fields: dict[str, object], path: str, message: str
 ) -> None:
     """Check that a bad value gives the editor back with a problem naming the field."""
     scenario_id = "form-bad"
-    if scenario_id not in _store(app).scenario_ids():
+    if live.versions(scenario_id) == 0:
         _create(ann, _commented(scenario_id))
-    text = _store(app).scenario_text(scenario_id)
-    versions = len(_store(app).scenario_versions(scenario_id))
+    text = live.text(scenario_id)
+    versions = live.versions(scenario_id)
     response = _post_form(ann, scenario_id, text, **fields)
     assert response.status_code == 422
     page = html.unescape(response.text)
     assert "problem: nothing was saved" in page
     assert f'<code class="field-path">{path}</code>' in page
     assert message in page
-    assert len(_store(app).scenario_versions(scenario_id)) == versions
+    assert live.versions(scenario_id) == versions
     if fields.get("reservation") == "half":
         line = text.split("\n").index("    reservation: 0.5  # North's stated floor") + 1
         assert f'data-line="{line}">Line {line}</a>' in page
@@ -224,7 +290,7 @@ def test_form_bad_values_show_a_problem_and_save_nothing(
         assert _shown_text(response.text) == text
 
 
-def test_form_is_offered_only_to_who_may_save(app: FastAPI, ann: TestClient) -> None:
+def test_form_is_offered_only_to_who_may_save(client: Maker, ann: httpx.Client) -> None:
     """Check that a copy's editor has no form, and others may not post to it."""
     built_in = ann.get("/scenarios/ukraine-2025/edit").text
     assert 'class="quick-edits"' not in built_in
@@ -234,10 +300,10 @@ def test_form_is_offered_only_to_who_may_save(app: FastAPI, ann: TestClient) -> 
     assert 'formaction="/scenarios/form-owned/edit/form"' in own
     for label in ("Actor", "Position", "Proposal", "Border", "Trade"):
         assert f">{label}</label>" in own
-    bob = client_for(app, "bob")
+    bob = client("bob")
     response = _post_form(bob, "form-owned", SMALL, change="reservation", actor="north")
     assert response.status_code == 404
-    vic = client_for(app, "vic")
+    vic = client("vic")
     assert vic.get("/scenarios/form-owned/edit").status_code == 404
     no_token = ann.post(
         "/scenarios/form-owned/edit/form",
@@ -255,7 +321,7 @@ def test_apply_form_edit_refuses_text_that_is_not_yaml() -> None:
         apply_form_edit(SMALL, FormEdit("capability"))
 
 
-def test_scenario_format_page_renders_the_doc(anonymous: TestClient) -> None:
+def test_scenario_format_page_renders_the_doc(anonymous: httpx.Client) -> None:
     """Check that /docs/scenario-format shows the doc as HTML: headings, tables, code, links."""
     page = anonymous.get("/docs/scenario-format")
     assert page.status_code == 200
@@ -273,7 +339,7 @@ def test_scenario_format_page_renders_the_doc(anonymous: TestClient) -> None:
     assert "content-security-policy" in page.headers
 
 
-def test_unknown_doc_is_a_404_page(anonymous: TestClient) -> None:
+def test_unknown_doc_is_a_404_page(anonymous: httpx.Client) -> None:
     """Check that only the served documents have a page."""
     for name in ("web", "no-such-doc"):
         response = anonymous.get(f"/docs/{name}")
@@ -282,7 +348,7 @@ def test_unknown_doc_is_a_404_page(anonymous: TestClient) -> None:
     assert anonymous.get("/docs/..%2Fpyproject").status_code == 404
 
 
-def test_editor_links_to_the_scenario_format(ann: TestClient) -> None:
+def test_editor_links_to_the_scenario_format(ann: httpx.Client) -> None:
     """Check that the editor's help links to the format's page."""
     assert '<a href="/docs/scenario-format">' in ann.get("/scenarios/new").text
 
