@@ -576,3 +576,21 @@ def test_unique_deals_beyond_62_bits_falls_back() -> None:
     """Check that a space past 2**62 deals still gives the distinct rows in order."""
     deals = np.array([[5, 1] * 20, [0, 1] * 20, [5, 1] * 20])
     assert unique_deals(deals, [10] * 40).tolist() == [[0, 1] * 20, [5, 1] * 20]
+
+
+@pytest.mark.slow
+def test_front_growth_projection_follows_the_fronts_own_growth() -> None:
+    """Check that a 5-actor front growing faster than log(N)**4 is refused on its own rate.
+
+    30 issues x 5 options x 5 actors (seed 1): with the exponent 4 alone the merge ran to
+    issue 17 (221,370 partial deals, about 14 s) before the refusal.
+    """
+    tables = _random_tables(30, 5, 5, 1)
+    with pytest.raises(FrontTooLargeError, match=r"grew as its power \d\.\d") as info:
+        pareto_front(tables, max_points=1_000_000)
+    assert info.value.issues_done is not None
+    assert info.value.issues_done <= 15
+    assert info.value.estimate is not None
+    assert info.value.estimate > 2_000_000
+    # The same rule leaves a front that fits alone: 20 issues of 4 actors.
+    assert pareto_front(_random_tables(20, 5, 4, 1), max_points=1_000_000).deals.shape[0] > 1_000
