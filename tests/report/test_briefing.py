@@ -28,6 +28,14 @@ SECTIONS = (
     "forecast",
     "ratification",
     "agreements",
+    "method",
+    "appendix",
+    "proposal-details",
+    "territory-regions",
+    "deal-space-details",
+    "positions-by-round",
+    "ratification-details",
+    "agreement-phases",
 )
 
 
@@ -177,10 +185,18 @@ def test_ratification_table_has_a_row_per_body_and_proposal(
 ) -> None:
     """Check that the ratification table lists every proposal's bodies."""
     text = ukraine_briefing.html
-    table = text[text.index('<h2 id="ratification">') : text.index('<h2 id="agreements">')]
+    table = text[
+        text.index('<h2 id="ratification-details">') : text.index('<h2 id="agreement-phases">')
+    ]
     rows = [r for p in ukraine.proposals for r in ratification_rows(ukraine, p.id)]
     assert table.count('<td><a href="#proposal-') == len(rows)
     assert table.count(">does not approve<") == sum(not r["passes"] for r in rows)
+    # The section lists the same verdicts, one line per proposal with bodies.
+    short = text[text.index('<h2 id="ratification">') : text.index('<h2 id="agreements">')]
+    assert short.count(">does not approve<") == sum(not r["passes"] for r in rows)
+    assert short.count("<li>") == sum(
+        1 for p in ukraine.proposals if ratification_rows(ukraine, p.id)
+    )
 
 
 def test_scenario_text_is_escaped(small: Scenario) -> None:
@@ -285,6 +301,11 @@ def test_territory_section_has_the_map_and_the_regions_that_change_hands(
 
     section = ukraine_briefing.html.split('<section aria-labelledby="territory"', 1)[1]
     section = section.split("</section>", 1)[0]
+    # The regions' table is in the appendix, after the break.
+    regions = ukraine_briefing.html.split('<section aria-labelledby="territory-regions"', 1)[1]
+    assert ukraine_briefing.html.index('id="appendix"') < ukraine_briefing.html.index(
+        'id="territory-regions"'
+    )
     line = territory_map(
         ukraine,
         territory_outcome(ukraine, {}),
@@ -295,7 +316,8 @@ def test_territory_section_has_the_map_and_the_regions_that_change_hands(
     assert line.svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1) in section
     assert 'role="img" aria-labelledby="territory-line-title territory-line-desc"' in section
     assert f"<p>{line.summary}</p></figcaption>" in section
-    table = section.split('<table id="territory-changes">', 1)[1].split("</table>", 1)[0]
+    assert '<table id="territory-changes">' not in section
+    table = regions.split('<table id="territory-changes">', 1)[1].split("</table>", 1)[0]
     issues = {i.id for i in territorial_issues(ukraine)}
     territorial = [p for p in ukraine.proposals if issues & set(p.deal)]
     assert re.findall(r'<tbody data-proposal="([^"]+)">', table) == [p.id for p in territorial]
@@ -324,35 +346,125 @@ def test_report_on_an_earlier_snapshot_leaves_the_map_out() -> None:
     assert 'id="territory-line' not in html
 
 
-def test_report_opens_with_an_at_a_glance_summary(ukraine_briefing: Briefing) -> None:
-    """Check the summary a reader starts with.
-
-    The proposals' verdicts with their chance, the compromise, the forecast's error and
-    what would change the picture, from the same computations as the sections.
-    """
+def _text(html: str) -> str:
+    """Return an HTML fragment's text, tags removed, entities and spaces normalised."""
     import html as html_module
 
+    text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    # A closing tag before punctuation leaves a space the reader does not see.
+    return re.sub(r" ([,.;:)])", r"\1", text)
+
+
+def test_report_opens_with_a_one_page_summary(ukraine_briefing: Briefing) -> None:
+    """Check the summary a reader starts with, against the computations analyze uses.
+
+    The proposals' verdicts with their chance, its interval and fragile or robust; the
+    fair compromise with its chance; the forecast's out-of-sample error with its source;
+    and what would change the picture.
+    """
+    from peacetalks.briefing.deals import bargaining_data
     from peacetalks.forecasting.calibration import deu_accuracy
+    from peacetalks.report.summary import chance_interval
     from peacetalks.scenario import load_scenario
+    from peacetalks.scenario.compile import compile_scenario
 
     page = ukraine_briefing.html
-    assert page.index('id="at-a-glance"') < page.index('id="sources"')
-    glance = html_module.unescape(page.split('id="at-a-glance"', 1)[1].split("</ul>", 1)[0])
-    text = " ".join(re.sub(r"<[^>]+>", " ", glance).split())
+    start = page.index('<section aria-labelledby="summary"')
+    assert start < page.index('id="contents"') < page.index('id="proposals"')
+    text = _text(page[start : page.index("</section>", start)])
     scenario = load_scenario("ukraine-2025")
+    names = {a.id: a.name for a in scenario.actors}
+    assert "None of the 10 proposals is accepted by every veto holder" in text
     for proposal in scenario.proposals:
         assessed = assess_proposal(scenario, proposal.id, seed=3)  # the fixture's seed
-        assert proposal.title in text
-        assert f"{proposal.title} " in text
         assert assessed.p_pass is not None
-        assert f"{assessed.p_pass:.0%}" in text.split(proposal.title, 1)[1][:200]
+        row = text.split(proposal.title + " ", 1)[1][:200]
+        assert row.startswith("blocked by " + ", ".join(names[b] for b in assessed.blockers))
+        interval = chance_interval(assessed.p_pass, 2000)
+        assert interval is not None
+        if 0.01 < assessed.p_pass < 0.99:
+            assert f"{assessed.p_pass:.0%} ({interval[0]:.0%}-{interval[1]:.0%})" in row
+        assert ("fragile" if assessed.fragile else "robust") in row
+    # The Nash deal with its chance and the reason it is fragile.
+    nash = bargaining_data(compile_scenario(scenario), seed=3)["nash"]
+    assert nash is not None
+    low, high = chance_interval(nash["p_pass"], 2000) or (0.0, 1.0)
+    assert (
+        f"The fair compromise (the Nash deal among the deals every actor prefers to no deal) "
+        f"passes every veto in {nash['p_pass']:.0%} ({low:.0%}-{high:.0%}) of draws; "
+        "fragile: one stated range flips it." in text
+    )
+    labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}
+    for issue, option in nash["deal"].items():
+        assert labels[issue][option][:30] in text
+    # The forecast's error, measured out of sample, with its source and its limits.
     accuracy = deu_accuracy().get("compromise")
     assert accuracy is not None
     assert f"missed the outcome by {accuracy.mae:.1f} points on average" in text
     assert f"within ±{accuracy.band80:.1f} points" in text
-    assert "The fair compromise (Nash deal" in text
-    assert "What would change the picture" in text
-    method = html_module.unescape(page.split('id="method"', 1)[1])
-    assert f"Its mean absolute error was {accuracy.mae:.1f} points" in " ".join(
-        re.sub(r"<[^>]+>", " ", method).split()
+    assert "DEU III: Arregui & Perarnaud (2021)" in text
+    assert "Its error on peace talks, and on this scenario, is not measured" in text
+    changes = text.split("What would change the picture", 1)[1]
+    assert "russia's reservation (0.55-0.65) decides the fair compromise" in changes
+    assert re.search(r"without Russian Federation: Kursk/Sumy exchange[^,;:]*: 44 → 6", changes)
+    assert "it does not endorse any of them" in text
+
+
+def test_method_states_the_assumptions_and_the_error(ukraine_briefing: Briefing) -> None:
+    """Check the Method and caveats section: each assumption, and the error in plain words."""
+    from peacetalks.forecasting.calibration import deu_accuracy
+
+    page = ukraine_briefing.html
+    start = page.index('<section aria-labelledby="method"')
+    assert start < page.index('id="appendix"')
+    method = _text(page[start : page.index("</section>", start)])
+    for assumption in (
+        "Additive utilities.",
+        "Sourced or judged inputs.",
+        "Acceptance and robustness.",
+        "Monte Carlo over stated ranges.",
+        "The forecast models.",
+        "Out-of-sample error.",
+        "Neutrality.",
+    ):
+        assert assumption in method
+    accuracy = deu_accuracy().get("compromise")
+    assert accuracy is not None
+    assert f"Its mean absolute error was {accuracy.mae:.1f} points" in method
+    assert (
+        f"on average the forecast lands about {accuracy.mae:.0f} points from what is decided, "
+        f"and one time in five more than {accuracy.band80:.0f} points away" in method
     )
+    assert deu_accuracy().data in method
+    assert "no error is measured on peace negotiations or on this scenario" in method
+
+
+def test_the_appendix_holds_the_long_tables(ukraine: Scenario, ukraine_briefing: Briefing) -> None:
+    """Check that every position, proposal table, body and chart of the detail is after the break."""
+    page = ukraine_briefing.html
+    appendix = page.index('<section aria-labelledby="appendix"')
+    main, detail = page[:appendix], page[appendix:]
+    # Every position: one row per position, in the appendix only.
+    positions = detail.split('<h2 id="positions">', 1)[1].split("</table>", 1)[0]
+    assert positions.count("<tr>") == len(ukraine.positions) + 1
+    assert '<h2 id="positions">' not in main
+    # Each proposal's per-actor table, and every actor's utility in it.
+    for proposal in ukraine.proposals:
+        marker = f'<article class="pt-proposal" aria-labelledby="proposal-{proposal.id}"'
+        assert marker in detail
+        assert marker not in main
+    # The sources with author, title, date and address.
+    sources = detail.split('<h2 id="sources">', 1)[1].split("</table>", 1)[0]
+    for source in ukraine.sources:
+        row = _text(sources.split(f'<tr id="source-{source.id}">', 1)[1].split("</tr>", 1)[0])
+        for field in (source.author, source.title, source.date, source.address):
+            assert _text(str(field)) in row
+    # The fair compromises' terms, the positions by round and the series issue by issue.
+    assert '<h3 id="compromises">' in detail
+    assert all(f'id="chart-positions-{i.id}"' in detail for i in ukraine.issues)
+    assert 'id="chart-positions-' not in main
+    assert 'id="chart-timeline-' not in main
+    # The sections keep their own charts, each with its summary and table.
+    for chart in ("chart-pareto", "chart-forecast", "chart-survival-monitored-phased-relief"):
+        assert f'id="{chart}"' in main
+        assert f'id="{chart}-caption"' in main

@@ -26,6 +26,7 @@ from peacetalks.briefing.deals import (
     logroll_data,
     zopa_data,
 )
+from peacetalks.briefing.forecast import forecast_data
 from peacetalks.briefing.proposals import assess_proposal
 from peacetalks.briefing.robustness import (
     ACCEPTANCE_RUNS,
@@ -37,6 +38,7 @@ from peacetalks.briefing.signature import signature
 from peacetalks.briefing.timeline import timeline_data
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.forecasting.calibration import deu_accuracy
+from peacetalks.forecasting.compromise import CompromiseModel
 from peacetalks.geo.territory import has_map, territorial_issues
 from peacetalks.report.charts import (
     RULE_LABELS,
@@ -48,6 +50,7 @@ from peacetalks.report.charts import (
     survival_figure,
     timeline_figure,
 )
+from peacetalks.report.summary import chance_interval, fragility_reason, short_name, summary_data
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
 
@@ -204,7 +207,9 @@ def _proposals(
                 ],
                 "passes": assessment.passes,
                 "p_pass": assessment.p_pass,
+                "p_pass_interval": chance_interval(assessment.p_pass, ACCEPTANCE_RUNS),
                 "fragile": assessment.fragile,
+                "fragile_why": fragility_reason(assessment.p_pass, assessment.deciding),
                 "robustness": assessment.robustness_summary(),
                 # The judgements that flip the verdict within their stated ranges.
                 "flipped_by": [d.describe(proposal.title) for d in assessment.deciding if d.flips],
@@ -284,7 +289,7 @@ def _territory(scenario: Scenario) -> dict[str, Any]:
 def _deal_space(
     scenario: Scenario, compiled: CompiledScenario, seed: int
 ) -> tuple[dict[str, Any], ParetoFront | None]:
-    space: dict[str, Any] = {"front_error": None, "rules": [], "logrolls": None}
+    space: dict[str, Any] = {"front_error": None, "rules": [], "logrolls": None, "nash": None}
     # The compromises need no whole front (peacetalks.analysis.halves), so it is not built
     # or counted here (seconds on ukraine-2025); the chart draws its deals of largest total.
     front: ParetoFront | None = None
@@ -293,6 +298,7 @@ def _deal_space(
     except FrontTooLargeError as e:
         space["front_error"] = str(e)
     else:
+        space["nash"] = solved.get("nash")
         for rule, label in RULE_LABELS.items():
             entry = solved[rule]
             space["rules"].append(
@@ -440,6 +446,10 @@ def build_briefing(
         forecast_figure(scenario, model=FORECAST_MODEL, runs=runs, seed=seed),
     )
     charts.append(forecast_chart)
+    # The forecast as analyze gives it (with who moves it), for the summary page.
+    outlook = forecast_data(
+        CompromiseModel().fit(scenario), scenario=scenario, runs=runs, seed=seed
+    )
     position_charts = []
     for issue in scenario.issues:
         chart = Chart(
@@ -447,7 +457,6 @@ def build_briefing(
             positions_figure(scenario, issue=issue.id, model=POSITIONS_MODEL),
         )
         position_charts.append(chart)
-        charts.append(chart)
     step("stress-testing the agreements")
     agreements = _agreements(scenario, compiled, runs=runs, seed=seed)
     for agreement in agreements:
@@ -463,8 +472,14 @@ def build_briefing(
     if len(snapshots) >= 2:
         step("following the series")
         timeline, timeline_charts = _timeline(snapshots)
-        charts.extend(chart for chart, _ in timeline_charts)
     step("writing the report")
+    summary = summary_data(
+        scenario,
+        proposals=proposals,
+        compromise=space["nash"],
+        outlook=outlook,
+        runs=ACCEPTANCE_RUNS,
+    )
     context = {
         "scenario": scenario,
         "version": __version__,
@@ -482,6 +497,10 @@ def build_briefing(
         "option_labels": {i.id: {o.id: o.label for o in i.options} for i in scenario.issues},
         "veto_names": [a.name for a in scenario.actors if a.veto],
         "proposals": proposals,
+        "summary": summary,
+        "short_name": short_name,
+        # The timeline's summary ends with its largest moves, which go to the appendix.
+        "LARGEST_MOVES": "The largest moves:",
         "territory": territory,
         "space": space,
         "pareto_chart": pareto_chart,
@@ -496,6 +515,9 @@ def build_briefing(
         "charts_js": Markup(_asset("charts.js")),
     }
     document = _environment().get_template("briefing.html.j2").render(context)
+    # In the document's order: the sections' charts, then the appendix's.
+    charts.extend(position_charts)
+    charts.extend(chart for chart, _ in timeline_charts)
     return Briefing(html=document, charts=tuple(charts))
 
 
