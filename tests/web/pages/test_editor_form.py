@@ -288,6 +288,12 @@ def test_form_bad_values_show_a_problem_and_save_nothing(
         assert f'data-line="{line}">Line {line}</a>' in page
         # The text comes back as sent, for the next try.
         assert _shown_text(response.text) == text
+        # So do the form's fields.
+        assert 'id="quick-reservation" name="reservation"' in response.text
+        assert re.search(r'id="quick-reservation"[^>]* value="half"', response.text)
+        assert re.search(r'<option value="north" selected', response.text)
+    if fields.get("deal") == ["border=nowhere"]:
+        assert '<option value="split" selected' in response.text
 
 
 def test_form_is_offered_only_to_who_may_save(client: Maker, ann: httpx.Client) -> None:

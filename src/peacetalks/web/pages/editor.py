@@ -108,6 +108,7 @@ def _editor(
     notice: str = "",
     saved: int | None = None,
     changed_line: int | None = None,
+    form: FormEdit | None = None,
     status_code: int = 200,
 ) -> Response:
     scenario = None if entry is None else entry.scenario
@@ -132,6 +133,7 @@ def _editor(
         notice=notice,
         saved=saved,
         changed_line=changed_line,
+        form=form,
         form_action=(
             f"/scenarios/{entry.id}/edit/form"
             if entry is not None and action.endswith("/edit") and can_edit(entry, user)
@@ -219,12 +221,14 @@ def _save(
     action: str,
     problems_first: tuple[Problem, ...] = (),
     back_to_editor_at: int | None = None,
+    form: FormEdit | None = None,
 ) -> Response:
     """Validate and save the text; show the editor with the problems when it is invalid.
 
     ``problems_first`` are shown instead of validating (a form edit that could not be
     made). ``back_to_editor_at`` sends the browser back to the editor after the save, with
-    that line marked as changed, rather than to the scenario's page.
+    that line marked as changed, rather than to the scenario's page. ``form`` is the form
+    edit as sent, shown again in its fields when the save fails.
     """
     text = text.replace("\r\n", "\n")
     if problems_first:
@@ -235,6 +239,7 @@ def _save(
             entry=entry,
             action=action,
             problems=problems_first,
+            form=form,
             status_code=422,
         )
     try:
@@ -247,6 +252,7 @@ def _save(
             entry=entry,
             action=action,
             problems=e.problems,
+            form=form,
             status_code=422,
         )
     if entry is None or scenario.id != entry.id or not can_edit(entry, user):
@@ -259,6 +265,7 @@ def _save(
                 entry=entry,
                 action=action,
                 problems=(problem,),
+                form=form,
                 status_code=422,
             )
     try:
@@ -272,6 +279,7 @@ def _save(
             entry=entry,
             action=action,
             problems=problems,
+            form=form,
             status_code=422,
         )
     if back_to_editor_at is not None:
@@ -427,9 +435,13 @@ def save_form_edit(
     try:
         edited, _ = apply_form_edit(text, edit)
     except FormEditError as e:
-        return _save(request, user, text, entry=entry, action=action, problems_first=e.problems)
+        return _save(
+            request, user, text, entry=entry, action=action, problems_first=e.problems, form=edit
+        )
     line = _changed_line(text, edited)
-    return _save(request, user, edited, entry=entry, action=action, back_to_editor_at=line)
+    return _save(
+        request, user, edited, entry=entry, action=action, back_to_editor_at=line, form=edit
+    )
 
 
 def _changed_line(before: str, after: str) -> int:
