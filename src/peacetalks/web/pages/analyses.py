@@ -178,6 +178,8 @@ def _field(
     annotation = _strip(info.annotation)
     label = _LABELS.get(name, name.replace("_", " ").capitalize())
     help_text = _HELP.get(name, info.description or "")
+    if help_text.rstrip(".").lower() in label.lower():  # the label says it already
+        help_text = ""
     low, high = _bounds(info)
     default = _default(info)
     choices = _scenario_choices(kind, name, entry, series)

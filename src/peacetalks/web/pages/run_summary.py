@@ -96,13 +96,17 @@ def _actors_table(actors: list[dict[str, Any]], table_id: str) -> Table:
     return _table(table_id, "Each actor's utility against its reservation", columns, rows)
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _evaluate(doc: dict[str, Any]) -> Summary:
-    verdict = (
-        "passes every veto" if doc.get("passes") else f"is blocked by {_names(doc.get('blockers'))}"
-    )
-    summary = Summary([f"{doc.get('title') or doc.get('id')} {verdict}."])
+    names = {a["id"]: a.get("name") or a["id"] for a in doc.get("actors", [])}
+    blockers = [names.get(b, b) for b in doc.get("blockers") or []]
+    verdict = "passes every veto" if doc.get("passes") else f"is blocked by {_names(blockers)}"
+    summary = Summary([f"“{doc.get('title') or doc.get('id')}” {verdict}."])
     if doc.get("robustness"):
-        summary.sentences.append(f"It {doc['robustness']}.")
+        summary.sentences.append(_sentence(f"It {doc['robustness']}"))
     summary.tables.append(_actors_table(doc.get("actors", []), "summary-actors"))
     return summary
 
@@ -168,11 +172,12 @@ def _ratify(doc: dict[str, Any]) -> Summary:
             str(body.get("rule", "")),
             "passes" if body.get("passes") else "fails",
             _names(body.get("pivotal")),
+            _num(body.get("p_pass")),
         )
         for body in doc.get("bodies", [])
     ]
     if rows:
-        columns = ("Body", "Rule", "Result", "Pivotal members")
+        columns = ("Body", "Rule", "Result", "Pivotal members", "P(passes)")
         summary.tables.append(
             _table("summary-bodies", "The bodies that must approve", columns, rows)
         )
