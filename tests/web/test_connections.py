@@ -55,3 +55,28 @@ def test_half_sent_and_silent_connections_are_closed(tmp_path: Path) -> None:
     assert (kept.status_code, again.status_code) == (200, 200)
     assert still_open == 0
     assert slow_closed
+
+
+def test_connections_past_the_cap_close_the_longest_waiting(tmp_path: Path) -> None:
+    """Check that past --max-connections silent connections make room for requests."""
+    extra = ["--header-seconds", "60", "--max-connections", "20"]
+    with serving_process(tmp_path / "data", tmp_path / "serve.log", extra=extra) as server:
+        address = ("127.0.0.1", server.port)
+        silent = []
+        for _ in range(60):
+            silent.append(socket.create_connection(address))
+            time.sleep(0.002)
+        # The header limit (60 s) has not struck: only the cap closes connections.
+        with httpx.Client(base_url=server.url) as client:
+            answers = [client.get("/api/health").status_code for _ in range(3)]
+        time.sleep(0.5)
+        closed = [_closed(s) for s in silent]
+        for sock in silent:
+            sock.close()
+    assert answers == [200, 200, 200]
+    # At most 20 connections stay open, the health client's among them; the oldest went
+    # first, so the last connections made are the ones still open.
+    assert sum(not c for c in closed) <= 19
+    assert sum(closed) >= 41
+    assert all(closed[:30])
+    assert not any(closed[-5:])

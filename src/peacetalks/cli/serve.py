@@ -111,6 +111,18 @@ def serve(
             help="Time a client has to send a request's headers; then it is disconnected.",
         ),
     ] = 10.0,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            "--max-connections",
+            min=8,
+            max=100_000,
+            help=(
+                "Open connections kept at most; past it the connection that has waited "
+                "longest without sending a request is closed."
+            ),
+        ),
+    ] = 1000,
     job_memory_mb: Annotated[
         int,
         typer.Option(
@@ -181,8 +193,9 @@ def serve(
         )
         # Forwarded headers only from the proxies named: otherwise anyone able to reach
         # the server from a trusted address could choose the address the sign-in limit
-        # counts. Idle keep-alive connections close after 5 seconds, and a connection
-        # that does not send a request's headers within --header-seconds is closed.
+        # counts. Idle keep-alive connections close after 5 seconds, a connection that
+        # does not send a request's headers within --header-seconds is closed, and past
+        # --max-connections the longest-waiting such connection makes room.
         config = uvicorn.Config(
             app,
             log_level="info",
@@ -191,7 +204,7 @@ def serve(
             proxy_headers=trust_proxy is not None,
             forwarded_allow_ips=trust_proxy or "",
             timeout_keep_alive=5,
-            http=header_timeout_protocol(header_seconds),
+            http=header_timeout_protocol(header_seconds, max_connections),
         )
         server = uvicorn.Server(config)
         server.run(sockets=[sock])

@@ -5,6 +5,13 @@ that connects and sends nothing, or sends a request's headers a byte at a time: 
 of those hold the server's connections open indefinitely (slowloris). This protocol
 gives every request ``header_seconds`` from its first byte (or from the connection's
 start) to finish its headers, and closes the connection past that.
+
+It also caps the open connections at ``max_connections``: a connection past the cap
+closes the one that has waited longest for a request's headers (an idle or half-sent
+connection, which costs its client nothing to reopen), or, when every other connection
+is busy with a request, is itself closed at once. So a flood of silent connections
+cannot exhaust the server's file descriptors, and a client that sends a request still
+gets a place.
 """
 
 from __future__ import annotations
@@ -21,12 +28,30 @@ class HeaderTimeoutProtocol(H11Protocol):
     """uvicorn's h11 protocol with a time limit on each request's headers."""
 
     header_seconds: float = 10.0
+    max_connections: int = 1000
     _header_timer: asyncio.TimerHandle | None = None
+    _waiting_since: float = 0.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        """Start the clock of the first request's headers."""
+        """Start the clock of the first request's headers; make room past the cap."""
         super().connection_made(transport)
         self._arm()
+        if len(self.connections) > self.max_connections:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        """Close the longest-waiting connection without a request, or this one."""
+        waiting = [
+            other
+            for other in self.connections
+            if other is not self
+            and isinstance(other, HeaderTimeoutProtocol)
+            and other._header_timer is not None
+            and not other.transport.is_closing()
+        ]
+        victim = min(waiting, key=lambda other: other._waiting_since) if waiting else self
+        victim._disarm()
+        victim.transport.close()
 
     def data_received(self, data: bytes) -> None:
         """Start the clock at a request's first byte; stop it once its headers are in."""
@@ -43,6 +68,7 @@ class HeaderTimeoutProtocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
+        self._waiting_since = self.loop.time()
         self._header_timer = self.loop.call_later(self.header_seconds, self._expire)
 
     def _disarm(self) -> None:
@@ -56,6 +82,20 @@ class HeaderTimeoutProtocol(H11Protocol):
             self.transport.close()
 
 
-def header_timeout_protocol(seconds: float) -> type[HeaderTimeoutProtocol]:
-    """Return the protocol class with ``seconds`` to send each request's headers."""
-    return type("HeaderTimeoutProtocol", (HeaderTimeoutProtocol,), {"header_seconds": seconds})
+def header_timeout_protocol(
+    seconds: float, max_connections: int = 1000
+) -> type[HeaderTimeoutProtocol]:
+    """Return the protocol class with ``seconds`` to send each request's headers.
+
+    Parameters
+    ----------
+    seconds : float
+        Time a client has to send a request's headers.
+    max_connections : int, default=1000
+        Open connections kept at most (see the module's description).
+    """
+    return type(
+        "HeaderTimeoutProtocol",
+        (HeaderTimeoutProtocol,),
+        {"header_seconds": seconds, "max_connections": max_connections},
+    )
