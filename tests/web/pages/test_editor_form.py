@@ -372,6 +372,8 @@ def test_render_markdown_escapes_html_and_unsafe_links() -> None:
     assert "[x](javascript:alert(1))" in rendered
     assert '<a href="https://example.org">y</a>' in rendered
     assert '<a href="/docs/scenario-format#actors">z</a>' in rendered
+    outside = docs.render_markdown("[r](../README.md) and [t](territory.md#map)")
+    assert outside == "<p>r (README.md) and t (docs/territory.md)</p>\n"
     assert "<ul>\n<li>a</li>" in rendered
     assert "<td>1</td>" in rendered
 

@@ -14,6 +14,7 @@ editable install).
 from __future__ import annotations
 
 import functools
+import posixpath
 from pathlib import Path
 from typing import Annotated
 
@@ -74,7 +75,7 @@ def _unlink(children: list[Token]) -> list[Token]:
             target = dropped.pop() if dropped else ""
             if target:
                 note = Token("text", "", 0)
-                note.content = f" (docs/{target.lstrip('./')})"
+                note.content = f" ({posixpath.normpath('docs/' + target.split('#', 1)[0])})"
                 kept.append(note)
                 continue
         kept.append(token)
