@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from peacetalks.cli import app as cli
+from peacetalks.scenario import resolve_scenario_path
 from tests.web.conftest import Api, create, new_id
 
 runner = CliRunner()
@@ -53,6 +54,10 @@ def test_compare_at_another_snapshot_gives_the_clis_json(api: Api) -> None:
 
 def test_timeline_of_the_series_gives_the_clis_json(api: Api) -> None:
     """Check that a timeline without snapshots follows the whole series, as the CLI does."""
+    # A copy of a snapshot joins the series on the original's date: the built-in one is kept.
+    copy = new_id("ukraine-copy")
+    text = resolve_scenario_path("ukraine-2025-06").read_text(encoding="utf-8")
+    api.store.save_scenario(text.replace("id: ukraine-2025-06\n", f"id: {copy}\n", 1), owner="ann")
     document = _run(api, "ukraine-2025", "timeline", {})
     assert document["results"] == _cli(["timeline", "ukraine", "--json"])
     # The run records the snapshots it found, so that it can be run again the same way.

@@ -86,17 +86,28 @@ def run_document(run: AnalysisRun) -> dict[str, Any]:
 def _series_members(
     request: Request, entry: VersionedScenario, user: User
 ) -> list[VersionedScenario]:
-    """Return the newest versions of the other scenarios of the entry's series the user reads."""
+    """Return the other scenarios of the entry's series the user reads, one per date.
+
+    A copy of a snapshot keeps its ``series`` and ``as_of``; of two scenarios dated the
+    same day (which a timeline cannot order) the analysed one is kept, else a built-in
+    one, else the first by id.
+    """
     series = entry.scenario.series
     if series is None:
         return []
     store = store_of(request)
+    ids = [
+        scenario_id
+        for scenario_id in store.visible_scenario_ids(user.username, admin=has_role(user, "admin"))
+        if scenario_id != entry.id
+    ]
+    ids.sort(key=lambda scenario_id: (store.scenario_owner(scenario_id) is not None, scenario_id))
+    dates = {entry.scenario.as_of}
     found = []
-    for scenario_id in store.visible_scenario_ids(user.username, admin=has_role(user, "admin")):
-        if scenario_id == entry.id:
-            continue
+    for scenario_id in ids:
         other = load_version(request, scenario_id, None, user)
-        if other.scenario.series == series:
+        if other.scenario.series == series and other.scenario.as_of not in dates:
+            dates.add(other.scenario.as_of)
             found.append(other)
     return found
 
