@@ -141,3 +141,15 @@ def test_pdf_json_names_the_pdf(tmp_path: Path, small_path: Path) -> None:
     assert pages["summary"] == 1
     assert pages["contents"] == 2
     assert pages["appendix"] > pages["method"]
+
+
+def test_summary_fits_a_phone(browser: Browser, ukraine_report: Path, artifacts: Path) -> None:
+    """Check that the summary's tables scroll inside their frame at 375 px, not the page."""
+    context = browser.new_context(offline=True, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(ukraine_report.as_uri())
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    summary = page.locator("section.pt-summary")
+    assert summary.locator("#summary-verdicts").is_visible()
+    summary.screenshot(path=str(artifacts / "report-ukraine-2025-summary-375.png"))
+    context.close()

@@ -31,6 +31,8 @@ MAX_CHANGES = 5
 """At most this many judgements that flip a verdict are named on the summary page."""
 MAX_MOVERS = 3
 """At most this many actors whose absence moves the forecast most are named."""
+# Words a cut name should not end on.
+_DANGLING = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "-"})
 
 
 def chance_interval(p_pass: float | None, runs: int) -> tuple[float, float] | None:
@@ -96,8 +98,12 @@ def short_name(name: str, *, limit: int = 34) -> str:
         return head
     cut = head[: limit - 1]
     # End on a whole word when there is one to end on.
-    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return cut.rstrip(" ,;:-") + "\u2026"
+    words = cut.split(" ")
+    if len(words) > 1:
+        words = words[:-1]
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words = words[:-1]
+    return " ".join(words).rstrip(" ,;:-") + "\u2026"
 
 
 def _movers(scenario: Scenario, outlook: Mapping[str, Any]) -> list[str]:
