@@ -60,7 +60,31 @@ def test_smp_refuses_a_table_past_its_limit(tmp_path: Path) -> None:
         "error: SmpModel's work grows with the cube of the actors times the dimensions, and "
         "it runs up to 4.0e+08 (200 actors x 50 dimensions, about a minute and 1 GB); Many "
         "has 201 actors x 50 dimensions (4.1e+08). Merge minor actors, split the dimensions, "
-        "or use another model (--model compromise or bdm-scholz)."
+        "or use another model (--model compromise)."
     )
     # The same file runs with a model that scales.
     assert runner.invoke(app, ["forecast", str(path), "--model", "compromise"]).exit_code == 0
+
+
+def test_bdm_refuses_a_table_past_its_limit(tmp_path: Path) -> None:
+    """Check the expected-utility models stop at once past their work limit."""
+    path = tmp_path / "wide.csv"
+    header = ",".join(f"P{d},S{d}" for d in range(100))
+    cells = ",".join(f"{(7 * d) % 100},1" for d in range(100))
+    rows = [f"a{k},Actor {k},{1 + k % 50},{cells}," for k in range(120)]
+    path.write_text(
+        f"Wide,Many issues,120,100,\nActor,Description,Influence,{header},\n"
+        + "\n".join(rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    for model in ("bdm", "bdm-scholz"):
+        result = runner.invoke(app, ["forecast", str(path), "--model", model])
+        assert result.exit_code == 1, result.output
+        assert " ".join(result.stderr.split()) == (
+            f"error: The {model} model's work grows with the cube of the actors times the "
+            "issues and rounds, and it runs up to 1.3e+09 per run (200 actors x 20 issues x 8 "
+            "rounds, about a minute); Wide has 120 actors x 100 issues x 8 rounds (1.4e+09). "
+            "Merge minor actors, split the issues into several tables, use fewer rounds, or "
+            "use another model (--model compromise)."
+        )

@@ -128,6 +128,9 @@ MAX_PAIR_DETAILS = 1_000_000
 """Most pair entries (``details["eu"]``) kept over all rounds: 120 actors x 20 issues x
 9 rounds would be 2.6 million (a 425 MB JSON document, 73 s to write)."""
 _MAX_ROUNDS = 1000
+BDM_MAX_WORK = 200**3 * 20 * 8
+"""Largest work of one run, actors cubed x issues x rounds: 200 actors x 20 issues x 8
+rounds, about a minute and a few hundred MB (300 actors x 20 issues took 4 minutes)."""
 # Elements of one (runs, actors, actors, actors) vote array per chunk of runs (8 MB), so
 # that a run over many actors stays within a few tens of megabytes.
 _CHUNK_ELEMENTS = 1_000_000
@@ -191,6 +194,22 @@ class ExpectedUtilityModel(ForecastModel):
             raise ParameterError(msg, parameter="q", value=q)
         self.rounds = int(rounds)
         self.q = float(q)
+
+    def _check_work(self, n_actors: int, n_issues: int) -> None:
+        """Refuse a run whose work (actors cubed x issues x rounds) passes BDM_MAX_WORK."""
+        work = n_actors**3 * n_issues * self.rounds
+        if work > BDM_MAX_WORK:
+            table = self.table_
+            where = table.name if table is not None and table.name else "this table"
+            msg = (
+                f"The {self.name} model's work grows with the cube of the actors times the "
+                f"issues and rounds, and it runs up to {BDM_MAX_WORK:.1e} per run (200 "
+                f"actors x 20 issues x 8 rounds, about a minute); {where} has {n_actors} "
+                f"actors x {n_issues} issues x {self.rounds} rounds ({work:.1e}). Merge "
+                "minor actors, split the issues into several tables, use fewer rounds, "
+                "or use another model (--model compromise)."
+            )
+            raise ParameterError(msg, parameter="data", value=where)
 
     def _widths(self, issue: int, positions: FloatArray) -> FloatArray:
         """Return the width of issue ``issue``'s scale per run, of shape (n_runs,)."""
@@ -258,6 +277,7 @@ class ExpectedUtilityModel(ForecastModel):
         saliences = np.asarray(saliences, dtype=np.float64)
         capabilities = np.asarray(capabilities, dtype=np.float64)
         n_runs, n_actors, n_issues = positions.shape
+        self._check_work(n_actors, n_issues)
         final = np.full(positions.shape, np.nan)
         chunk = max(1, _CHUNK_ELEMENTS // max(n_actors**3, 1))
         for i in range(n_issues):
@@ -297,6 +317,7 @@ class ExpectedUtilityModel(ForecastModel):
         saliences = np.asarray(saliences, dtype=np.float64)
         capabilities = np.asarray(capabilities, dtype=np.float64)
         n_actors, n_issues = positions.shape
+        self._check_work(n_actors, n_issues)
         actor_ids, issue_ids = self._ids(n_actors, n_issues)
         states = np.empty((self.rounds + 1, n_actors, n_issues))
         entries: list[list[dict[str, Any]]] = [[] for _ in range(self.rounds + 1)]

@@ -233,7 +233,7 @@ class SmpModel(ForecastModel):
                 f"it runs up to {SMP_MAX_WORK:.1e} (200 actors x 50 dimensions, about a minute "
                 f"and 1 GB); {table.name or 'this table'} has {table.n_actors} actors x "
                 f"{table.n_issues} dimensions ({work:.1e}). Merge minor actors, split the "
-                "dimensions, or use another model (--model compromise or bdm-scholz)."
+                "dimensions, or use another model (--model compromise)."
             )
             raise ParameterError(msg, parameter="data", value=table.name)
         problems: list[str] = []
