@@ -105,6 +105,8 @@ def _series_members(
     dates = {entry.scenario.as_of}
     found = []
     for scenario_id in ids:
+        if series not in store.scenario_text(scenario_id):  # cheap: no parse of the others
+            continue
         other = load_version(request, scenario_id, None, user)
         if other.scenario.series == series and other.scenario.as_of not in dates:
             dates.add(other.scenario.as_of)

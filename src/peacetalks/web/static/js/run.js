@@ -35,6 +35,10 @@
       });
       if (response.ok) {
         run = await response.json();
+      } else if (response.status >= 400 && response.status < 500) {
+        // Signed out, or the run is gone: stop; the "check again" link says what happened.
+        status.textContent = `${root.dataset.status} (no longer followed)`;
+        return;
       }
     } catch (error) {
       run = null; // the server is busy or restarting: try again on the next tick
