@@ -89,3 +89,17 @@ def test_long_tables_are_cut_with_a_count() -> None:
     assert len(table.rows) == 50
     assert table.more == 10
     assert table.rows[0] == ("i0", "1.0", "\N{EN DASH}", "\N{EN DASH}", "\N{EN DASH}")
+
+
+def test_compare_summary_says_how_many_pass() -> None:
+    """Check the entries compared, how many pass every veto, and a row per entry."""
+    doc = _run("compare", "ukraine-2025", {"proposals": ["roberts-2025", "us-28-point"]})
+    summary = summarise("compare", doc)
+    passing = sum(1 for p in doc["proposals"] if p["passes"])
+    assert summary.sentences == [
+        f"roberts-2025, us-28-point side by side: {passing} of 2 pass every veto."
+    ]
+    rows = _rows(summary, "summary-proposals")
+    for entry in doc["proposals"]:
+        assert rows[entry["id"]][2] == f"{entry['p_pass']:.2f}"
+        assert rows[entry["id"]][3] == (", ".join(entry["blockers"]) or "nobody")

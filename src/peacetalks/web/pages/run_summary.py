@@ -228,7 +228,11 @@ def _negotiate(doc: dict[str, Any]) -> Summary:
 
 
 def _compare(doc: dict[str, Any]) -> Summary:
-    summary = Summary([f"{len(doc.get('compared', []))} entries side by side."])
+    compared = [str(entry) for entry in doc.get("compared", [])]
+    passing = sum(1 for p in doc.get("proposals", []) if p.get("passes"))
+    summary = Summary(
+        [f"{', '.join(compared)} side by side: {passing} of {len(compared)} pass every veto."]
+    )
     rows = [
         (
             str(p.get("id")),
