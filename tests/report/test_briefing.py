@@ -364,7 +364,7 @@ def test_report_opens_with_a_one_page_summary(ukraine_briefing: Briefing) -> Non
     """
     from peacetalks.briefing.deals import bargaining_data
     from peacetalks.forecasting.calibration import deu_accuracy
-    from peacetalks.report.summary import chance_interval
+    from peacetalks.report.summary import chance_interval, percent
     from peacetalks.scenario import load_scenario
     from peacetalks.scenario.compile import compile_scenario
 
@@ -382,8 +382,10 @@ def test_report_opens_with_a_one_page_summary(ukraine_briefing: Briefing) -> Non
         assert row.startswith("blocked by " + ", ".join(names[b] for b in assessed.blockers))
         interval = chance_interval(assessed.p_pass, 2000)
         assert interval is not None
-        if 0.01 < assessed.p_pass < 0.99:
-            assert f"{assessed.p_pass:.0%} ({interval[0]:.0%}-{interval[1]:.0%})" in row
+        shown = percent(assessed.p_pass)
+        if percent(interval[0]) != percent(interval[1]):
+            shown += f" ({percent(interval[0])}-{percent(interval[1])})"
+        assert shown in row
         assert ("fragile" if assessed.fragile else "robust") in row
     # The Nash deal with its chance and the reason it is fragile.
     nash = bargaining_data(compile_scenario(scenario), seed=3)["nash"]
@@ -391,7 +393,8 @@ def test_report_opens_with_a_one_page_summary(ukraine_briefing: Briefing) -> Non
     low, high = chance_interval(nash["p_pass"], 2000) or (0.0, 1.0)
     assert (
         f"The fair compromise (the Nash deal among the deals every actor prefers to no deal) "
-        f"passes every veto in {nash['p_pass']:.0%} ({low:.0%}-{high:.0%}) of draws; "
+        f"passes every veto in {percent(nash['p_pass'])} ({percent(low)}-{percent(high)}) of "
+        "draws; "
         "fragile: one stated range flips it." in text
     )
     labels = {i.id: {o.id: o.label for o in i.options} for i in scenario.issues}

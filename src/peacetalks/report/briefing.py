@@ -50,7 +50,13 @@ from peacetalks.report.charts import (
     survival_figure,
     timeline_figure,
 )
-from peacetalks.report.summary import chance_interval, fragility_reason, short_name, summary_data
+from peacetalks.report.summary import (
+    chance_interval,
+    fragility_reason,
+    percent,
+    short_name,
+    summary_data,
+)
 from peacetalks.scenario.compile import CompiledScenario, compile_scenario
 from peacetalks.scenario.models import Scenario
 
@@ -119,13 +125,15 @@ def _asset(name: str) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("peacetalks.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["percent"] = percent
+    return environment
 
 
 def _plotly_version() -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "chance_interval",
     "deciding_input",
     "fragility_reason",
+    "percent",
     "short_name",
     "summary_data",
 ]
@@ -33,6 +34,24 @@ MAX_MOVERS = 3
 """At most this many actors whose absence moves the forecast most are named."""
 # Words a cut name should not end on.
 _DANGLING = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "-"})
+
+
+def percent(share: float) -> str:
+    """Return a share as a percentage that does not round a rare case away.
+
+    Whole percents, one decimal below 1% and above 99%, and "under 0.1%" or "over 99.9%"
+    for a share that the draws put near, but not at, 0 or 1 (exactly 0% and 100% are kept
+    for what the stated ranges decide).
+    """
+    if share in (0.0, 1.0):
+        return f"{share:.0%}"
+    if share < 0.001:
+        return "under 0.1%"
+    if share > 0.999:
+        return "over 99.9%"
+    if share < 0.01 or share > 0.99:
+        return f"{share:.1%}"
+    return f"{share:.0%}"
 
 
 def chance_interval(p_pass: float | None, runs: int) -> tuple[float, float] | None:
@@ -58,7 +77,10 @@ def chance_interval(p_pass: float | None, runs: int) -> tuple[float, float] | No
         return None
     if p_pass in (0.0, 1.0):
         return (p_pass, p_pass)
-    return wilson_interval(round(p_pass * runs), runs)
+    successes = round(p_pass * runs)
+    low, high = wilson_interval(successes, runs)
+    # No draw (or every draw) passed: the interval reaches 0 (or 1) exactly.
+    return (0.0 if successes == 0 else low, 1.0 if successes == runs else high)
 
 
 def fragility_reason(p_pass: float | None, deciding: Sequence[DecidingInput]) -> str:
