@@ -188,6 +188,13 @@ def test_forecast_with_a_picked_model_gives_the_clis_result(ann: httpx.Client) -
     expected = _cli([*args, "--salience", "russia:territory=0.5"])
     assert document["results"] == expected
     html = ann.get(f"/runs/{run_id}").text
+    again = f"/scenarios/{SCENARIO}/analyses?kind=forecast&amp;run={run_id}"
+    assert f'<a id="run-again" href="{again}">' in html
+    form = ann.get(f"/scenarios/{SCENARIO}/analyses?kind=forecast&run={run_id}").text
+    assert '<option value="bdm" selected>' in form
+    assert 'name="rounds" value="3"' in form
+    assert 'name="drop" value="china" checked>' in form
+    assert 'name="saliences" value="russia:territory=0.5"' in form
     for issue in expected["issues"][:3]:
         assert f'<tr><th scope="row">{issue["id"]}</th><td>{issue["forecast"]:.1f}</td>' in html
 
@@ -308,6 +315,11 @@ def test_runs_are_listed_for_their_owner_only(server: LiveServer) -> None:
         assert f"No analysis run {run_id} of yours." in hidden.text
         assert bob.get(f"/runs/{run_id}/results.json").status_code == 404
         assert ann.get("/runs/99999999").status_code == 404
+        # Another user's run does not fill bob's form: the defaults are shown.
+        form = bob.get(f"/scenarios/{SCENARIO}/analyses?kind=ratify&run={run_id}").text
+        assert '<option value="roberts-2025" selected>' not in form
+        own = ann.get(f"/scenarios/{SCENARIO}/analyses?kind=ratify&run={run_id}").text
+        assert '<option value="roberts-2025" selected>' in own
     with _client(server, "ada") as admin:
         listed = admin.get("/runs").text
         assert f'data-run="{run_id}"' in listed

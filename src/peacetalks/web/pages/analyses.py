@@ -30,7 +30,13 @@ from peacetalks.storage.accounts import User
 from peacetalks.web.api.analyses import start_analysis
 from peacetalks.web.errors import status_of
 from peacetalks.web.pages import runs
-from peacetalks.web.pages._access import LoadedScenario, can_create, can_edit, visible_scenarios
+from peacetalks.web.pages._access import (
+    LoadedScenario,
+    can_create,
+    can_edit,
+    is_admin,
+    visible_scenarios,
+)
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
 from peacetalks.web.pages.run_summary import KIND_TITLES
 from peacetalks.web.pages.scenarios import open_scenario
@@ -301,6 +307,35 @@ def read_form(
         return None, state
 
 
+def _shown(name: str, value: Any) -> Any:
+    """Return a parameter's value as its form control shows it (a run's, to run it again)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if name == "strategies":
+        return ", ".join(str(v) for v in value)
+    if name == "saliences":
+        return ", ".join(f"{c['actor']}:{c['issue']}={c['value']}" for c in value)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _from_run(request: Request, run_id: int, kind: str, user: User) -> FormState:
+    """Return a form filled with a run's parameters (empty if it is not the user's or kind's)."""
+    state = FormState()
+    try:
+        run = store_of(request).run(run_id)
+    except PeacetalksError:
+        return state
+    if run.kind != kind or not (is_admin(user) or run.owner == user.username):
+        return state
+    if isinstance(run.parameters, dict):
+        state.values = {name: _shown(name, v) for name, v in run.parameters.items()}
+    return state
+
+
 def _series(request: Request, entry: LoadedScenario, user: User | None) -> list[str]:
     series = entry.scenario.series
     if series is None:
@@ -357,15 +392,19 @@ def analyses_page(
     user: CurrentUser,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     model: Annotated[str | None, Query(max_length=64)] = None,
+    run: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> Response:
-    """Show the form of one analysis of the scenario (``?kind=``; evaluate by default)."""
+    """Show the form of one analysis of the scenario (``?kind=``; evaluate by default).
+
+    ``?run=ID`` fills the form with one of the user's runs of that kind, to run it again.
+    """
     if user is None:
         return login_redirect(request)
     entry = open_scenario(request, scenario_id, user)
     if isinstance(entry, Response):
         return entry
     chosen = kind if kind in KINDS else "evaluate"
-    state = FormState()
+    state = FormState() if run is None else _from_run(request, run, chosen, user)
     if chosen == "forecast" and model in MODEL_NAMES:
         state.values["model"] = model
     return _page(request, entry, user, chosen, state)
