@@ -24,7 +24,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,8 +42,7 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-Grid = npt.NDArray[np.int64] | npt.NDArray[np.int32] | npt.NDArray[np.float64]
-Builder = Callable[[npt.NDArray[np.intp]], Grid]
+Grid = npt.NDArray[np.int64] | npt.NDArray[np.int32]
 
 #: Largest number of (members, quantities) states the dynamic programme will hold.
 MAX_STATES = 40_000_000
@@ -276,8 +274,9 @@ def power_indices(game: VotingGame) -> PowerIndices:
     Returns
     -------
     PowerIndices
-        Exact (integer counts) up to 62 players; beyond, the counts are summed as
-        floating-point numbers (``exact`` is False).
+        Exact: integer counts in 64-bit (or 32-bit) integers up to 62 players; beyond,
+        the counts are computed modulo several primes below 2^31 and put together by the
+        Chinese remainder theorem (as many primes as 2^n needs), so they stay exact.
 
     Raises
     ------
@@ -302,43 +301,157 @@ def power_indices(game: VotingGame) -> PowerIndices:
             "coarser units (thousands of people, for instance)."
         )
         raise ParameterError(msg, parameter="game", value=size)
-    exact = n <= _MAX_EXACT_PLAYERS
-    # Counts of coalitions never exceed 2^n: 32-bit integers hold them up to 30 players
-    # (the EU Council's 27), which halves the memory of the grid.
-    counts: type[np.int32] | type[np.int64] = np.int32 if n <= _MAX_INT32_PLAYERS else np.int64
-    base = steps[vetoes].sum(axis=0) if vetoes.any() else np.zeros(steps.shape[1], np.int64)
+    counter = _Counter(steps, vetoes, free, clauses, shape, n)
+    if n <= _MAX_EXACT_PLAYERS:
+        rows = counter.rows(None)
+    else:
+        primes = _primes_above(n)
+        rows = _chinese_remainder([counter.rows(p) for p in primes], primes)
+    return _indices(rows, n, "generating function", exact=True)
 
-    def build(players: npt.NDArray[np.intp]) -> Grid:
-        grid: Grid
-        if not exact:
-            grid = np.zeros(shape)
-        elif counts is np.int32:
-            grid = np.zeros(shape, dtype=np.int32)
-        else:
-            grid = np.zeros(shape, dtype=np.int64)
-        grid[(0,) * len(shape)] = 1
-        for added, j in enumerate(players):
-            tail = tuple(int(x) for x in steps[j, 1:])
+
+# Primes below 2^31: residues fit 32 bits, so a grid row's sum of up to MAX_STATES
+# residues fits a signed 64-bit integer. Seven of them hold counts up to 2^216.
+_PRIMES = (
+    2_147_483_647,
+    2_147_483_629,
+    2_147_483_587,
+    2_147_483_579,
+    2_147_483_563,
+    2_147_483_549,
+    2_147_483_543,
+    2_147_483_497,
+    2_147_483_489,
+    2_147_483_477,
+    2_147_483_423,
+    2_147_483_399,
+)
+
+
+def _primes_above(n: int) -> tuple[int, ...]:
+    """Return the fewest primes of :data:`_PRIMES` whose product exceeds 2^n."""
+    chosen: list[int] = []
+    product = 1
+    for prime in _PRIMES:
+        chosen.append(prime)
+        product *= prime
+        if product > 2**n:
+            return tuple(chosen)
+    msg = (
+        f"power_indices counts exactly up to {len(_PRIMES) * 30} players (the primes it "
+        f"counts modulo). Got {n} players."
+    )
+    raise ParameterError(msg, parameter="game", value=n)
+
+
+def _chinese_remainder(residues: list[list[list[int]]], primes: tuple[int, ...]) -> list[list[int]]:
+    """Return the integers in [0, prod(primes)) with the given residues, entry by entry."""
+    modulus = math.prod(primes)
+    parts = [(modulus // p) * pow(modulus // p, -1, p) for p in primes]
+    return [
+        [
+            sum(r * part for r, part in zip(entry, parts, strict=True)) % modulus
+            for entry in zip(*rows_of_entry, strict=True)
+        ]
+        for rows_of_entry in (
+            [rows[player] for rows in residues] for player in range(len(residues[0]))
+        )
+    ]
+
+
+# With residues below 2^31 a grid cell at most doubles per player added, so 31 players can
+# be added before a 64-bit cell could overflow: the grid is reduced every 30 players.
+_REDUCE_EVERY = 30
+
+
+@dataclass(frozen=True, eq=False)
+class _Counter:
+    """Swing counts by coalition size from the generating function, exact or modulo p."""
+
+    steps: IntArray
+    vetoes: BoolArray
+    free: npt.NDArray[np.intp]
+    clauses: IntArray
+    shape: tuple[int, ...]
+    n: int
+
+    def rows(self, modulus: int | None) -> list[list[int]]:
+        """Return each player's swings by number of others in the coalition.
+
+        With ``modulus`` the counts are residues modulo that prime.
+        """
+        steps, vetoes = self.steps, self.vetoes
+        base = steps[vetoes].sum(axis=0) if vetoes.any() else np.zeros(steps.shape[1], np.int64)
+        everyone = self._build(modulus)
+        if len(self.shape) <= 2:
+            return _one_quantity_rows(steps, vetoes, base, self.clauses, everyone, self.n, modulus)
+        rows: dict[tuple[int, ...], list[int]] = {}
+        results: list[list[int]] = []
+        for i in range(self.n):
+            key = (*(int(x) for x in steps[i]), int(vetoes[i]))
+            if key not in rows:
+                rows[key] = self._swings_by_size(i, base, everyone, modulus)
+            results.append(rows[key])
+        return results
+
+    def _build(self, modulus: int | None) -> Grid:
+        # Counts of coalitions never exceed 2^n: 32-bit integers hold them up to 30 players
+        # (the EU Council's 27), which halves the memory of the grid.
+        small = modulus is None and self.n <= _MAX_INT32_PLAYERS
+        grid: Grid = (
+            np.zeros(self.shape, dtype=np.int32) if small else np.zeros(self.shape, dtype=np.int64)
+        )
+        grid[(0,) * len(self.shape)] = 1
+        for added, j in enumerate(self.free):
+            tail = tuple(int(x) for x in self.steps[j, 1:])
             # Row k (coalitions of k members) gains row k-1 shifted by the quantities;
             # going down from the highest filled row reads every row before it changes.
-            for k in range(min(added + 1, shape[0] - 1), 0, -1):
+            for k in range(min(added + 1, self.shape[0] - 1), 0, -1):
                 row = grid[k, ...]
                 row[_shift(row, tail)] += grid[k - 1, ...][_source(row, tail)]
+            if modulus is not None and added % _REDUCE_EVERY == _REDUCE_EVERY - 1:
+                np.remainder(grid, modulus, out=grid)
+        if modulus is not None:
+            np.remainder(grid, modulus, out=grid)
         return grid
 
-    everyone = build(free) if exact else None
-    if everyone is not None and len(used) <= 1:
-        return _one_quantity_indices(steps, vetoes, base, clauses, everyone, n)
-    rows: dict[tuple[int, ...], Any] = {}
-    results: list[Any] = []
-    for i in range(n):
-        key = (*(int(x) for x in steps[i]), int(vetoes[i]))
-        if key not in rows:
-            rows[key] = _swings_by_size(
-                i, steps, vetoes, free, base, clauses, shape, everyone, build, n
+    def _swings_by_size(
+        self, i: int, base: IntArray, everyone: Grid, modulus: int | None
+    ) -> list[int]:
+        """Count player ``i``'s swings by the number of other members in the coalition."""
+        step, shape = self.steps[i], self.shape
+        if self.vetoes[i]:
+            # The others: every other veto player plus any set of non-veto players.
+            # Without i the coalition loses (i is a veto player); with i it wins if the
+            # state does.
+            offset = base - step
+            others = everyone
+            swing = _win_mask(self.clauses, shape, base)
+        else:
+            offset = base
+            others = np.empty_like(everyone)
+            # Take i out again: G = H * (1 + z x^q) gives H[k] = G[k] - shift_q(H[k-1]).
+            others[0, ...] = everyone[0, ...]
+            tail = tuple(int(x) for x in step[1:])
+            for k in range(1, shape[0]):
+                others[k, ...] = everyone[k, ...]
+                row = others[k, ...]
+                target = row[_shift(row, tail)]
+                target -= others[k - 1, ...][_source(row, tail)]
+                if modulus is not None:
+                    np.add(target, modulus, out=target, where=target < 0)
+            swing = _win_mask(self.clauses, shape, base + step) & ~_win_mask(
+                self.clauses, shape, base
             )
-        results.append(rows[key])
-    return _indices(results, n, "generating function", exact)
+        # Coalition size of the others = state members + veto players other than i.
+        counted = np.where(swing, others, 0).reshape(shape[0], -1).sum(axis=1, dtype=np.int64)
+        shift = int(offset[0])
+        by_size = [0] * self.n
+        for k, count in enumerate(counted):
+            value = int(count) % modulus if modulus is not None else int(count)
+            if value and 0 <= k + shift < self.n:
+                by_size[k + shift] = value
+        return by_size
 
 
 def _thresholds(clauses: IntArray, sizes: int) -> list[int | None]:
@@ -350,14 +463,15 @@ def _thresholds(clauses: IntArray, sizes: int) -> list[int | None]:
     return least
 
 
-def _one_quantity_indices(
+def _one_quantity_rows(
     steps: IntArray,
     vetoes: BoolArray,
     base: IntArray,
     clauses: IntArray,
     everyone: Grid,
     n: int,
-) -> PowerIndices:
+    modulus: int | None,
+) -> list[list[int]]:
     """Count swings with prefix sums when the clauses use at most one quantity.
 
     With one quantity a coalition of ``k`` members wins when its quantity reaches a
@@ -367,8 +481,12 @@ def _one_quantity_indices(
     ``y`` is ``sum_j (-1)^j C[k-j](y - j q)`` and never needs the others' whole grid.
     """
     # The grid is not needed after its prefix sums: take them in place (no second copy).
+    # Residues below 2^31 summed over at most MAX_STATES cells fit 64 bits; they are
+    # reduced once at the end.
     cumulative = everyone.reshape(everyone.shape[0], -1)
     np.cumsum(cumulative, axis=1, out=cumulative)
+    if modulus is not None:
+        np.remainder(cumulative, modulus, out=cumulative)
     top = cumulative.shape[1] - 1
     least = _thresholds(clauses, n + 1)
     b0 = int(base[0])
@@ -377,14 +495,16 @@ def _one_quantity_indices(
     def prefix(k: int, y: int, q: int | None) -> int:
         # Number of coalitions of k others (from the grid) with quantity <= y; q is the
         # quantity of the player taken out, or None when nobody is.
+        if y < 0:
+            return 0
+        if q is None:
+            return int(cumulative[k, min(y, top)])
         total = 0
         for j in range(k + 1):
-            at = y - j * (q or 0)
+            at = y - j * q
             if at < 0:
                 break
             total += (-1) ** j * int(cumulative[k - j, min(at, top)])
-            if q is None:
-                break
         return total
 
     def above(size: int, offset: int) -> int:
@@ -397,6 +517,8 @@ def _one_quantity_indices(
     for i in range(n):
         q = int(steps[i, 1]) if steps.shape[1] > 1 else 0
         key = (q, int(vetoes[i]))
+        if key not in cache and modulus is not None and not vetoes[i]:
+            cache[key] = _modular_row(cumulative, q, b0, bq, above, n, modulus)
         if key not in cache:
             by_size = [0] * n
             for k in range(cumulative.shape[0]):
@@ -409,59 +531,55 @@ def _one_quantity_indices(
                     lo = above(size + 1, bq + q)
                     hi = above(size, bq)
                     count = prefix(k, hi - 1, q) - prefix(k, lo - 1, q) if hi > lo else 0
+                if modulus is not None:
+                    count %= modulus
                 if count and 0 <= size < n:
                     by_size[size] = count
             cache[key] = by_size
         rows.append(cache[key])
-    return _indices(rows, n, "generating function", exact=True)
+    return rows
 
 
-def _swings_by_size(
-    i: int,
-    steps: IntArray,
-    vetoes: BoolArray,
-    free: npt.NDArray[np.intp],
-    base: IntArray,
-    clauses: IntArray,
-    shape: tuple[int, ...],
-    everyone: Grid | None,
-    build: Builder,
+def _modular_row(
+    cumulative: Grid,
+    q: int,
+    b0: int,
+    bq: int,
+    above: Callable[[int, int], int],
     n: int,
-) -> list[int] | list[float]:
-    """Count player ``i``'s swings by the number of other members in the coalition."""
-    step = steps[i]
-    if vetoes[i]:
-        # The others: every other veto player plus any set of non-veto players. Without
-        # i the coalition loses (i is a veto player); with i it wins if the state does.
-        offset = base - step
-        others = everyone if everyone is not None else build(free)
-        swing = _win_mask(clauses, shape, base)
-    else:
-        offset = base
-        if everyone is not None:
-            others = np.empty_like(everyone)
-            # Take i out again: G = H * (1 + z x^q) gives H[k] = G[k] - shift_q(H[k-1]).
-            others[0, ...] = everyone[0, ...]
-            tail = tuple(int(x) for x in step[1:])
-            for k in range(1, shape[0]):
-                others[k, ...] = everyone[k, ...]
-                row = others[k, ...]
-                row[_shift(row, tail)] -= others[k - 1, ...][_source(row, tail)]
-        else:
-            others = build(free[free != i])
-        swing = _win_mask(clauses, shape, base + step) & ~_win_mask(clauses, shape, base)
-    # Coalition size of the others = state members + veto players other than i.
-    counted = np.where(swing, others, 0).reshape(shape[0], -1).sum(axis=1)
-    shift = int(offset[0])
-    by_size: list[int] | list[float]
-    if everyone is not None:
-        by_size = [0] * n
-        for k, count in enumerate(counted):
-            if count and 0 <= k + shift < n:
-                by_size[k + shift] = int(count)
-    else:
-        by_size = [0.0] * n
-        for k, count in enumerate(counted):
-            if count and 0 <= k + shift < n:
-                by_size[k + shift] = float(count)
-    return by_size
+    modulus: int,
+) -> list[int]:
+    """Return a non-veto player's swings by size, modulo a prime, in one vectorised pass.
+
+    The same counts as the loop of :func:`_one_quantity_rows`: for each coalition size
+    ``k`` of the others, ``P(k, hi - 1) - P(k, lo - 1)`` with the alternating prefix sums
+    ``P(k, y) = sum_j (-1)^j C[k - j](min(y - j q, top))``. Every term of every query is
+    gathered at once; residues are below 2^31, so the sums of at most n + 1 of them are
+    exact in float64 (below 2^53) and the bincount that adds them up loses nothing.
+    """
+    n_rows, top = cumulative.shape[0], cumulative.shape[1] - 1
+    ks, ys, signs, sizes = [], [], [], []
+    for k in range(n_rows):
+        size = k + b0
+        lo = above(size + 1, bq + q)
+        hi = above(size, bq)
+        if hi > lo and 0 <= size < n:
+            ks += [k, k]
+            ys += [hi - 1, lo - 1]
+            signs += [1, -1]
+            sizes += [size, size]
+    by_size = [0] * n
+    if not ks:
+        return by_size
+    k_arr, y_arr = np.asarray(ks, dtype=np.int64), np.asarray(ys, dtype=np.int64)
+    # Terms of each query: j = 0 .. min(k, y // q) (all k + 1 when q is 0), none if y < 0.
+    reach = k_arr if q == 0 else np.minimum(k_arr, np.maximum(y_arr, -1) // q)
+    n_terms = np.where(y_arr >= 0, reach + 1, 0)
+    query = np.repeat(np.arange(k_arr.size), n_terms)
+    j = np.arange(query.size) - np.repeat(np.cumsum(n_terms) - n_terms, n_terms)
+    values = cumulative[k_arr[query] - j, np.minimum(y_arr[query] - j * q, top)]
+    signed = np.where(j % 2 == 1, -values.astype(np.float64), values.astype(np.float64))
+    totals = np.bincount(query, weights=signed, minlength=k_arr.size)
+    for total, sign, size in zip(totals, signs, sizes, strict=True):
+        by_size[size] += sign * round(float(total))
+    return [count % modulus for count in by_size]
