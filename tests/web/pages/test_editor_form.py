@@ -9,8 +9,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,73 +17,26 @@ import httpx
 import pytest
 
 from peacetalks.scenario import parse_scenario
-from peacetalks.storage import open_store
-from peacetalks.storage.accounts import Role
 from peacetalks.web.pages import docs
 from peacetalks.web.pages.editor_form import FormEdit, FormEditError, apply_form_edit
-from tests.web._server import serving_process
+from tests.web.pages._live import Live, Maker, clients, csrf_token, live_server
 
 ROOT = Path(__file__).resolve().parents[3]
 SMALL = (ROOT / "tests" / "data" / "small.yaml").read_text(encoding="utf-8")
-PASSWORD = "correct horse battery staple"
 _TEXTAREA = re.compile(r'<textarea id="editor-text"[^>]*>(.*?)</textarea>', re.S)
-_CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
-Maker = Callable[[str | None], httpx.Client]
-
-
-@dataclass(frozen=True)
-class Live:
-    """The running server's address and data directory."""
-
-    url: str
-    data: Path
-
-    def text(self, scenario_id: str) -> str:
-        """Return the newest saved text of a scenario, read from the store directly."""
-        with open_store(self.data) as store:
-            return store.scenario_text(scenario_id)
-
-    def versions(self, scenario_id: str) -> int:
-        """Return how many versions of a scenario are saved."""
-        with open_store(self.data) as store:
-            if scenario_id not in store.scenario_ids():
-                return 0
-            return len(store.scenario_versions(scenario_id))
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Start ``peacetalks serve`` with ann and bob (analysts) and vic (viewer)."""
-    data = tmp_path_factory.mktemp("editor-form")
-    with open_store(data) as store:
-        users: tuple[tuple[str, Role], ...] = (
-            ("ann", "analyst"),
-            ("bob", "analyst"),
-            ("vic", "viewer"),
-        )
-        for username, role in users:
-            store.accounts.create_user(username, PASSWORD, role=role)
-    with serving_process(data, data / "server.log") as running:
-        yield Live(running.url, data)
+    with live_server(tmp_path_factory.mktemp("editor-form")) as running:
+        yield running
 
 
 @pytest.fixture
 def client(live: Live) -> Iterator[Maker]:
     """Return a maker of clients (signed in as the user given, or anonymous), closed after."""
-    made: list[httpx.Client] = []
-
-    def make(username: str | None) -> httpx.Client:
-        one = httpx.Client(base_url=live.url, timeout=120)
-        made.append(one)
-        if username is not None:
-            page = one.get("/login")
-            data = {"username": username, "password": PASSWORD, "csrf_token": _token(page.text)}
-            assert one.post("/login", data=data).status_code == 303
-        return one
-
-    yield make
-    for one in made:
-        one.close()
+    yield from clients(live)
 
 
 @pytest.fixture
@@ -97,12 +49,6 @@ def ann(client: Maker) -> httpx.Client:
 def anonymous(client: Maker) -> httpx.Client:
     """Return a client that is not signed in."""
     return client(None)
-
-
-def _token(page: str) -> str:
-    found = _CSRF.search(page)
-    assert found is not None, "the page has no form with a CSRF token"
-    return found.group(1)
 
 
 def _commented(scenario_id: str) -> str:
@@ -124,13 +70,15 @@ def _shown_text(page: str) -> str:
 
 def _create(client: httpx.Client, text: str) -> None:
     page = client.get("/scenarios/new")
-    response = client.post("/scenarios/new", data={"text": text, "csrf_token": _token(page.text)})
+    response = client.post(
+        "/scenarios/new", data={"text": text, "csrf_token": csrf_token(page.text)}
+    )
     assert response.status_code == 303, response.text
 
 
 def _post_form(client: httpx.Client, scenario_id: str, text: str, **fields: Any) -> httpx.Response:
     page = client.get(f"/scenarios/{scenario_id}/edit")
-    data = {"text": text, "csrf_token": _token(page.text), **fields}
+    data = {"text": text, "csrf_token": csrf_token(page.text), **fields}
     return client.post(f"/scenarios/{scenario_id}/edit/form", data=data)
 
 

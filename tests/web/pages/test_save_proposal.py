@@ -6,39 +6,20 @@ import datetime as dt
 import difflib
 import html
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from peacetalks.scenario import load_scenario, parse_scenario, resolve_scenario_path
 from peacetalks.scenario.yaml_edit import set_scalar
 from peacetalks.storage import open_store
-from peacetalks.storage.accounts import Role
-from tests.web._server import serving_process
+from tests.web.pages._live import Live, Maker, clients, csrf_token, live_server
 
-PASSWORD = "correct horse battery staple"
 OWN_ID = "save-own"
 BUILTIN = "ukraine-2025"
 SMALL = Path(__file__).resolve().parents[2] / "data" / "small.yaml"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
 _BASE = re.compile(r'name="base" value="([^"]*)"')
-Maker = Callable[[str | None], httpx.Client]
-
-
-@dataclass(frozen=True)
-class Live:
-    """The running server's address and data directory."""
-
-    url: str
-    data: Path
-
-    def text(self, scenario_id: str) -> str:
-        """Return the newest saved text of a scenario, read from the store directly."""
-        with open_store(self.data) as store:
-            return store.scenario_text(scenario_id)
 
 
 def _own_text() -> str:
@@ -50,52 +31,21 @@ def _own_text() -> str:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Start ``peacetalks serve`` with ann and bob (analysts), vic (viewer) and bob's scenario."""
     data = tmp_path_factory.mktemp("save-proposal")
-    with open_store(data) as store:
-        users: tuple[tuple[str, Role], ...] = (
-            ("ann", "analyst"),
-            ("bob", "analyst"),
-            ("vic", "viewer"),
-        )
-        for username, role in users:
-            store.accounts.create_user(username, PASSWORD, role=role)
-        store.save_scenario(_own_text(), owner="bob")
-    with serving_process(data, data / "server.log") as running:
-        yield Live(running.url, data)
+    with live_server(data, [(_own_text(), "bob")]) as running:
+        yield running
 
 
 @pytest.fixture
 def client(live: Live) -> Iterator[Maker]:
     """Return a maker of clients (signed in as the user given, or anonymous), closed after."""
-    made: list[httpx.Client] = []
-
-    def make(username: str | None) -> httpx.Client:
-        made.append(_client(live, username))
-        return made[-1]
-
-    yield make
-    for one in made:
-        one.close()
-
-
-def _client(live: Live, username: str | None) -> httpx.Client:
-    """Return a client of the server, signed in through the login form unless None."""
-    client = httpx.Client(base_url=live.url, timeout=120)
-    if username is not None:
-        page = client.get("/login")
-        token = _CSRF.search(page.text)
-        assert token is not None
-        data = {"username": username, "password": PASSWORD, "csrf_token": token.group(1)}
-        response = client.post("/login", data=data)
-        assert response.status_code == 303, response.text
-    return client
+    yield from clients(live)
 
 
 def _form(page: str, deal: dict[str, str], proposal_id: str, title: str) -> dict[str, str]:
     """Return the fields of a deal builder page's save form, with the given picks."""
-    token, base = _CSRF.search(page), _BASE.search(page)
-    assert token is not None, "the page has no CSRF token"
+    base = _BASE.search(page)
     assert base is not None, "the page has no save form"
-    fields = {"csrf_token": token.group(1), "base": base.group(1)}
+    fields = {"csrf_token": csrf_token(page), "base": base.group(1)}
     fields |= {"proposal_id": proposal_id, "proposal_title": title}
     return fields | {f"issue.{issue}": option for issue, option in deal.items()}
 
@@ -266,9 +216,8 @@ def test_anonymous_and_viewer_cannot_save(live: Live, client: Maker) -> None:
     page = vic.get(f"/scenarios/{BUILTIN}/deal").text
     assert 'id="save-form"' not in page
     assert "Saving a deal as a proposal needs the analyst or admin role" in page
-    token = _CSRF.search(page)  # the sign-out form's
-    assert token is not None
-    fields |= {"csrf_token": token.group(1), "proposal_id": "vic-1"}
+    # The sign-out form's token.
+    fields |= {"csrf_token": csrf_token(page), "proposal_id": "vic-1"}
     response = vic.post(f"/scenarios/{BUILTIN}/proposals", data=fields)
     assert response.status_code == 403
     assert "saving a deal needs the analyst or admin role; got 'viewer'" in _problems(response.text)
