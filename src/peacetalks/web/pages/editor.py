@@ -231,47 +231,8 @@ def _save(
     edit as sent, shown again in its fields when the save fails.
     """
     text = text.replace("\r\n", "\n")
-    if problems_first:
-        return _editor(
-            request,
-            user,
-            text=text,
-            entry=entry,
-            action=action,
-            problems=problems_first,
-            form=form,
-            status_code=422,
-        )
-    try:
-        scenario = parse_scenario(text, source="editor")
-    except ScenarioError as e:
-        return _editor(
-            request,
-            user,
-            text=text,
-            entry=entry,
-            action=action,
-            problems=e.problems,
-            form=form,
-            status_code=422,
-        )
-    if entry is None or scenario.id != entry.id or not can_edit(entry, user):
-        problem = _ownership_problem(request, user, scenario.id, text)
-        if problem is not None:
-            return _editor(
-                request,
-                user,
-                text=text,
-                entry=entry,
-                action=action,
-                problems=(problem,),
-                form=form,
-                status_code=422,
-            )
-    try:
-        version = store_of(request).save_scenario(text, owner=user.username)
-    except (ScenarioError, StorageError) as e:
-        problems = e.problems if isinstance(e, ScenarioError) else (Problem("", str(e)),)
+
+    def refused(problems: tuple[Problem, ...]) -> Response:
         return _editor(
             request,
             user,
@@ -282,6 +243,21 @@ def _save(
             form=form,
             status_code=422,
         )
+
+    if problems_first:
+        return refused(problems_first)
+    try:
+        scenario = parse_scenario(text, source="editor")
+    except ScenarioError as e:
+        return refused(e.problems)
+    if entry is None or scenario.id != entry.id or not can_edit(entry, user):
+        problem = _ownership_problem(request, user, scenario.id, text)
+        if problem is not None:
+            return refused((problem,))
+    try:
+        version = store_of(request).save_scenario(text, owner=user.username)
+    except (ScenarioError, StorageError) as e:
+        return refused(e.problems if isinstance(e, ScenarioError) else (Problem("", str(e)),))
     if back_to_editor_at is not None:
         where = f"/scenarios/{scenario.id}/edit?saved={version.number}&line={back_to_editor_at}"
         return RedirectResponse(where, status_code=303)
