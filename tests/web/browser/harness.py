@@ -127,6 +127,28 @@ def low_contrast(page: Page) -> list[str]:
     return found
 
 
+def check_accessible(page: Page, path: str = "", *, styled: bool = False) -> None:
+    """Check what every page passes: landmarks, one h1, labelled controls, contrast.
+
+    Also no inline script and, unless ``styled`` (a page whose charts set sizes inline),
+    no ``style`` attribute or element: the CSP blocks them.
+    """
+    assert page.locator("header").count() == 1, path
+    assert page.locator("main#main").count() == 1, path
+    assert page.locator("footer").count() == 1, path
+    assert page.locator("h1").count() == 1, path
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0, path
+    if not styled:
+        assert page.evaluate("() => document.querySelectorAll('[style], style').length") == 0, path
+    unlabelled = page.evaluate(
+        "() => Array.from(document.querySelectorAll('input:not([type=hidden]), select,"
+        " textarea, progress')).filter(e => !(e.labels && e.labels.length)"
+        " && !e.getAttribute('aria-label')).map(e => e.id || e.name)"
+    )
+    assert unlabelled == [], path
+    assert low_contrast(page) == [], path
+
+
 def sign_in(watched: Watched, username: str = USERNAME, password: str = PASSWORD) -> None:
     """Sign in through the login form and wait for the signed-in header."""
     page = watched.page

@@ -21,7 +21,7 @@ from tests.web.browser.harness import (
     ROOT,
     Server,
     Watched,
-    low_contrast,
+    check_accessible,
     open_page,
     sign_in,
     watch,
@@ -47,23 +47,6 @@ def _create(page: Page, text: str) -> None:
 
 def _line_of(text: str, line: str) -> int:
     return text.split("\n").index(line) + 1
-
-
-def _check_accessible(page: Page, path: str) -> None:
-    """Check the landmarks, one h1, labelled controls, contrast and no inline script."""
-    assert page.locator("header").count() == 1, path
-    assert page.locator("main#main").count() == 1, path
-    assert page.locator("footer").count() == 1, path
-    assert page.locator("h1").count() == 1, path
-    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
-    assert page.evaluate("() => document.querySelectorAll('[style], style').length") == 0, path
-    unlabelled = page.evaluate(
-        "() => Array.from(document.querySelectorAll('input:not([type=hidden]), select,"
-        " textarea')).filter(e => !(e.labels && e.labels.length)"
-        " && !e.getAttribute('aria-label')).map(e => e.id || e.name)"
-    )
-    assert unlabelled == [], path
-    assert low_contrast(page) == [], path
 
 
 def test_form_edits_change_the_yaml_shown(watched: Watched, artifacts: Path) -> None:
@@ -201,7 +184,7 @@ def test_code_editor_shows_problems_at_their_lines(watched: Watched, artifacts: 
         expect(mark).to_have_attribute("data-severity", str(severity))
         expect(mark).to_contain_text(f"Lint {severity} (line {number}): {code}: ")
     expect(page.locator("#code-editor .pt-from-problem")).to_have_count(0)
-    _check_accessible(page, "/scenarios/browser-code/edit")
+    check_accessible(page, "/scenarios/browser-code/edit")
     # Tab leaves the code editor (no keyboard trap).
     page.get_by_role("textbox", name="Scenario (YAML)").focus()
     page.keyboard.press("Tab")
@@ -224,7 +207,7 @@ def test_scenario_format_page(watched: Watched, artifacts: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("The scenario format")
     expect(page.get_by_role("heading", name="actors", exact=True)).to_be_visible()
     assert page.locator("main table").count() >= 5
-    _check_accessible(page, "/docs/scenario-format")
+    check_accessible(page, "/docs/scenario-format")
     page.screenshot(path=artifacts / "docs-scenario-format.png")
 
 

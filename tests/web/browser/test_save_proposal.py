@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from peacetalks.briefing import assess_proposal
 from peacetalks.scenario import Scenario, parse_scenario
@@ -16,7 +16,7 @@ from tests.web.browser.harness import (
     USERNAME,
     Server,
     Watched,
-    low_contrast,
+    check_accessible,
     open_page,
     sign_in,
 )
@@ -39,23 +39,6 @@ def _saved(server: Server) -> Scenario:
         return parse_scenario(store.scenario_text(COPY))
 
 
-def _check_accessible(page: Page) -> None:
-    """Check the checks every page passes: landmarks, one h1, labels, contrast, no inline style."""
-    assert page.locator("header").count() == 1
-    assert page.locator("main#main").count() == 1
-    assert page.locator("footer").count() == 1
-    assert page.locator("h1").count() == 1
-    assert page.locator("[style]").count() == 0
-    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
-    unlabelled = page.evaluate(
-        "() => Array.from(document.querySelectorAll('input:not([type=hidden]), select,"
-        " textarea')).filter(e => !(e.labels && e.labels.length)"
-        " && !e.getAttribute('aria-label')).map(e => e.id || e.name)"
-    )
-    assert unlabelled == []
-    assert low_contrast(page) == []
-
-
 def test_save_a_built_deal_as_a_proposal(watched: Watched, artifacts: Path, server: Server) -> None:
     """Check that a signed-in user's picks are saved to their copy and shown with the verdict."""
     page = watched.page
@@ -68,7 +51,7 @@ def test_save_a_built_deal_as_a_proposal(watched: Watched, artifacts: Path, serv
         _wait_for_verdict(page, deal)
     form = page.get_by_role("region", name="Save as proposal")
     expect(form).to_contain_text(f"your own copy of this scenario, {COPY}")
-    _check_accessible(page)
+    check_accessible(page)
     # By keyboard: type the id, Tab to the title, Enter sends the form.
     page.get_by_label("Proposal id").focus()
     page.keyboard.type("my-referendum-deal")
@@ -98,7 +81,7 @@ def test_save_a_built_deal_as_a_proposal(watched: Watched, artifacts: Path, serv
     for actor in expected.actors:
         row = page.locator(f"#utilities tr[data-actor='{actor.id}'] td")
         assert row.nth(0).inner_text() == f"{actor.utility:.2f}"
-    _check_accessible(page)
+    check_accessible(page)
     page.screenshot(path=artifacts / "deal-save-proposal.png", full_page=True)
 
     # The same id again is refused on the page, naming the field; nothing is saved.
@@ -113,7 +96,7 @@ def test_save_a_built_deal_as_a_proposal(watched: Watched, artifacts: Path, serv
     )
     expect(page.get_by_label("Proposal id")).to_have_value("my-referendum-deal")
     assert [p.id for p in _saved(server).proposals].count("my-referendum-deal") == 1
-    _check_accessible(page)
+    check_accessible(page)
     page.screenshot(path=artifacts / "deal-save-proposal-taken-id.png", full_page=True)
 
 
