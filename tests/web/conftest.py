@@ -7,6 +7,7 @@ One server per backend serves the whole session: tests use their own scenario id
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -24,7 +25,9 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import URL, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from typer.testing import CliRunner
 
+from peacetalks.cli import app as cli
 from peacetalks.scenario import dump_scenario, load_scenario
 from peacetalks.storage import Store
 from peacetalks.storage.accounts import Role
@@ -203,3 +206,26 @@ def wait_for(client: httpx.Client, url: str, timeout: float = 60) -> dict[str, A
             return document
         assert time.monotonic() < deadline, f"the run did not finish: {document}"
         time.sleep(0.05)
+
+
+_RUNNER = CliRunner()
+
+
+def cli_json(args: list[str]) -> dict[str, Any]:
+    """Return what ``peacetalks ARGS`` prints as JSON (the command must succeed)."""
+    result = _RUNNER.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def run_job(api: Api, scenario: str, kind: str, body: dict[str, Any], user: str = "ann") -> Any:
+    """Run an analysis through the API, waiting for it; check it succeeded, return it."""
+    with api.client(user) as client:
+        response = client.post(f"/api/scenarios/{scenario}/analyses/{kind}?wait=true", json=body)
+    assert response.status_code == 200, response.text
+    document = response.json()
+    assert document["status"] == "succeeded", document["error"]
+    assert document["progress"] == 1.0
+    assert document["kind"] == kind
+    return document

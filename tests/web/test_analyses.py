@@ -16,7 +16,7 @@ from peacetalks.cli import app as cli
 from peacetalks.storage import open_store
 from peacetalks.web import WebSettings
 from peacetalks.web.jobs import RESTART_ERROR
-from tests.web.conftest import PASSWORD, Api, new_id, serving, wait_for
+from tests.web.conftest import PASSWORD, Api, cli_json, new_id, run_job, serving, wait_for
 
 runner = CliRunner()
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -29,24 +29,6 @@ def small(api: Api) -> str:
     if "small" not in api.store.scenario_ids():
         api.store.save_scenario(SMALL.read_text(encoding="utf-8"), owner="ann")
     return "small"
-
-
-def _cli(args: list[str]) -> dict[str, Any]:
-    result = runner.invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-def _run(api: Api, scenario: str, kind: str, body: dict[str, Any], user: str = "ann") -> Any:
-    with api.client(user) as client:
-        response = client.post(f"/api/scenarios/{scenario}/analyses/{kind}?wait=true", json=body)
-    assert response.status_code == 200, response.text
-    document = response.json()
-    assert document["status"] == "succeeded", document["error"]
-    assert document["progress"] == 1.0
-    assert document["kind"] == kind
-    return document
 
 
 @pytest.mark.parametrize(
@@ -199,8 +181,8 @@ def test_each_analysis_gives_the_clis_json(
     api: Api, small: str, scenario: str, kind: str, body: dict[str, Any], args: list[str]
 ) -> None:
     """Check that a run's results are the document the matching command prints with --json."""
-    document = _run(api, scenario, kind, body)
-    assert document["results"] == _cli([*args, "--json"])
+    document = run_job(api, scenario, kind, body)
+    assert document["results"] == cli_json([*args, "--json"])
     assert document["scenario"] == scenario
     assert document["scenario_version"] >= 1
     assert document["error"] is None
@@ -212,8 +194,8 @@ def test_evaluate_a_deal(api: Api, small: str, tmp_path: Path) -> None:
     deal = tmp_path / "deal.yaml"
     deal.write_text("border: half\ntrade: open\n", encoding="utf-8")
     body = {"deal": {"border": "half", "trade": "open"}, "title": str(deal)}
-    document = _run(api, small, "evaluate", body)
-    assert document["results"] == _cli(["evaluate", str(SMALL), "--deal", str(deal), "--json"])
+    document = run_job(api, small, "evaluate", body)
+    assert document["results"] == cli_json(["evaluate", str(SMALL), "--deal", str(deal), "--json"])
 
 
 def test_bad_deal_is_refused_with_the_clis_problem(api: Api, small: str, tmp_path: Path) -> None:
@@ -397,7 +379,7 @@ def test_ids_outside_the_databases_range_are_refused(api: Api, method: str, path
 
 def test_runs_are_private_to_their_owner(api: Api, small: str) -> None:
     """Check that another user's run is 404, the list shows one's own, admins see all."""
-    mine = _run(api, small, "evaluate", {"proposal": "grab"})
+    mine = run_job(api, small, "evaluate", {"proposal": "grab"})
     with api.client("bob") as bob, api.client("ada") as admin, api.client("ann") as ann:
         hidden = bob.get(mine["url"])
         assert hidden.status_code == 404
@@ -559,7 +541,7 @@ def test_results_download_as_csv_and_xlsx(api: Api, small: str, tmp_path: Path) 
 
     from peacetalks.formats.export import read_csv_table
 
-    done = _run(api, "ukraine-2025", "evaluate", {"proposal": "us-28-point"})
+    done = run_job(api, "ukraine-2025", "evaluate", {"proposal": "us-28-point"})
     index = tmp_path / "evaluate.csv"
     result = runner.invoke(
         cli, ["evaluate", "ukraine-2025", "-p", "us-28-point", "--csv", str(index)]

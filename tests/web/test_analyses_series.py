@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from peacetalks.cli import app as cli
 from peacetalks.scenario import resolve_scenario_path
-from tests.web.conftest import Api, create, new_id
-
-runner = CliRunner()
-
-
-def _cli(args: list[str]) -> dict[str, Any]:
-    result = runner.invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-def _run(api: Api, scenario: str, kind: str, body: dict[str, Any], user: str = "ann") -> Any:
-    with api.client(user) as client:
-        response = client.post(f"/api/scenarios/{scenario}/analyses/{kind}?wait=true", json=body)
-    assert response.status_code == 200, response.text
-    document = response.json()
-    assert document["status"] == "succeeded", document["error"]
-    assert document["kind"] == kind
-    return document
+from tests.web.conftest import Api, cli_json, create, new_id, run_job
 
 
 def test_compare_gives_the_clis_json(api: Api) -> None:
     """Check that a compare run's results are what ``peacetalks compare --json`` prints."""
     body = {"proposals": ["roberts-2025", "us-28-point"], "runs": 300, "seed": 4}
-    document = _run(api, "ukraine-2025", "compare", body)
+    document = run_job(api, "ukraine-2025", "compare", body)
     args = ["ukraine-2025", "roberts-2025", "us-28-point", "--runs", "300", "--seed", "4"]
-    expected = _cli(["compare", *args, "--json"])
+    expected = cli_json(["compare", *args, "--json"])
     assert document["results"] == expected
     assert document["parameters"] == {**body, "at": []}
 
@@ -45,9 +23,9 @@ def test_compare_gives_the_clis_json(api: Api) -> None:
 def test_compare_at_another_snapshot_gives_the_clis_json(api: Api) -> None:
     """Check that 'at' evaluates the same proposal in another snapshot, as --at does."""
     body = {"proposals": ["roberts-2025"], "at": ["ukraine-2025-11"], "runs": 200}
-    document = _run(api, "ukraine-2025", "compare", body)
+    document = run_job(api, "ukraine-2025", "compare", body)
     args = ["ukraine-2025", "roberts-2025", "--at", "ukraine-2025-11", "--runs", "200"]
-    expected = _cli(["compare", *args, "--json"])
+    expected = cli_json(["compare", *args, "--json"])
     assert document["results"] == expected
     assert document["results"]["compared"] == ["roberts-2025", "roberts-2025@ukraine-2025-11"]
 
@@ -58,8 +36,8 @@ def test_timeline_of_the_series_gives_the_clis_json(api: Api) -> None:
     copy = new_id("ukraine-copy")
     text = resolve_scenario_path("ukraine-2025-06").read_text(encoding="utf-8")
     api.store.save_scenario(text.replace("id: ukraine-2025-06\n", f"id: {copy}\n", 1), owner="ann")
-    document = _run(api, "ukraine-2025", "timeline", {})
-    assert document["results"] == _cli(["timeline", "ukraine", "--json"])
+    document = run_job(api, "ukraine-2025", "timeline", {})
+    assert document["results"] == cli_json(["timeline", "ukraine", "--json"])
     # The run records the snapshots it found, so that it can be run again the same way.
     recorded = document["parameters"]["snapshots"]
     assert sorted(recorded) == [
@@ -75,8 +53,8 @@ def test_timeline_of_the_series_gives_the_clis_json(api: Api) -> None:
 def test_timeline_of_named_snapshots(api: Api) -> None:
     """Check that 'snapshots' picks the other files, as the CLI's file list does."""
     body = {"snapshots": ["ukraine-2025-06"]}
-    document = _run(api, "ukraine-2025-11", "timeline", body)
-    expected = _cli(["timeline", "ukraine-2025-11", "ukraine-2025-06", "--json"])
+    document = run_job(api, "ukraine-2025-11", "timeline", body)
+    expected = cli_json(["timeline", "ukraine-2025-11", "ukraine-2025-06", "--json"])
     assert document["results"] == expected
     assert [s["id"] for s in document["results"]["snapshots"]] == [
         "ukraine-2025-06",

@@ -274,6 +274,23 @@ def _forbidden(request: Request, user: User | None) -> Response:
     )
 
 
+def _editable(
+    request: Request, scenario_id: str, user: User | None, csrf_token: str
+) -> tuple[User, LoadedScenario] | Response:
+    """Return the user and the scenario a posted edit may change, or the refusal.
+
+    Sign-in first (an anonymous visitor is sent to sign in), then the form's CSRF token,
+    then the scenario as this user may see it, then the right to edit it.
+    """
+    if user is None:
+        return login_redirect(request)
+    check_csrf(request, csrf_token)
+    entry = open_scenario(request, scenario_id, user)
+    if isinstance(entry, Response):
+        return entry
+    return (user, entry) if can_edit(entry, user) else _forbidden(request, user)
+
+
 @router.get("/scenarios/new", include_in_schema=False)
 def new_scenario(
     request: Request,
@@ -356,14 +373,10 @@ def save_scenario(
     csrf_token: CsrfField = "",
 ) -> Response:
     """Validate and save a new version; show the problems in place when it is invalid."""
-    if user is None:
-        return login_redirect(request)
-    check_csrf(request, csrf_token)
-    entry = open_scenario(request, scenario_id, user)
-    if isinstance(entry, Response):
-        return entry
-    if not can_edit(entry, user):
-        return _forbidden(request, user)
+    found = _editable(request, scenario_id, user, csrf_token)
+    if isinstance(found, Response):
+        return found
+    user, entry = found
     return _save(request, user, text, entry=entry, action=f"/scenarios/{entry.id}/edit")
 
 
@@ -388,14 +401,10 @@ def save_form_edit(
     A saved edit goes back to the editor with the new text; an edit that cannot be made,
     or that makes the scenario invalid, shows the editor with the problems and nothing saved.
     """
-    if user is None:
-        return login_redirect(request)
-    check_csrf(request, csrf_token)
-    entry = open_scenario(request, scenario_id, user)
-    if isinstance(entry, Response):
-        return entry
-    if not can_edit(entry, user):
-        return _forbidden(request, user)
+    found = _editable(request, scenario_id, user, csrf_token)
+    if isinstance(found, Response):
+        return found
+    user, entry = found
     action = f"/scenarios/{entry.id}/edit"
     edit = FormEdit(
         change=change,
