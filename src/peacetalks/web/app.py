@@ -109,10 +109,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         summary="Model multi-party peace negotiations and compute on them.",
         description=(
             "The JSON API of peacetalks: scenarios (with versions and sharing), analyses as "
-            "jobs (evaluate, deals, forecast, ratify, stress, negotiate), agreement events, "
-            "and accounts. Sign in with POST /api/auth/login (then send the X-CSRF-Token "
-            "header on unsafe requests) or send an API token as 'Authorization: Bearer "
-            "pt_...'. See docs/web.md."
+            "jobs (evaluate, deals, forecast, ratify, stress, negotiate, compare, timeline), "
+            "agreement events, and accounts. Sign in with POST /api/auth/login (then send "
+            "the X-CSRF-Token header on unsafe requests) or send an API token as "
+            "'Authorization: Bearer pt_...'. See docs/web.md."
         ),
         openapi_url="/openapi.json",
         docs_url=None,
