@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from peacetalks.analysis.pareto import additive_utilities, pareto_mask, unique_deals
 from peacetalks.briefing import (
     amendment_data,
     bargaining_data,
@@ -14,6 +15,7 @@ from peacetalks.briefing import (
     pareto_data,
     zopa_data,
 )
+from peacetalks.briefing import deals as deals_module
 from peacetalks.briefing.deals import rational_front
 from peacetalks.errors import NotFoundError, ParameterError
 from peacetalks.scenario import (
@@ -189,3 +191,46 @@ def test_a_sampled_rational_front_holds_only_rational_deals() -> None:
         for i, option in enumerate(deal["options"]):
             column = compiled.option_ids[i].index(option)
             assert admissible[i][:, column].all(), (deal["options"], compiled.issue_ids[i])
+
+
+@pytest.mark.parametrize("rational", [False, True])
+def test_sampled_front_is_the_samples_front_however_it_is_chunked(
+    rational: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Check the sampled front against the sample's own front, in chunks and redrawn.
+
+    One chunk gives the non-dominated deals of the sample drawn at once; small chunks
+    give the same front of their own sample whether the survivors' deals are kept
+    (a large budget) or drawn again from the saved generator state (a budget of one).
+    """
+    compiled = compile_scenario(load_scenario(resolve_scenario_path("ukraine-2025")))
+    space = deals_module._Space(compiled, "all")
+    counts = [t.shape[1] for t in space.tables]
+    n = 4_000
+    monkeypatch.setattr(deals_module, "_SAMPLE_CHUNK", n)
+    whole = deals_module._sampled_front(space, n, np.random.default_rng(5), rational=rational)
+    rng = np.random.default_rng(5)
+    drawn = np.stack([rng.integers(c, size=n) for c in counts], axis=1).astype(np.intp)
+    values = additive_utilities(space.tables, drawn)
+    if rational:
+        ok = (values >= space.reservations - 1e-12).all(axis=1)
+        for i, allowed in enumerate(space.admissible):
+            ok &= allowed[:, drawn[:, i]].all(axis=0)
+        drawn, values = drawn[ok], values[ok]
+    expected = unique_deals(drawn[pareto_mask(values)], counts)
+    np.testing.assert_array_equal(whole.deals, expected)
+    assert expected.shape[0] > 0
+    monkeypatch.setattr(deals_module, "_SAMPLE_CHUNK", 333)
+    kept = deals_module._sampled_front(space, n, np.random.default_rng(5), rational=rational)
+    monkeypatch.setattr(deals_module, "_SAMPLE_DEAL_CELLS", 1)
+    rng = np.random.default_rng(5)
+    redrawn = deals_module._sampled_front(space, n, rng, rational=rational)
+    np.testing.assert_array_equal(redrawn.deals, kept.deals)
+    np.testing.assert_array_equal(redrawn.utilities, kept.utilities)
+    # The generator ends where one pass of draws leaves it, as callers expect.
+    again = np.random.default_rng(5)
+    for start in range(0, n, 333):
+        size = min(333, n - start)
+        for c in counts:
+            again.integers(c, size=size)
+    assert rng.integers(1 << 30) == again.integers(1 << 30)

@@ -9,7 +9,7 @@ actor order, or in the order of ``actors`` when the analysis is among veto holde
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +46,10 @@ from peacetalks.briefing.robustness import (
 from peacetalks.errors import FrontTooLargeError, ParameterError
 from peacetalks.scenario.compile import CompiledScenario
 from peacetalks.scenario.models import Scenario
+
+IntArray = npt.NDArray[np.intp]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 __all__ = [
     "Among",
@@ -112,6 +116,8 @@ def deal_data(
 # chunk x issues x 8 bytes whatever the sample's size (a million deals of 200 issues at
 # once took 4.8 GB).
 _SAMPLE_CHUNK = 50_000
+# Sampled deals kept between the two filters, in issue cells (8 bytes each): 160 MB.
+_SAMPLE_DEAL_CELLS = 20_000_000
 
 
 def _sampled_front(
@@ -121,23 +127,58 @@ def _sampled_front(
 
     With ``rational``, only the sampled deals above every reservation that cross no red
     line count (as the exact front with ``individually_rational``).
+
+    Each chunk is filtered on its own first (a deal dominated in its chunk is not on the
+    sample's front), and the survivors' utilities are filtered together once at the end.
+    The survivors' deals are kept while they fit :data:`_SAMPLE_DEAL_CELLS`; past that
+    (most of the sample non-dominated, as with ten actors) only their utilities are, and
+    a second pass draws the same chunks again from the generator's saved state to pick
+    the deals out. (Filtering everything kept again after every chunk cost a quadratic
+    amount of work in that case: 43 s for a sample of ten actors.)
     """
     counts = [t.shape[1] for t in space.tables]
-    deals = np.empty((0, len(counts)), dtype=np.intp)
-    utilities = np.empty((0, space.reservations.shape[0]))
-    for start in range(0, n, _SAMPLE_CHUNK):
-        size = min(_SAMPLE_CHUNK, n - start)
-        drawn = np.stack([rng.integers(c, size=size) for c in counts], axis=1).astype(np.intp)
+    start_state = rng.bit_generator.state
+
+    def draws() -> Iterator[IntArray]:
+        for start in range(0, n, _SAMPLE_CHUNK):
+            size = min(_SAMPLE_CHUNK, n - start)
+            yield np.stack([rng.integers(c, size=size) for c in counts], axis=1).astype(np.intp)
+
+    survivors: list[IntArray] = []  # per chunk, the rows that survive its own filter
+    parts: list[FloatArray] = []
+    kept_deals: list[IntArray] | None = []
+    cells = 0
+    for drawn in draws():
         values = additive_utilities(space.tables, drawn)
+        ok = np.ones(drawn.shape[0], dtype=np.bool_)
         if rational:
-            ok = (values >= space.reservations - 1e-12).all(axis=1)
+            ok &= (values >= space.reservations - 1e-12).all(axis=1)
             for i, allowed in enumerate(space.admissible):
                 ok &= allowed[:, drawn[:, i]].all(axis=0)
-            drawn, values = drawn[ok], values[ok]
-        deals = np.concatenate((deals, drawn))
-        utilities = np.concatenate((utilities, values))
-        keep = pareto_mask(utilities)
-        deals, utilities = deals[keep], utilities[keep]
+        rows = np.flatnonzero(ok)
+        rows = rows[pareto_mask(values[rows])]
+        survivors.append(rows)
+        parts.append(values[rows])
+        cells += rows.size * len(counts)
+        if kept_deals is not None and cells <= _SAMPLE_DEAL_CELLS:
+            kept_deals.append(drawn[rows])
+        else:
+            kept_deals = None
+    utilities = np.concatenate(parts) if parts else np.empty((0, space.reservations.shape[0]))
+    keep = pareto_mask(utilities)
+    del parts, utilities
+    # The front's rows of each chunk: its survivors that the last filter keeps.
+    ends = np.cumsum([rows.size for rows in survivors])
+    fronts = [rows[keep[end - rows.size : end]] for rows, end in zip(survivors, ends, strict=True)]
+    if kept_deals is not None:
+        stored = [
+            deals[keep[end - rows.size : end]]
+            for deals, rows, end in zip(kept_deals, survivors, ends, strict=True)
+        ]
+    else:
+        rng.bit_generator.state = start_state
+        stored = [drawn[rows] for drawn, rows in zip(draws(), fronts, strict=True)]
+    deals = np.concatenate(stored) if stored else np.empty((0, len(counts)), dtype=np.intp)
     deals = unique_deals(deals, counts)
     return ParetoFront(deals=deals, utilities=additive_utilities(space.tables, deals))
 
