@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -56,6 +57,31 @@ _MAX_SCRYPT_MEM = 256 * 1024 * 1024
 # A token's last use is written at most this often, so that API calls seldom write.
 _LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
 _TOKEN_NAME_LENGTH = 100
+# Sessions kept in memory while the database cannot take new rows (a full disk), at most.
+_MAX_MEMORY_SESSIONS = 10_000
+
+
+def is_full(error: StorageError) -> bool:
+    """Return whether a database error means the disk (or the database) is full.
+
+    SQLite's SQLITE_FULL ("database or disk is full") and PostgreSQL's disk_full (SQLSTATE
+    53100).
+    """
+    cause = getattr(error.__cause__, "orig", None) or error.__cause__
+    if (
+        getattr(cause, "sqlite_errorcode", None) == 13
+        or getattr(cause, "sqlstate", None) == "53100"
+    ):
+        return True
+    return "disk is full" in str(cause) or "No space left on device" in str(cause)
+
+
+@dataclass(frozen=True)
+class _MemorySession:
+    username: str
+    csrf: str
+    expires_at: dt.datetime
+
 
 _Transaction = Callable[..., AbstractContextManager[Session]]
 
@@ -203,6 +229,11 @@ class Accounts:
 
     def __init__(self, transaction: _Transaction) -> None:
         self._transaction = transaction
+        # Sessions started while the database could not store them (a full disk), by the
+        # SHA-256 of their secret: signing in keeps working, and they end with the
+        # process, on sign-out, on a password change, or when they expire.
+        self._memory: dict[str, _MemorySession] = {}
+        self._memory_lock = threading.Lock()
 
     # -- users ---------------------------------------------------------------------
 
@@ -332,7 +363,21 @@ class Accounts:
             rows += session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
             for row in rows:
                 session.delete(row)
-            return len(rows)
+            ended_in_memory = self._end_memory_sessions(user.username, keep_session)
+            return len(rows) + ended_in_memory
+
+    def _end_memory_sessions(self, username: str, keep_session: str | None) -> int:
+        """End a user's sessions kept in memory (but ``keep_session``); return how many."""
+        kept = _sha256(keep_session) if isinstance(keep_session, str) and keep_session else None
+        with self._memory_lock:
+            ending = [
+                digest
+                for digest, held in self._memory.items()
+                if held.username == username and digest != kept
+            ]
+            for digest in ending:
+                del self._memory[digest]
+        return len(ending)
 
     def _require_user(self, session: Session, username: str) -> UserRow:
         name = username.lower() if isinstance(username, str) else username
@@ -474,18 +519,30 @@ class Accounts:
         secret = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         now = _now()
-        with self._transaction(write=True) as session:
-            user = self._require_user(session, username)
-            session.execute(delete(SessionRow).where(SessionRow.expires_at <= now))
-            session.add(
-                SessionRow(
-                    user_id=user.id,
-                    secret_sha256=_sha256(secret),
-                    csrf_token=csrf,
-                    created_at=now,
-                    expires_at=now + lifetime,
+        try:
+            with self._transaction(write=True) as session:
+                user = self._require_user(session, username)
+                session.execute(delete(SessionRow).where(SessionRow.expires_at <= now))
+                session.add(
+                    SessionRow(
+                        user_id=user.id,
+                        secret_sha256=_sha256(secret),
+                        csrf_token=csrf,
+                        created_at=now,
+                        expires_at=now + lifetime,
+                    )
                 )
-            )
+        except StorageError as e:
+            if e.kind != "database" or not is_full(e):
+                raise
+            # The disk is full: sign in all the same, with the session in memory.
+            name = self.user(username).username
+            with self._memory_lock:
+                live = {k: v for k, v in self._memory.items() if v.expires_at > now}
+                if len(live) >= _MAX_MEMORY_SESSIONS:
+                    raise
+                live[_sha256(secret)] = _MemorySession(name, csrf, now + lifetime)
+                self._memory = live
         return secret, csrf
 
     def session(self, secret: str) -> tuple[User, str] | None:
@@ -503,7 +560,7 @@ class Accounts:
                 .where(SessionRow.secret_sha256 == digest)
             ).first()
         if found is None:
-            return None
+            return self._memory_session(digest)
         row, user = found
         if row.expires_at <= _now():
             with self._transaction(write=True) as session:
@@ -511,9 +568,26 @@ class Accounts:
             return None
         return _user(user), row.csrf_token
 
+    def _memory_session(self, digest: str) -> tuple[User, str] | None:
+        """Return the user and CSRF token of a live session kept in memory, or ``None``."""
+        with self._memory_lock:
+            kept = self._memory.get(digest)
+            if kept is not None and kept.expires_at <= _now():
+                del self._memory[digest]
+                kept = None
+        if kept is None:
+            return None
+        try:
+            return self.user(kept.username), kept.csrf
+        except StorageError:
+            return None
+
     def end_session(self, secret: str) -> None:
         """Delete a session (signing out); an unknown secret is ignored."""
         if not isinstance(secret, str) or not secret:
             return
+        with self._memory_lock:
+            if self._memory.pop(_sha256(secret), None) is not None:
+                return
         with self._transaction(write=True) as session:
             session.execute(delete(SessionRow).where(SessionRow.secret_sha256 == _sha256(secret)))
