@@ -127,6 +127,12 @@ def low_contrast(page: Page) -> list[str]:
     return found
 
 
+def check_fits_width(page: Page, what: str) -> None:
+    """Check that the page does not scroll sideways (at a phone's 375 px, say)."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{what} scrolls sideways: {widths}"
+
+
 def check_accessible(page: Page, path: str = "", *, styled: bool = False) -> None:
     """Check what every page passes: landmarks, one h1, labelled controls, contrast.
 

@@ -23,6 +23,7 @@ from tests.web.browser.harness import (
     Server,
     Watched,
     check_accessible,
+    check_fits_width,
     open_page,
     sign_in,
 )
@@ -169,10 +170,7 @@ def test_new_pages_fit_a_phone(browser: Browser, server: Server, artifacts: Path
             response = page.goto(path)
             assert response is not None
             assert response.status == 200, path
-            widths = page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths}"
+            check_fits_width(page, path)
             name = re.sub(r"[^a-z0-9]+", "-", path.strip("/")).strip("-")
             page.screenshot(path=artifacts / f"phone-{name}.png", full_page=True)
         assert watched.problems() == []

@@ -22,6 +22,7 @@ from tests.web.browser.harness import (
     Server,
     Watched,
     check_accessible,
+    check_fits_width,
     open_page,
     sign_in,
     watch,
@@ -225,10 +226,7 @@ def test_editor_and_format_fit_a_phone(browser: Browser, server: Server, artifac
         expect(page.locator("#code-editor .cm-editor")).to_be_visible()
         for path in ("/scenarios/browser-phone/edit", "/docs/scenario-format"):
             page.goto(path)
-            widths = page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths}"
+            check_fits_width(page, path)
             name = path.strip("/").replace("/", "-")
             page.screenshot(path=artifacts / f"phone-{name}.png", full_page=True)
         assert watched.problems() == []

@@ -29,6 +29,7 @@ from tests.web.browser.harness import (
     Server,
     Watched,
     check_accessible,
+    check_fits_width,
     open_page,
     sign_in,
 )
@@ -387,10 +388,7 @@ def test_phone_viewport_has_no_horizontal_scroll(
             if "charts" in path:
                 for chart in page.locator(".pt-chart").all():
                     expect(chart).to_have_attribute("data-rendered", "true")
-            widths = page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths}"
+            check_fits_width(page, path)
             name = path.strip("/").replace("/", "-") or "index"
             page.screenshot(path=artifacts / f"phone-{name}.png", full_page=True)
         assert anonymous.problems() == []

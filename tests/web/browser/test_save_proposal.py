@@ -17,6 +17,7 @@ from tests.web.browser.harness import (
     Server,
     Watched,
     check_accessible,
+    check_fits_width,
     open_page,
     sign_in,
 )
@@ -109,8 +110,7 @@ def test_save_form_fits_a_phone(browser: Browser, server: Server, artifacts: Pat
         page.goto(f"/scenarios/{SCENARIO}/deal")
         page.get_by_label("Proposal id").scroll_into_view_if_needed()
         expect(page.get_by_role("button", name="Save as proposal")).to_be_visible()
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        assert widths[0] <= widths[1], f"the deal builder scrolls sideways: {widths}"
+        check_fits_width(page, "the deal builder")
         page.screenshot(path=artifacts / "phone-deal-save-proposal.png", full_page=True)
         assert watched.problems() == []
     finally:
