@@ -67,9 +67,13 @@ def full_store(tmp_path: Path) -> Iterator[Store]:
 
 def test_a_full_database_is_recognised(full_store: Store) -> None:
     """Check that a write to the full database fails with SQLITE_FULL, seen as full."""
-    with pytest.raises(StorageError) as info:  # accounts until one finds no room
+
+    def fill_with_accounts() -> None:
         for k in range(1_000):
             full_store.accounts.create_user(f"user{k}", PASSWORD)
+
+    with pytest.raises(StorageError) as info:  # until an account finds no room
+        fill_with_accounts()
     assert info.value.kind == "database"
     assert is_full(info.value)
     assert "database or disk is full" in str(info.value)
