@@ -42,18 +42,19 @@ def test_deals_pareto_falls_back_to_a_sampled_front(tmp_path: Path) -> None:
     assert len(json.loads(result.stdout)["pareto"]) == 5
 
 
+def _ktab_table(path: Path, name: str, title: str, n_actors: int, n_dims: int) -> Path:
+    """Write a KTAB SMP table of ``n_actors`` x ``n_dims`` (positions spread, saliences 1)."""
+    header = ",".join(f"P{d},S{d}" for d in range(n_dims))
+    cells = ",".join(f"{(7 * d) % 100},1" for d in range(n_dims))
+    rows = [f"a{k},Actor {k},{1 + k % 50},{cells}," for k in range(n_actors)]
+    lines = [f"{name},{title},{n_actors},{n_dims},", f"Actor,Description,Influence,{header},"]
+    path.write_text("\n".join([*lines, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
 def test_smp_refuses_a_table_past_its_limit(tmp_path: Path) -> None:
     """Check the SMP stops at once past its work limit, naming it and other models."""
-    path = tmp_path / "many.csv"
-    header = ",".join(f"P{d},S{d}" for d in range(50))
-    cells = ",".join(f"{(7 * d) % 100},1" for d in range(50))
-    rows = [f"a{k},Actor {k},{1 + k % 50},{cells}," for k in range(201)]
-    path.write_text(
-        f"Many,Many actors,201,50,\nActor,Description,Influence,{header},\n"
-        + "\n".join(rows)
-        + "\n",
-        encoding="utf-8",
-    )
+    path = _ktab_table(tmp_path / "many.csv", "Many", "Many actors", 201, 50)
     result = runner.invoke(app, ["forecast", str(path), "--model", "smp"])
     assert result.exit_code == 1, result.output
     assert " ".join(result.stderr.split()) == (
@@ -68,16 +69,7 @@ def test_smp_refuses_a_table_past_its_limit(tmp_path: Path) -> None:
 
 def test_bdm_refuses_a_table_past_its_limit(tmp_path: Path) -> None:
     """Check the expected-utility models stop at once past their work limit."""
-    path = tmp_path / "wide.csv"
-    header = ",".join(f"P{d},S{d}" for d in range(100))
-    cells = ",".join(f"{(7 * d) % 100},1" for d in range(100))
-    rows = [f"a{k},Actor {k},{1 + k % 50},{cells}," for k in range(120)]
-    path.write_text(
-        f"Wide,Many issues,120,100,\nActor,Description,Influence,{header},\n"
-        + "\n".join(rows)
-        + "\n",
-        encoding="utf-8",
-    )
+    path = _ktab_table(tmp_path / "wide.csv", "Wide", "Many issues", 120, 100)
     for model in ("bdm", "bdm-scholz"):
         result = runner.invoke(app, ["forecast", str(path), "--model", model])
         assert result.exit_code == 1, result.output

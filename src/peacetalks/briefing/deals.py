@@ -167,17 +167,16 @@ def _sampled_front(
     utilities = np.concatenate(parts) if parts else np.empty((0, space.reservations.shape[0]))
     keep = pareto_mask(utilities)
     del parts, utilities
-    # The front's rows of each chunk: its survivors that the last filter keeps.
+    # Of each chunk's survivors, those the last filter keeps.
     ends = np.cumsum([rows.size for rows in survivors])
-    fronts = [rows[keep[end - rows.size : end]] for rows, end in zip(survivors, ends, strict=True)]
-    if kept_deals is not None:
-        stored = [
-            deals[keep[end - rows.size : end]]
-            for deals, rows, end in zip(kept_deals, survivors, ends, strict=True)
-        ]
-    else:
+    on_front = [keep[end - rows.size : end] for rows, end in zip(survivors, ends, strict=True)]
+    if kept_deals is None:
+        # Only the front's rows of each chunk drawn again (its survivors may not fit).
         rng.bit_generator.state = start_state
-        stored = [drawn[rows] for drawn, rows in zip(draws(), fronts, strict=True)]
+        chunks = zip(draws(), survivors, on_front, strict=True)
+        stored = [drawn[rows[mask]] for drawn, rows, mask in chunks]
+    else:
+        stored = [chunk[mask] for chunk, mask in zip(kept_deals, on_front, strict=True)]
     deals = np.concatenate(stored) if stored else np.empty((0, len(counts)), dtype=np.intp)
     deals = unique_deals(deals, counts)
     return ParetoFront(deals=deals, utilities=additive_utilities(space.tables, deals))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,31 @@ def low_contrast(page: Page) -> list[str]:
     """Return the visible texts (outside charts) with a contrast below 4.5:1."""
     found: list[str] = page.evaluate(_CONTRAST_SCRIPT)
     return found
+
+
+def shown_deal(page: Page) -> dict[str, str]:
+    """Return the deal builder's picks: the option shown for each issue."""
+    found: dict[str, str] = page.locator("select[data-issue]").evaluate_all(
+        "items => Object.fromEntries(items.map(s => [s.dataset.issue, s.value]))"
+    )
+    return found
+
+
+def wait_for_verdict(page: Page, deal: dict[str, str]) -> None:
+    """Wait until the deal builder's verdict shows the evaluation of exactly this deal."""
+    page.wait_for_function(
+        "deal => { const v = document.getElementById('verdict');"
+        " return v.dataset.state === 'ready' && v.dataset.deal === deal; }",
+        arg=json.dumps(deal, separators=(",", ":")),
+    )
+
+
+def blockers_shown(page: Page) -> list[str]:
+    """Return the actor ids the deal builder lists as blocking."""
+    shown: list[str] = page.locator("#blockers > li[data-actor]").evaluate_all(
+        "items => items.map(item => item.dataset.actor)"
+    )
+    return shown
 
 
 def check_fits_width(page: Page, what: str) -> None:

@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from typer.testing import CliRunner
 
-from peacetalks.cli import app as cli
 from tests.web.browser.harness import (
     PHONE,
     Server,
@@ -27,18 +24,12 @@ from tests.web.browser.harness import (
     open_page,
     sign_in,
 )
+from tests.web.conftest import cli_json
 
 pytestmark = pytest.mark.slow
 
 SCENARIO = "ukraine-2025"
 _RUN_PATH = re.compile(r"/runs/(\d+)$")
-
-
-def _cli(args: list[str]) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
 
 
 def _run_id(page: Page) -> int:
@@ -72,7 +63,7 @@ def test_run_evaluate_and_forecast_from_the_page(watched: Watched, artifacts: Pa
     expect(page).to_have_url(_RUN_PATH)
     evaluate_id = _run_id(page)
     expect(page.locator("#run-status")).to_have_text("succeeded", timeout=60_000)
-    expected = _cli(["evaluate", SCENARIO, "-p", "roberts-2025"])
+    expected = cli_json(["evaluate", SCENARIO, "-p", "roberts-2025", "--json"])
     table = page.locator("#summary-actors")
     expect(table).to_be_visible()
     for actor in expected["actors"]:
@@ -113,7 +104,7 @@ def test_run_evaluate_and_forecast_from_the_page(watched: Watched, artifacts: Pa
     expect(page.locator("#run-status")).to_have_text("succeeded", timeout=120_000)
     expect(page.locator("#run-progress")).to_have_attribute("value", "1.0")
     args = ["forecast", SCENARIO, "--model", "median", "--runs", "300000", "--seed", "7"]
-    forecast = _cli(args)
+    forecast = cli_json([*args, "--json"])
     issues = page.locator("#summary-issues")
     for issue in forecast["issues"]:
         row = issues.get_by_role("row").filter(has=page.get_by_role("rowheader", name=issue["id"]))

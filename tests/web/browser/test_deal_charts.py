@@ -6,7 +6,6 @@ CSP violations, and screenshots go to tests/artifacts/browser/.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -18,26 +17,19 @@ from peacetalks.briefing import assess_deal
 from peacetalks.briefing.deals import deal_amendment
 from peacetalks.scenario import load_scenario
 from peacetalks.scenario.compile import compile_scenario
-from tests.web.browser.harness import PHONE, Server, Watched, low_contrast, open_page
+from tests.web.browser.harness import (
+    PHONE,
+    Server,
+    Watched,
+    low_contrast,
+    open_page,
+    shown_deal,
+    wait_for_verdict,
+)
 
 pytestmark = pytest.mark.slow
 
 SCENARIO = "ukraine-2025"
-
-
-def _shown_deal(page: Page) -> dict[str, str]:
-    found: dict[str, str] = page.locator("select[data-issue]").evaluate_all(
-        "items => Object.fromEntries(items.map(s => [s.dataset.issue, s.value]))"
-    )
-    return found
-
-
-def _wait_for_verdict(page: Page, deal: dict[str, str]) -> None:
-    page.wait_for_function(
-        "deal => { const v = document.getElementById('verdict');"
-        " return v.dataset.state === 'ready' && v.dataset.deal === deal; }",
-        arg=json.dumps(deal, separators=(",", ":")),
-    )
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -54,7 +46,7 @@ def test_full_labels_wrap_on_a_phone(browser: Browser, server: Server, artifacts
     page = watched.page
     try:
         page.goto(f"/scenarios/{SCENARIO}/deal?proposal=us-28-point")
-        deal = _shown_deal(page)
+        deal = shown_deal(page)
         wrapped = 0
         for issue in scenario.issues:
             labels = {o.id: o.label for o in issue.options}
@@ -74,7 +66,7 @@ def test_full_labels_wrap_on_a_phone(browser: Browser, server: Server, artifacts
         last = issue.options[-1]
         page.locator(f"#deal-{issue.id}").select_option(last.id)
         expect(page.locator(f"#deal-{issue.id}-full .option-label")).to_have_text(last.label)
-        _wait_for_verdict(page, _shown_deal(page))
+        wait_for_verdict(page, shown_deal(page))
         _no_horizontal_scroll(page)
         assert low_contrast(page) == []
         page.screenshot(path=artifacts / "deal-full-labels-phone.png", full_page=True)
@@ -101,7 +93,7 @@ def test_ids_toggle_by_keyboard(watched: Watched, artifacts: Path) -> None:
     assert outline != "none", "the toggle needs a visible focus"
     page.keyboard.press("Space")
     expect(toggle).to_be_checked()
-    chosen = _shown_deal(page)[issue.id]
+    chosen = shown_deal(page)[issue.id]
     expect(ids).to_be_visible()
     expect(ids.locator("code")).to_have_text(chosen)
     texts = page.locator(f"#deal-{issue.id} option").all_inner_texts()
@@ -131,9 +123,9 @@ def test_blocked_deal_shows_its_amendment_live(watched: Watched) -> None:
     page = watched.page
     page.goto(f"/scenarios/{SCENARIO}/deal")
     for issue, option in blocked.deal.items():
-        if _shown_deal(page)[issue] != option:
+        if shown_deal(page)[issue] != option:
             page.locator(f"#deal-{issue}").select_option(option)
-    _wait_for_verdict(page, dict(blocked.deal))
+    wait_for_verdict(page, dict(blocked.deal))
     line = page.locator("#amendment")
     expect(line).to_be_visible()
     text = line.inner_text()
@@ -144,7 +136,7 @@ def test_blocked_deal_shows_its_amendment_live(watched: Watched) -> None:
         assert f"{record.name}: {labels[change['from']]} → {labels[change['to']]}" in text
     for issue, change in amendment["changes"].items():
         page.locator(f"#deal-{issue}").select_option(change["to"])
-    _wait_for_verdict(page, _shown_deal(page))
+    wait_for_verdict(page, shown_deal(page))
     expect(page.locator("#verdict")).to_have_attribute("data-passes", "true")
     expect(line).to_be_hidden()
 

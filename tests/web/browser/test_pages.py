@@ -28,10 +28,13 @@ from tests.web.browser.harness import (
     USERNAME,
     Server,
     Watched,
+    blockers_shown,
     check_accessible,
     check_fits_width,
     open_page,
+    shown_deal,
     sign_in,
+    wait_for_verdict,
 )
 
 pytestmark = pytest.mark.slow
@@ -39,34 +42,11 @@ pytestmark = pytest.mark.slow
 SCENARIO = "ukraine-2025"
 
 
-def _blockers_shown(page: Page) -> list[str]:
-    shown: list[str] = page.locator("#blockers > li[data-actor]").evaluate_all(
-        "items => items.map(item => item.dataset.actor)"
-    )
-    return shown
-
-
-def _wait_for_verdict(page: Page, deal: dict[str, str]) -> None:
-    """Wait until the verdict shows the evaluation of exactly this deal."""
-    page.wait_for_function(
-        "deal => { const v = document.getElementById('verdict');"
-        " return v.dataset.state === 'ready' && v.dataset.deal === deal; }",
-        arg=json.dumps(deal, separators=(",", ":")),
-    )
-
-
-def _shown_deal(page: Page) -> dict[str, str]:
-    found: dict[str, str] = page.locator("select[data-issue]").evaluate_all(
-        "items => Object.fromEntries(items.map(s => [s.dataset.issue, s.value]))"
-    )
-    return found
-
-
 def _check_verdict(page: Page, deal: dict[str, str]) -> None:
     """Check that the page names the blockers and utilities that assess_deal gives."""
     scenario = load_scenario(SCENARIO)
     expected = assess_deal(scenario, deal)
-    assert _blockers_shown(page) == list(expected.blockers)
+    assert blockers_shown(page) == list(expected.blockers)
     names = {a.id: a.name for a in scenario.actors}
     summary = page.locator("#verdict-summary").inner_text()
     if expected.blockers:
@@ -132,12 +112,12 @@ def test_deal_builder_names_the_blockers(watched: Watched, artifacts: Path) -> N
     page.get_by_role("link", name="Russia-Ukraine peace talks, 2025", exact=True).click()
     page.get_by_role("navigation", name="Scenario").get_by_role("link", name="Deal builder").click()
     expect(page).to_have_url(re.compile(rf"/scenarios/{SCENARIO}/deal$"))
-    _check_verdict(page, _shown_deal(page))
+    _check_verdict(page, shown_deal(page))
 
     page.get_by_label("Start from a proposal").select_option("roberts-2025")
     page.get_by_role("button", name="Load").click()
     expect(page).to_have_url(re.compile(r"proposal=roberts-2025"))
-    deal = _shown_deal(page)
+    deal = shown_deal(page)
     scenario = load_scenario(SCENARIO)
     assert deal == assess_deal(scenario, scenario.proposal("roberts-2025").deal).deal
     _check_verdict(page, deal)
@@ -149,9 +129,9 @@ def test_deal_builder_names_the_blockers(watched: Watched, artifacts: Path) -> N
     ]:
         page.locator(f"select[data-issue='{issue}']").select_option(option)
         deal[issue] = option
-        _wait_for_verdict(page, deal)
+        wait_for_verdict(page, deal)
         _check_verdict(page, deal)
-    assert _blockers_shown(page), "the last deal should be blocked by someone"
+    assert blockers_shown(page), "the last deal should be blocked by someone"
     # A blocked deal names its smallest amendment, redrawn by the script after each pick.
     amendment = page.locator("#amendment")
     expect(amendment).to_be_visible()
@@ -159,7 +139,7 @@ def test_deal_builder_names_the_blockers(watched: Watched, artifacts: Path) -> N
     page.screenshot(path=artifacts / "deal-builder.png", full_page=True)
     # The address keeps the deal: a reload shows the same picks and verdict.
     page.reload()
-    assert _shown_deal(page) == deal
+    assert shown_deal(page) == deal
     _check_verdict(page, deal)
 
 
@@ -191,11 +171,11 @@ def test_deal_builder_by_keyboard_only(watched: Watched) -> None:
         if focused["issue"]:
             reached.append(focused["issue"])
             if len(reached) == 1:
-                before = _shown_deal(page)
+                before = shown_deal(page)
                 page.keyboard.press("ArrowDown")
-                after = _shown_deal(page)
+                after = shown_deal(page)
                 assert after != before, "ArrowDown should pick the next option"
-                _wait_for_verdict(page, after)
+                wait_for_verdict(page, after)
                 _check_verdict(page, after)
                 expect(page.locator("#verdict-summary")).to_have_attribute("role", "status")
         if len(reached) == len(issues):
@@ -408,8 +388,8 @@ def test_phone_deal_builder_keeps_the_verdict_in_view(browser: Browser, server: 
         select.scroll_into_view_if_needed()
         expect(page.locator("#verdict-summary")).not_to_be_in_viewport()
         select.select_option(index=1)
-        deal = _shown_deal(page)
-        _wait_for_verdict(page, deal)
+        deal = shown_deal(page)
+        wait_for_verdict(page, deal)
         mini = page.locator("#verdict-mini")
         expect(mini).to_be_in_viewport()
         expected = assess_deal(load_scenario(SCENARIO), deal)
@@ -449,7 +429,7 @@ def test_deal_builder_redraws_the_territory_map(watched: Watched, artifacts: Pat
     assert before_caption.startswith("Under this deal 0 km2")
 
     page.locator("select[data-issue='territory']").select_option("four-oblasts-recognised")
-    deal = _shown_deal(page)
+    deal = shown_deal(page)
     page.wait_for_selector(
         f"#territory-map[data-state=ready][data-deal='{json.dumps(deal, separators=(',', ':'))}']"
     )

@@ -16,12 +16,14 @@ from tests.web.browser.harness import (
     USERNAME,
     Server,
     Watched,
+    blockers_shown,
     check_accessible,
     check_fits_width,
     open_page,
+    shown_deal,
     sign_in,
+    wait_for_verdict,
 )
-from tests.web.browser.test_pages import _blockers_shown, _shown_deal, _wait_for_verdict
 
 pytestmark = pytest.mark.slow
 
@@ -45,11 +47,11 @@ def test_save_a_built_deal_as_a_proposal(watched: Watched, artifacts: Path, serv
     page = watched.page
     sign_in(watched)
     page.goto(f"/scenarios/{SCENARIO}/deal")
-    deal = _shown_deal(page)
+    deal = shown_deal(page)
     for issue, option in PICKS:
         page.locator(f"select[data-issue='{issue}']").select_option(option)
         deal[issue] = option
-        _wait_for_verdict(page, deal)
+        wait_for_verdict(page, deal)
     form = page.get_by_role("region", name="Save as proposal")
     expect(form).to_contain_text(f"your own copy of this scenario, {COPY}")
     check_accessible(page)
@@ -68,13 +70,13 @@ def test_save_a_built_deal_as_a_proposal(watched: Watched, artifacts: Path, serv
     expect(page.get_by_role("status").filter(has_text="Saved as the proposal")).to_contain_text(
         f"Saved as the proposal my-referendum-deal in {COPY}"
     )
-    assert _shown_deal(page) == deal
+    assert shown_deal(page) == deal
     saved = _saved(server)
     proposal = saved.proposal("my-referendum-deal")
     assert proposal.deal == deal
     assert proposal.title == "Referendum, full relief, NATO path"
     expected = assess_proposal(saved, "my-referendum-deal")
-    assert _blockers_shown(page) == list(expected.blockers)
+    assert blockers_shown(page) == list(expected.blockers)
     summary = page.locator("#verdict-summary").inner_text()
     names = {a.id: a.name for a in saved.actors}
     assert expected.blockers, "these picks should be blocked by someone"

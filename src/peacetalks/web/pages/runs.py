@@ -57,17 +57,22 @@ def _row(run: AnalysisRun) -> dict[str, Any]:
     }
 
 
-def _readable(request: Request, run_id: int, user: User) -> AnalysisRun | None:
+def _open_run(
+    request: Request, run_id: int, user: User | None
+) -> tuple[User, AnalysisRun] | Response:
+    """Return the user and a run they may read, or the response that refuses it.
+
+    An anonymous visitor is sent to sign in; a run that is not the user's (unless they
+    are an admin) is answered as a missing one.
+    """
+    if user is None:
+        return login_redirect(request)
     try:
         run = store_of(request).run(run_id)
     except StorageError:
-        return None
-    if is_admin(user) or run.owner == user.username:
-        return run
-    return None
-
-
-def _missing(request: Request, user: User, run_id: int) -> Response:
+        run = None
+    if run is not None and (is_admin(user) or run.owner == user.username):
+        return user, run
     message = f"No analysis run {run_id} of yours. Open your runs to see the ones you started."
     return error_page(request, user, 404, "Run not found", message)
 
@@ -89,11 +94,10 @@ def runs_page(request: Request, user: CurrentUser) -> Response:
 @router.get("/runs/{run_id}", include_in_schema=False)
 def run_page(request: Request, run_id: RunId, user: CurrentUser) -> Response:
     """Show a run: its status and progress, then its summary and downloads."""
-    if user is None:
-        return login_redirect(request)
-    run = _readable(request, run_id, user)
-    if run is None:
-        return _missing(request, user, run_id)
+    found = _open_run(request, run_id, user)
+    if isinstance(found, Response):
+        return found
+    user, run = found
     error = None
     if run.status == "failed":
         detail = run.results.get("error") if isinstance(run.results, dict) else None
@@ -115,11 +119,10 @@ def run_page(request: Request, run_id: RunId, user: CurrentUser) -> Response:
 @router.get("/runs/{run_id}/results.json", include_in_schema=False)
 def run_results(request: Request, run_id: RunId, user: CurrentUser) -> Response:
     """Download a finished run's results: the document the matching command prints."""
-    if user is None:
-        return login_redirect(request)
-    run = _readable(request, run_id, user)
-    if run is None:
-        return _missing(request, user, run_id)
+    found = _open_run(request, run_id, user)
+    if isinstance(found, Response):
+        return found
+    user, run = found
     if run.status != "succeeded" or not isinstance(run.results, dict):
         message = (
             f"Run {run_id} has no results to download: it is {run.status}. Open the run's "
