@@ -35,14 +35,14 @@ def test_open_creates_data_dir_and_schema(data_dir: Path) -> None:
     assert not data_dir.exists()
     with open_store(data_dir) as store:
         assert set(inspect(store.engine).get_table_names()) == TABLES
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == "0003"
     assert (data_dir / "peacetalks.db").is_file()
 
 
 def test_open_creates_schema_on_each_backend(store: Store) -> None:
     """Check that opening an empty database creates every table at the newest revision."""
     assert set(inspect(store.engine).get_table_names()) == TABLES
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == "0003"
 
 
 def test_reopen_keeps_data(store_target: str | Path, ukraine_text: str) -> None:
@@ -69,7 +69,7 @@ def test_downgrade_upgrade_round_trip(store: Store) -> None:
     assert current_revision(store.engine) is None
     upgrade_schema(store.engine)
     assert set(inspect(store.engine).get_table_names()) == TABLES
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == "0003"
 
 
 def _run_columns(store: Store) -> set[str]:
@@ -92,7 +92,7 @@ def test_accounts_revision_down_and_up_keeps_runs(store: Store, ukraine_text: st
         assert connection.scalar(text("SELECT kind FROM analysis_runs")) == "forecast"
         assert connection.scalar(text("SELECT owner FROM scenarios")) == "mediator"
     upgrade_schema(store.engine)
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == "0003"
     assert set(inspect(store.engine).get_table_names()) == TABLES
     again = store.run(run.id)
     # The columns come back with their defaults; the account tables come back empty.

@@ -262,7 +262,7 @@ def test_integrity_check_reports_an_old_schema(store: Store) -> None:
     """Check that a database behind the newest revision is reported."""
     downgrade_schema(store.engine, "0001")
     assert integrity_check(store) == [
-        "the schema is at revision '0001', not the newest '0002'; "
+        "the schema is at revision '0001', not the newest '0003'; "
         "open the store with open_store to migrate it"
     ]
 

@@ -59,6 +59,7 @@ def test_create_makes_a_private_scenario(api: Api) -> None:
         assert created.status_code == 201
         assert created.json() == {
             "id": scenario_id,
+            "name": scenario_id,
             "version": 1,
             "created": True,
             "title": "Ann's own",
@@ -104,19 +105,71 @@ def test_admins_read_every_scenario(api: Api) -> None:
     assert document["can_edit"] is True
 
 
-def test_existing_id_is_a_conflict(api: Api) -> None:
-    """Check that creating a taken id (even another user's private one) answers 409."""
+def test_ids_are_per_owner(api: Api) -> None:
+    """Check that only the user's own id and built-in ids conflict; another's private id does not.
+
+    Creating the id of someone else's private scenario answers exactly as a free id
+    would (201, the creator's own scenario), so it tells nothing of the other one.
+    """
     scenario_id = new_id("taken")
-    create(api, "ann", scenario_id)
-    with api.client("bob") as bob:
-        response = bob.post("/api/scenarios", json={"yaml": small_text(scenario_id)})
+    free_id = new_id("free")
+    anns = create(api, "ann", scenario_id)
+    path = f"/api/scenarios/{scenario_id}"
+    with api.client("ann") as ann, api.client("bob") as bob:
+        again = ann.post("/api/scenarios", json={"yaml": anns})
+        assert again.status_code == 409
+        assert again.json()["error"]["type"] == "ConflictError"
+        assert "You have a scenario with the id" in again.json()["error"]["message"]
+        bobs = small_text(scenario_id, "Bob's own")
+        over_private = bob.post("/api/scenarios", json={"yaml": bobs})
+        free = bob.post("/api/scenarios", json={"yaml": small_text(free_id, "Bob's own")})
+        assert over_private.status_code == free.status_code == 201
+        shape = {k: v for k, v in over_private.json().items() if k not in {"id", "name", "url"}}
+        assert shape == {k: v for k, v in free.json().items() if k not in {"id", "name", "url"}}
+        assert over_private.json()["id"] == scenario_id
+        assert over_private.json()["url"] == path
+        # Each reads and changes their own under the same id.
+        assert (
+            ann.get(path).json()["scenario"]["title"] != bob.get(path).json()["scenario"]["title"]
+        )
+        assert bob.get(path).json()["owner"] == "bob"
+        assert ann.get(path).json()["owner"] == "ann"
+        changed = bob.put(path, json={"yaml": small_text(scenario_id, "Bob's second")})
+        assert changed.json()["version"] == 2
+        assert ann.get(f"{path}/versions").json()["versions"][-1]["version"] == 1
+        # A share makes ann's readable to bob by its owner-qualified reference.
+        ann.post(f"{path}/shares", json={"username": "bob"})
+        qualified = bob.get(f"{path}~ann")
+        assert qualified.status_code == 200
+        assert qualified.json()["id"] == f"{scenario_id}~ann"
+        assert qualified.json()["scenario"]["title"] != bob.get(path).json()["scenario"]["title"]
+        listed = {s["id"]: s for s in bob.get("/api/scenarios").json()["scenarios"]}
+        assert listed[scenario_id]["owner"] == "bob"
+        assert listed[f"{scenario_id}~ann"]["owner"] == "ann"
+        assert listed[f"{scenario_id}~ann"]["url"] == f"{path}~ann"
         builtin = bob.post(
             "/api/scenarios",
             json={"yaml": resolve_scenario_path("ukraine-2025").read_text(encoding="utf-8")},
         )
-    assert response.status_code == 409
-    assert response.json()["error"]["type"] == "ConflictError"
     assert builtin.status_code == 409
+    assert "the id of a built-in scenario" in builtin.json()["error"]["message"]
+
+
+def test_an_admin_names_each_owners_scenario(api: Api) -> None:
+    """Check that an admin, who reads both users' scenarios of one id, is asked which."""
+    scenario_id = new_id("twice")
+    create(api, "ann", scenario_id)
+    create(api, "bob", scenario_id)
+    with api.client("ada") as admin:
+        ambiguous = admin.get(f"/api/scenarios/{scenario_id}")
+        assert ambiguous.status_code == 409
+        message = ambiguous.json()["error"]["message"]
+        assert f"{scenario_id}~ann" in message
+        assert f"{scenario_id}~bob" in message
+        assert admin.get(f"/api/scenarios/{scenario_id}~bob").json()["owner"] == "bob"
+        ids = [s["id"] for s in admin.get("/api/scenarios").json()["scenarios"]]
+    assert {f"{scenario_id}~ann", f"{scenario_id}~bob"} <= set(ids)
+    assert scenario_id not in ids
 
 
 def test_sharing_with_a_user_and_with_everyone(api: Api) -> None:
@@ -132,8 +185,8 @@ def test_sharing_with_a_user_and_with_everyone(api: Api) -> None:
         refused = bob.put(path, json={"yaml": text})
         assert refused.status_code == 403
         assert refused.json()["error"]["message"] == (
-            f"You may not change scenario {scenario_id!r}: it belongs to 'ann'. Save a copy "
-            "under another id with POST /api/scenarios."
+            f"You may not change scenario {scenario_id!r}: it belongs to 'ann'. Save a copy of "
+            "your own with POST /api/scenarios."
         )
         assert bob.get(f"{path}/shares").status_code == 403
         assert vic.get(path).status_code == 404

@@ -11,9 +11,11 @@ from peacetalks.storage.accounts import ROLES, Accounts, ApiToken, Role, User
 from peacetalks.storage.engine import default_data_dir
 from peacetalks.storage.schema import downgrade_schema, upgrade_schema
 from peacetalks.storage.store import (
+    OWNER_SEPARATOR,
     RUN_STATUSES,
     AnalysisRun,
     RunStatus,
+    ScenarioRef,
     ScenarioVersion,
     Store,
     integrity_check,
@@ -21,6 +23,7 @@ from peacetalks.storage.store import (
 )
 
 __all__ = [
+    "OWNER_SEPARATOR",
     "ROLES",
     "RUN_STATUSES",
     "Accounts",
@@ -28,6 +31,7 @@ __all__ = [
     "ApiToken",
     "Role",
     "RunStatus",
+    "ScenarioRef",
     "ScenarioVersion",
     "StorageError",
     "Store",

@@ -25,9 +25,11 @@ from peacetalks.storage.models import (
 
 __all__ = [
     "EVERYONE",
+    "OWNER_SEPARATOR",
     "RUN_STATUSES",
     "AnalysisRun",
     "RunStatus",
+    "ScenarioRef",
     "ScenarioVersion",
     "StoreBase",
 ]
@@ -38,6 +40,8 @@ _FINISHED = ("succeeded", "failed")
 _SEED_RANGE = (-(2**63), 2**63 - 1)
 # The grantee of a share with every signed-in user ('*' is never a valid username).
 EVERYONE = "*"
+# Joins a scenario's id and its owner in a reference ("plan~alice"); '~' is in neither.
+OWNER_SEPARATOR = "~"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,29 @@ class ScenarioVersion:
     number: int
     sha256: str
     created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ScenarioRef:
+    """A saved scenario as one user names it.
+
+    Attributes
+    ----------
+    key : str
+        The storage key the store's other methods take.
+    name : str
+        The id in the scenario's YAML (unique per owner).
+    owner : str or None
+        Its owner; None for a scenario owned by nobody (built in).
+    ref : str
+        How the user names it: the bare id when that resolves to it for them, else
+        ``id~owner`` (``id~`` for one owned by nobody).
+    """
+
+    key: str
+    name: str
+    owner: str | None
+    ref: str
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -70,11 +71,17 @@ class Base(DeclarativeBase):
 
 
 class ScenarioRow(Base):
-    """A scenario, by the id in its YAML; its texts are in ``scenario_versions``."""
+    """A scenario; its texts are in ``scenario_versions``.
+
+    ``name`` is the id in its YAML, unique per owner; ``id`` is the storage key the other
+    tables point to: the name when it was free at the first save, else ``name~owner``.
+    """
 
     __tablename__ = "scenarios"
+    __table_args__ = (Index("uq_scenarios_owner_name", "owner", "name", unique=True),)
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True, server_default="")
     owner: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]

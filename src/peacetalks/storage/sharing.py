@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from peacetalks.errors import StorageError
 from peacetalks.storage._base import (
     EVERYONE,
+    OWNER_SEPARATOR,
+    ScenarioRef,
     StoreBase,
     _now,
 )
@@ -107,24 +109,88 @@ class ScenarioSharing(StoreBase):
         An admin reads everything; a scenario without an owner is readable by all; else
         its owner, the users it is shared with and, if shared with everyone, every
         signed-in user. An unknown scenario gives ``False``.
+
+        Parameters
+        ----------
+        scenario_id : str
+            The scenario's storage key (``ScenarioRef.key``).
         """
         query = self._visible(username, admin=admin).where(ScenarioRow.id == scenario_id)
         with self._transaction(write=False) as session:
             return session.scalar(query) is not None
 
     def visible_scenario_ids(self, username: str | None, *, admin: bool = False) -> list[str]:
-        """Return the ids of the scenarios a user may read (see :meth:`can_read`), sorted."""
-        query = self._visible(username, admin=admin).order_by(ScenarioRow.id)
+        """Return the storage keys of the scenarios a user may read (see :meth:`can_read`)."""
+        return [found.key for found in self.visible_scenarios(username, admin=admin)]
+
+    def visible_scenarios(self, username: str | None, *, admin: bool = False) -> list[ScenarioRef]:
+        """Return the scenarios a user may read, each with the reference that names it.
+
+        Sorted by reference. See :meth:`find_scenario` for how references resolve.
+        """
         with self._transaction(write=False) as session:
-            return list(session.scalars(query))
+            rows = list(session.scalars(self._visible(username, admin=admin)))
+        by_name: dict[str, list[ScenarioRow]] = {}
+        for row in rows:
+            by_name.setdefault(row.name, []).append(row)
+        found = [_ref(row, by_name[row.name], username) for row in rows]
+        return sorted(found, key=lambda item: item.ref)
+
+    def find_scenario(
+        self, ref: str, username: str | None, *, admin: bool = False
+    ) -> ScenarioRef | None:
+        """Return the scenario a reference names for a user, or None if they may read none.
+
+        Ids are per owner, so a reference resolves for the user who gives it:
+        ``id~owner`` names that owner's scenario (``id~`` the one owned by nobody); a
+        bare ``id`` names the user's own scenario of that id, else the one owned by
+        nobody, else the one scenario of that id shared with them. A scenario the user
+        may not read gives None, exactly as a missing one does.
+
+        Raises
+        ------
+        StorageError
+            ``kind="ambiguous"`` when a bare id names several scenarios shared with the
+            user; the message lists their references.
+        """
+        name, qualified, owner = ref.partition(OWNER_SEPARATOR)
+        with self._transaction(write=False) as session:
+            query = self._visible(username, admin=admin).where(ScenarioRow.name == name)
+            rows = list(session.scalars(query))
+        if qualified:
+            wanted = owner.lower() or None
+            chosen = [row for row in rows if row.owner == wanted]
+        else:
+            user = _lower(username)
+            chosen = [row for row in rows if row.owner is not None and row.owner == user]
+            chosen = chosen or [row for row in rows if row.owner is None] or rows
+        if len(chosen) > 1:
+            refs = sorted(_ref(row, rows, username).ref for row in chosen)
+            msg = (
+                f"{len(chosen)} scenarios you can read have the id {name!r}: "
+                f"{', '.join(refs)}. Name one of them by its owner, as in {refs[0]!r}."
+            )
+            raise StorageError(msg, kind="ambiguous", value=ref)
+        return _ref(chosen[0], rows, username) if chosen else None
+
+    def scenario_ref(self, scenario_id: str, username: str | None, *, admin: bool = False) -> str:
+        """Return how a user names a scenario given by its storage key.
+
+        See :meth:`find_scenario` for how the reference resolves.
+        """
+        with self._transaction(write=False) as session:
+            row = self._require_scenario(session, scenario_id)
+            query = self._visible(username, admin=admin).where(ScenarioRow.name == row.name)
+            rows = list(session.scalars(query))
+        return _ref(row, rows or [row], username).ref
 
     @staticmethod
     def _grantee(username: str | None, where: str) -> str:
         return EVERYONE if username is None else normalize_username(username, where=where)
 
     @staticmethod
-    def _visible(username: str | None, *, admin: bool) -> Select[str]:
-        query = select(ScenarioRow.id)
+    def _visible(username: str | None, *, admin: bool) -> Select[tuple[ScenarioRow]]:
+        query = select(ScenarioRow)
         if admin:
             return query
         if username is None:
@@ -140,3 +206,24 @@ class ScenarioSharing(StoreBase):
                 ScenarioRow.id.in_(shared),
             )
         )
+
+
+def _lower(username: str | None) -> str | None:
+    return None if username is None else username.lower()
+
+
+def _ref(row: ScenarioRow, same_name: list[ScenarioRow], username: str | None) -> ScenarioRef:
+    """Return ``row`` with the reference that names it for ``username``.
+
+    ``same_name`` are the scenarios of its id the user may read (``row`` among them).
+    """
+    user = _lower(username)
+    owners = [other.owner for other in same_name]
+    if row.owner is not None and row.owner == user:
+        bare = True
+    elif row.owner is None:
+        bare = user not in owners or user is None
+    else:
+        bare = None not in owners and user not in owners and len(same_name) == 1
+    ref = row.name if bare else f"{row.name}{OWNER_SEPARATOR}{row.owner or ''}"
+    return ScenarioRef(key=row.id, name=row.name, owner=row.owner, ref=ref)

@@ -17,9 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from peacetalks.errors import StorageError
 from peacetalks.storage._base import (
     EVERYONE,
+    OWNER_SEPARATOR,
     RUN_STATUSES,
     AnalysisRun,
     RunStatus,
+    ScenarioRef,
     ScenarioVersion,
 )
 from peacetalks.storage.agreement_events import AgreementEvents
@@ -31,9 +33,11 @@ from peacetalks.storage.versions import ScenarioVersions
 
 __all__ = [
     "EVERYONE",
+    "OWNER_SEPARATOR",
     "RUN_STATUSES",
     "AnalysisRun",
     "RunStatus",
+    "ScenarioRef",
     "ScenarioVersion",
     "Store",
     "integrity_check",

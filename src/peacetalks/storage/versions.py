@@ -6,10 +6,12 @@ import hashlib
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from peacetalks.errors import StorageError
 from peacetalks.scenario import Scenario, parse_scenario
 from peacetalks.storage._base import (
+    OWNER_SEPARATOR,
     ScenarioVersion,
     StoreBase,
     _now,
@@ -28,44 +30,65 @@ class ScenarioVersions(StoreBase):
 
     # -- scenarios -----------------------------------------------------------------
 
-    def save_scenario(self, text: str, *, owner: str | None = None) -> ScenarioVersion:
+    def save_scenario(
+        self, text: str, *, owner: str | None = None, key: str | None = None
+    ) -> ScenarioVersion:
         """Validate and save a scenario's YAML text; return its newest version.
 
-        A new version is made only when the text differs from the newest saved one.
+        A new version is made only when the text differs from the newest saved one. Ids
+        are per owner: two users may each keep a scenario with the same id. The returned
+        version's ``scenario_id`` is the storage key the other methods take: the id when
+        it was free at the first save, else ``id~owner``.
 
         Parameters
         ----------
         text : str
             The scenario as YAML; it is stored as given, byte for byte.
         owner : str or None
-            The owner recorded when the scenario is first saved.
+            With ``key`` None: whose scenario of this id to save (created when they have
+            none). None saves to the scenario stored under the id itself, or creates one
+            owned by nobody.
+        key : str or None
+            The storage key of an existing scenario to save a new version of (its owner
+            is kept); the text's id must be its id.
 
         Raises
         ------
         ScenarioError
             If the text is not a valid scenario; nothing is written.
+        StorageError
+            If ``key`` names no scenario or one with another id (``kind="scenario"``),
+            or a scenario owned by nobody would take a key another owner holds.
         """
         scenario = parse_scenario(text)
+        name = scenario.id
+        owner = None if owner is None else owner.lower()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         try:
             with self._transaction(write=True) as session:
-                row = session.get(ScenarioRow, scenario.id)
                 now = _now()
+                row = self._row_to_save(session, name, owner, key)
                 if row is None:
-                    row = ScenarioRow(id=scenario.id, owner=owner, created_at=now, updated_at=now)
+                    row = ScenarioRow(
+                        id=self._free_key(session, name, owner),
+                        name=name,
+                        owner=owner,
+                        created_at=now,
+                        updated_at=now,
+                    )
                     session.add(row)
                     latest = None
                 else:
                     latest = session.scalars(
                         select(ScenarioVersionRow)
-                        .where(ScenarioVersionRow.scenario_id == scenario.id)
+                        .where(ScenarioVersionRow.scenario_id == row.id)
                         .order_by(ScenarioVersionRow.number.desc())
                         .limit(1)
                     ).first()
                 if latest is not None and latest.sha256 == digest and latest.yaml_text == text:
                     return _version(latest)
                 version = ScenarioVersionRow(
-                    scenario_id=scenario.id,
+                    scenario_id=row.id,
                     number=1 if latest is None else latest.number + 1,
                     yaml_text=text,
                     sha256=digest,
@@ -78,11 +101,43 @@ class ScenarioVersions(StoreBase):
         except StorageError as e:
             if isinstance(e.__cause__, IntegrityError):
                 msg = (
-                    f"Scenario {scenario.id!r} was saved by someone else at the same time. "
+                    f"Scenario {name!r} was saved by someone else at the same time. "
                     "Load its newest version and save again."
                 )
-                raise StorageError(msg, kind="scenario", value=scenario.id) from e
+                raise StorageError(msg, kind="scenario", value=name) from e
             raise
+
+    def _row_to_save(
+        self, session: Session, name: str, owner: str | None, key: str | None
+    ) -> ScenarioRow | None:
+        """Return the scenario a save adds a version to, or None to create one."""
+        if key is not None:
+            row = self._require_scenario(session, key)
+            if row.name != name:
+                msg = (
+                    f"The text's id is {name!r}, but the scenario it is saved to has the id "
+                    f"{row.name!r}. Keep 'id: {row.name}', or save it as a new scenario."
+                )
+                raise StorageError(msg, kind="scenario", value=name)
+            return row
+        if owner is None:
+            return session.get(ScenarioRow, name)
+        return session.scalars(
+            select(ScenarioRow).where(ScenarioRow.owner == owner, ScenarioRow.name == name)
+        ).first()
+
+    @staticmethod
+    def _free_key(session: Session, name: str, owner: str | None) -> str:
+        """Return the storage key of a new scenario: its id, or ``id~owner`` if taken."""
+        if session.get(ScenarioRow, name) is None:
+            return name
+        if owner is None:
+            msg = (
+                f"The id {name!r} is taken by a user's own scenario, so a scenario owned by "
+                "nobody cannot be saved under it. Choose another id."
+            )
+            raise StorageError(msg, kind="scenario", value=name)
+        return f"{name}{OWNER_SEPARATOR}{owner}"
 
     def scenario_ids(self) -> list[str]:
         """Return the ids of the saved scenarios, sorted."""

@@ -187,6 +187,7 @@ class JobRunner:
         parameters: dict[str, Any],
         owner: str | None,
         others: tuple[tuple[str, str], ...] = (),
+        ref: str | None = None,
     ) -> AnalysisRun:
         """Record a queued run of an analysis on a scenario version and queue it.
 
@@ -195,7 +196,7 @@ class JobRunner:
         kind : str
             The analysis (see :data:`peacetalks.web.runners.KINDS`).
         scenario_id, version : str, int
-            The saved scenario version analysed.
+            The saved scenario version analysed (``scenario_id`` its storage key).
         text : str
             That version's YAML.
         parameters : dict
@@ -205,6 +206,9 @@ class JobRunner:
         others : tuple of (str, str)
             The further scenarios the analysis reads (compare's ``at``, a timeline's
             snapshots): each its source label and YAML. Not recorded on the run.
+        ref : str or None
+            How the owner named the scenario (recorded in the run's inputs and messages);
+            the storage key when None.
 
         Raises
         ------
@@ -215,7 +219,7 @@ class JobRunner:
             seed = parameters.get("seed")
             run = self.store.start_run(
                 kind,
-                inputs={"scenario": scenario_id, "version": version},
+                inputs={"scenario": ref or scenario_id, "version": version},
                 parameters=parameters,
                 seed=seed if isinstance(seed, int) else None,
                 scenario_id=scenario_id,
@@ -239,7 +243,7 @@ class JobRunner:
                     )
                     thread.start()
                     self._threads.append(thread)
-            source = f"{scenario_id} version {version}"
+            source = f"{ref or scenario_id} version {version}"
             self._queue.put(_Job(run.id, kind, text, source, parameters, others))
             return run
 

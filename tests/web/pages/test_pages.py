@@ -198,12 +198,16 @@ def test_editor_saves_new_scenarios_and_versions_for_their_owner(
     response = _save(ann, "/scenarios/ann-one/edit", changed)
     assert response.headers["location"] == "/scenarios/ann-one?saved=2"
 
-    taken = _save(bob, "/scenarios/new", changed)
-    assert taken.status_code == 422
-    assert "belongs to someone else" in taken.text
-    assert 'data-line="1"' in taken.text
+    # Ids are per owner: bob's scenario of the same id is his own, and ann's is untouched.
+    bobs = _save(bob, "/scenarios/new", changed.replace("revised", "by Bob"))
+    assert bobs.status_code == 303
+    assert bobs.headers["location"] == "/scenarios/ann-one?saved=1"
+    assert "by Bob" in bob.get("/scenarios/ann-one").text
+    assert "by Bob" not in ann.get("/scenarios/ann-one").text
     assert bob.post("/scenarios/ann-one/edit", data={}).status_code in (403, 422)
     assert len(store.scenario_versions("ann-one")) == 2
+    assert store.scenario_owner("ann-one") == "ann"
+    assert store.scenario_owner("ann-one~bob") == "bob"
 
     builtin = private_text(SCENARIO, "Not the built-in")
     refused = _save(ann, "/scenarios/new", builtin)

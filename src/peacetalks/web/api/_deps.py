@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 
 from peacetalks.errors import NotFoundError, StorageError
-from peacetalks.scenario.load import parse_scenario
+from peacetalks.scenario.load import builtin_scenarios, parse_scenario
 from peacetalks.scenario.models import Scenario
-from peacetalks.storage import Store
+from peacetalks.storage import OWNER_SEPARATOR, ScenarioRef, Store
 from peacetalks.storage.accounts import User
 from peacetalks.web.errors import PermissionDeniedError
 from peacetalks.web.jobs import JobRunner
@@ -34,10 +34,12 @@ __all__ = [
     "VersionedScenario",
     "check_readable",
     "check_writable",
+    "is_builtin_id",
     "jobs_of",
     "load_version",
     "settings_of",
     "store_of",
+    "unknown_scenario",
 ]
 
 
@@ -99,7 +101,7 @@ Analyst = Annotated[User, Depends(require_role("analyst"))]
 Admin = Annotated[User, Depends(require_role("admin"))]
 
 
-def _unknown(scenario_id: str) -> NotFoundError:
+def unknown_scenario(scenario_id: str) -> NotFoundError:
     msg = (
         f"No scenario {scenario_id!r} that you may read. List the scenarios you can read "
         "with GET /api/scenarios; sign in to see your own and those shared with you."
@@ -107,35 +109,56 @@ def _unknown(scenario_id: str) -> NotFoundError:
     return NotFoundError(msg, kind="scenario", value=scenario_id)
 
 
-def check_readable(store: Store, scenario_id: str, user: User | None) -> None:
-    """Raise a 404 unless the user may read the scenario (a private one is not revealed)."""
+def check_readable(store: Store, scenario_id: str, user: User | None) -> ScenarioRef:
+    """Return the scenario a reference names for the user; 404 unless they may read it.
+
+    A private scenario of someone else answers exactly as a missing one (ids are per
+    owner: see :meth:`~peacetalks.storage.Store.find_scenario`).
+    """
     username = None if user is None else user.username
-    if not store.can_read(scenario_id, username, admin=has_role(user, "admin")):
-        raise _unknown(scenario_id)
+    found = store.find_scenario(scenario_id, username, admin=has_role(user, "admin"))
+    if found is None:
+        raise unknown_scenario(scenario_id)
+    return found
 
 
-def check_writable(store: Store, scenario_id: str, user: User) -> str | None:
-    """Raise unless the user may change the scenario (its owner or an admin); return the owner.
+def is_builtin_id(store: Store, scenario_id: str, user: User) -> bool:
+    """Return whether an id is a built-in scenario's (owned by nobody, readable by all).
+
+    Ids are per owner, so only these and the user's own scenarios can take an id the
+    user saves under; another user's private scenario never does.
+    """
+    stored = store.find_scenario(f"{scenario_id}{OWNER_SEPARATOR}", user.username)
+    return stored is not None or scenario_id in builtin_scenarios()
+
+
+def check_writable(store: Store, scenario_id: str, user: User) -> ScenarioRef:
+    """Return the scenario if the user may change it (its owner or an admin).
 
     A scenario the user may not read answers 404; one they may read but not change, 403.
     """
-    check_readable(store, scenario_id, user)
-    owner = store.scenario_owner(scenario_id)
+    found = check_readable(store, scenario_id, user)
+    owner = found.owner
     if has_role(user, "admin") or (owner is not None and owner == user.username):
-        return owner
+        return found
     whose = "it is built in" if owner is None else f"it belongs to {owner!r}"
     msg = (
-        f"You may not change scenario {scenario_id!r}: {whose}. Save a copy under another id "
-        "with POST /api/scenarios."
+        f"You may not change scenario {found.ref!r}: {whose}. Save a copy of your own with "
+        "POST /api/scenarios."
     )
     raise PermissionDeniedError(msg)
 
 
 @dataclass(frozen=True)
 class VersionedScenario:
-    """One saved version of a scenario, parsed."""
+    """One saved version of a scenario, parsed.
+
+    ``id`` is how the user names it (see :class:`~peacetalks.storage.ScenarioRef`),
+    ``key`` its storage key.
+    """
 
     id: str
+    key: str
     version: int
     sha256: str
     text: str
@@ -156,7 +179,7 @@ class ScenarioCache:
         self._items: OrderedDict[tuple[str, int, str], VersionedScenario] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, store: Store, scenario_id: str, version: int | None) -> VersionedScenario:
+    def get(self, store: Store, found: ScenarioRef, version: int | None) -> VersionedScenario:
         """Return a version (the newest when ``version`` is None), parsing it once.
 
         Raises
@@ -164,34 +187,36 @@ class ScenarioCache:
         StorageError
             If the scenario or the version is unknown.
         """
-        versions = store.scenario_versions(scenario_id)
+        key = found.key
+        versions = store.scenario_versions(key)
         chosen = versions[-1] if version is None else None
         for entry in versions if version is not None else ():
             if entry.number == version:
                 chosen = entry
         if chosen is None:
             msg = (
-                f"Scenario {scenario_id!r} has no version {version!r}; its versions are 1 to "
-                f"{versions[-1].number}. List them with GET /api/scenarios/{scenario_id}/versions."
+                f"Scenario {found.ref!r} has no version {version!r}; its versions are 1 to "
+                f"{versions[-1].number}. List them with GET /api/scenarios/{found.ref}/versions."
             )
             raise StorageError(msg, kind="version", value=version)
-        key = (scenario_id, chosen.number, chosen.sha256)
+        cached = (key, chosen.number, chosen.sha256)
         with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        text = store.scenario_text(scenario_id, chosen.number)
-        scenario = parse_scenario(text, source=f"{scenario_id} version {chosen.number}")
+            hit = self._items.get(cached)
+            if hit is not None:
+                self._items.move_to_end(cached)
+                return replace(hit, id=found.ref)
+        text = store.scenario_text(key, chosen.number)
+        scenario = parse_scenario(text, source=f"{found.ref} version {chosen.number}")
         item = VersionedScenario(
-            id=scenario_id,
+            id=found.ref,
+            key=key,
             version=chosen.number,
             sha256=chosen.sha256,
             text=text,
             scenario=scenario,
         )
         with self._lock:
-            self._items[key] = item
+            self._items[cached] = item
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return item
@@ -202,6 +227,6 @@ def load_version(
 ) -> VersionedScenario:
     """Return a version of a scenario the user may read (404 otherwise)."""
     store = store_of(request)
-    check_readable(store, scenario_id, user)
+    found = check_readable(store, scenario_id, user)
     cache: ScenarioCache = request.app.state.scenario_cache
-    return cache.get(store, scenario_id, version)
+    return cache.get(store, found, version)

@@ -57,6 +57,12 @@ def _url(run_id: int) -> str:
     return f"/api/runs/{run_id}"
 
 
+def run_scenario(run: AnalysisRun) -> str | None:
+    """Return how the run's owner named its scenario (the storage key for older runs)."""
+    named = run.inputs.get("scenario") if isinstance(run.inputs, dict) else None
+    return named if isinstance(named, str) and run.scenario_id is not None else run.scenario_id
+
+
 def run_document(run: AnalysisRun) -> dict[str, Any]:
     """Return a run as the API shows it: status, progress, timings, results or error."""
     error = None
@@ -68,7 +74,7 @@ def run_document(run: AnalysisRun) -> dict[str, Any]:
     return {
         "id": run.id,
         "kind": run.kind,
-        "scenario": run.scenario_id,
+        "scenario": run_scenario(run),
         "scenario_version": run.scenario_version,
         "status": run.status,
         "progress": run.progress,
@@ -96,18 +102,18 @@ def _series_members(
     if series is None:
         return []
     store = store_of(request)
-    ids = [
-        scenario_id
-        for scenario_id in store.visible_scenario_ids(user.username, admin=has_role(user, "admin"))
-        if scenario_id != entry.id
+    readable = [
+        item
+        for item in store.visible_scenarios(user.username, admin=has_role(user, "admin"))
+        if item.key != entry.key
     ]
-    ids.sort(key=lambda scenario_id: (store.scenario_owner(scenario_id) is not None, scenario_id))
+    readable.sort(key=lambda item: (item.owner is not None, item.ref))
     dates = {entry.scenario.as_of}
     found = []
-    for scenario_id in ids:
-        if series not in store.scenario_text(scenario_id):  # cheap: no parse of the others
+    for item in readable:
+        if series not in store.scenario_text(item.key):  # cheap: no parse of the others
             continue
-        other = load_version(request, scenario_id, None, user)
+        other = load_version(request, item.ref, None, user)
         if other.scenario.series == series and other.scenario.as_of not in dates:
             dates.add(other.scenario.as_of)
             found.append(other)
@@ -154,12 +160,13 @@ def start_analysis(
     check_analysis(kind, entry.scenario, values, [other.scenario for other in others])
     return jobs_of(request).submit(
         kind,
-        scenario_id=scenario_id,
+        scenario_id=entry.key,
         version=entry.version,
         text=entry.text,
         parameters=values,
         owner=user.username,
         others=tuple((f"{o.id} version {o.version}", o.text) for o in others),
+        ref=entry.id,
     )
 
 

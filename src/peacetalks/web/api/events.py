@@ -28,6 +28,7 @@ from peacetalks.web.api._deps import (
     ERRORS,
     Analyst,
     CurrentUser,
+    VersionedScenario,
     check_writable,
     load_version,
     store_of,
@@ -49,9 +50,9 @@ class EventsBody(BaseModel):
 
 def _agreement(
     request: Request, scenario_id: str, agreement: str, user: User | None
-) -> tuple[Scenario, Agreement]:
+) -> tuple[VersionedScenario, Agreement]:
     entry = load_version(request, scenario_id, None, user)
-    return entry.scenario, find_agreement(entry.scenario, agreement)
+    return entry, find_agreement(entry.scenario, agreement)
 
 
 def _default_provision(agreement: Agreement) -> str:
@@ -93,10 +94,10 @@ def list_events(
     request: Request, scenario_id: str, agreement: str, user: CurrentUser
 ) -> dict[str, Any]:
     """List the recorded events of an agreement, in date order."""
-    _agreement(request, scenario_id, agreement, user)
-    events = store_of(request).events(scenario_id, agreement=agreement)
+    entry, _ = _agreement(request, scenario_id, agreement, user)
+    events = store_of(request).events(entry.key, agreement=agreement)
     return {
-        "scenario": scenario_id,
+        "scenario": entry.id,
         "agreement": agreement,
         "events": [_event_data(e) for e in events],
     }
@@ -113,11 +114,11 @@ def _record(
 ) -> dict[str, Any]:
     store = store_of(request)
     check_writable(store, scenario_id, user)
-    scenario, chosen = _agreement(request, scenario_id, agreement, user)
-    events, skipped = _read(scenario, chosen, upload, format, provision)
-    added = store.add_events(scenario_id, events, agreement=agreement)
+    entry, chosen = _agreement(request, scenario_id, agreement, user)
+    events, skipped = _read(entry.scenario, chosen, upload, format, provision)
+    added = store.add_events(entry.key, events, agreement=agreement)
     return {
-        "scenario": scenario_id,
+        "scenario": entry.id,
         "agreement": agreement,
         "added": added,
         "skipped_rows": skipped,
@@ -172,7 +173,7 @@ def track(
     as_of: Annotated[dt.date | None, Query(description="Ignore events after this date.")] = None,
 ) -> dict[str, Any]:
     """Score the agreement's implementation from its events (Peace Accords Matrix, 0-100)."""
-    _, chosen = _agreement(request, scenario_id, agreement, user)
-    events = store_of(request).events(scenario_id, agreement=agreement)
+    entry, chosen = _agreement(request, scenario_id, agreement, user)
+    events = store_of(request).events(entry.key, agreement=agreement)
     result = track_agreement(chosen, events, as_of=as_of)
-    return {"scenario": scenario_id, **result.to_dict()}
+    return {"scenario": entry.id, **result.to_dict()}

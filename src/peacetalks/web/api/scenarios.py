@@ -14,7 +14,7 @@ from peacetalks.errors import Problem, ScenarioError, StorageError
 from peacetalks.scenario.load import parse_scenario, scenario_to_data
 from peacetalks.scenario.models import Scenario
 from peacetalks.scenario.yaml_nodes import MAX_BYTES
-from peacetalks.storage import Store
+from peacetalks.storage import OWNER_SEPARATOR, ScenarioRef, Store
 from peacetalks.storage.accounts import User
 from peacetalks.web.api._deps import (
     ERRORS,
@@ -25,7 +25,9 @@ from peacetalks.web.api._deps import (
     StoreDep,
     check_readable,
     check_writable,
+    is_builtin_id,
     load_version,
+    unknown_scenario,
 )
 from peacetalks.web.errors import ConflictError
 from peacetalks.web.imports import FORMATS, ImportFormat, Upload, import_scenario
@@ -71,19 +73,22 @@ def _url(scenario_id: str) -> str:
     return f"/api/scenarios/{scenario_id}"
 
 
-def _summary(request: Request, store: Store, scenario_id: str, user: User | None) -> dict[str, Any]:
+def _summary(
+    request: Request, store: Store, found: ScenarioRef, user: User | None
+) -> dict[str, Any]:
     cache: ScenarioCache = request.app.state.scenario_cache
-    entry = cache.get(store, scenario_id, None)
-    owner = store.scenario_owner(scenario_id)
+    entry = cache.get(store, found, None)
+    owner = found.owner
     return {
-        "id": scenario_id,
+        "id": found.ref,
+        "name": found.name,
         "title": entry.scenario.title,
         "as_of": entry.scenario.as_of.isoformat(),
         "version": entry.version,
         "owner": owner,
         "builtin": owner is None,
         "can_edit": _can_edit(user, owner),
-        "url": _url(scenario_id),
+        "url": _url(found.ref),
     }
 
 
@@ -97,32 +102,56 @@ def _parse(body: ScenarioText) -> Scenario:
     return parse_scenario(body.yaml, source=body.filename)
 
 
-def _saved(store: Store, scenario: Scenario, number: int, *, created: bool) -> dict[str, Any]:
+def _saved(
+    store: Store, scenario: Scenario, number: int, user: User, *, created: bool
+) -> dict[str, Any]:
+    found = store.find_scenario(f"{scenario.id}{OWNER_SEPARATOR}{user.username}", user.username)
+    if found is None:  # saved a moment ago by this user: deleted since only by a restore
+        raise unknown_scenario(scenario.id)
     return {
-        "id": scenario.id,
+        "id": found.ref,
+        "name": found.name,
         "version": number,
         "created": created,
         "title": scenario.title,
-        "owner": store.scenario_owner(scenario.id),
-        "url": _url(scenario.id),
+        "owner": found.owner,
+        "url": _url(found.ref),
     }
+
+
+def taken_id_problem(store: Store, scenario_id: str, user: User) -> str | None:
+    """Return why the user may not create a scenario of this id, or None if they may.
+
+    Ids are per owner, so only the user's own scenarios and the built-in ones (owned by
+    nobody, readable by all) can take an id: another user's private scenario never
+    does, and its existence does not show here.
+    """
+    own = f"{scenario_id}{OWNER_SEPARATOR}{user.username}"
+    if store.find_scenario(own, user.username) is not None:
+        return (
+            f"You have a scenario with the id {scenario_id!r} already. Save a new version "
+            f"of it with PUT /api/scenarios/{scenario_id}, or choose another id."
+        )
+    if is_builtin_id(store, scenario_id, user):
+        return (
+            f"{scenario_id!r} is the id of a built-in scenario. Choose another id for your "
+            "own copy."
+        )
+    return None
 
 
 def _create(store: Store, text: str, scenario: Scenario, user: User) -> dict[str, Any]:
     with _WRITES:
-        if scenario.id in store.scenario_ids():
-            msg = (
-                f"A scenario with the id {scenario.id!r} exists already. Choose another id; "
-                f"if it is yours, save a new version with PUT /api/scenarios/{scenario.id}."
-            )
-            raise ConflictError(msg)
-        version = _save(store, text, scenario.id, owner=user.username)
-    return _saved(store, scenario, version, created=True)
+        problem = taken_id_problem(store, scenario.id, user)
+        if problem is not None:
+            raise ConflictError(problem)
+        version = _save(store, text, owner=user.username)
+    return _saved(store, scenario, version, user, created=True)
 
 
-def _save(store: Store, text: str, scenario_id: str, *, owner: str | None) -> int:
+def _save(store: Store, text: str, *, owner: str | None = None, key: str | None = None) -> int:
     try:
-        return store.save_scenario(text, owner=owner).number
+        return store.save_scenario(text, owner=owner, key=key).number
     except StorageError as e:
         if e.kind == "scenario":
             raise ConflictError(str(e)) from None
@@ -133,8 +162,8 @@ def _save(store: Store, text: str, scenario_id: str, *, owner: str | None) -> in
 def list_scenarios(request: Request, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """List the scenarios you may read: built-in ones, yours, and those shared with you."""
     username = None if user is None else user.username
-    ids = store.visible_scenario_ids(username, admin=has_role(user, "admin"))
-    return {"scenarios": [_summary(request, store, i, user) for i in ids]}
+    found = store.visible_scenarios(username, admin=has_role(user, "admin"))
+    return {"scenarios": [_summary(request, store, item, user) for item in found]}
 
 
 @router.post("", status_code=201, responses={**ERRORS, 409: ERRORS[422]})
@@ -216,10 +245,11 @@ def get_scenario(
 ) -> dict[str, Any]:
     """Return a version of a scenario: its YAML and its data (as ``peacetalks show --json``)."""
     entry = load_version(request, scenario_id, version, user)
-    owner = store.scenario_owner(scenario_id)
-    versions = store.scenario_versions(scenario_id)
+    owner = store.scenario_owner(entry.key)
+    versions = store.scenario_versions(entry.key)
     return {
-        "id": scenario_id,
+        "id": entry.id,
+        "name": entry.scenario.id,
         "version": entry.version,
         "versions": len(versions),
         "sha256": entry.sha256,
@@ -251,7 +281,7 @@ def lint_saved_scenario(
 ) -> dict[str, Any]:
     """Check a saved version's provenance and consistency, as ``peacetalks lint --json``."""
     entry = load_version(request, scenario_id, version, user)
-    return _lint_document(scenario_id, entry.text)
+    return _lint_document(entry.id, entry.text)
 
 
 @router.put("/{scenario_id}", responses={**ERRORS, 409: ERRORS[422]})
@@ -262,18 +292,26 @@ def update_scenario(
 
     Text equal to the newest version makes no new version (``created: false``).
     """
-    check_writable(store, scenario_id, user)
+    found = check_writable(store, scenario_id, user)
     scenario = _parse(body)
-    if scenario.id != scenario_id:
+    if scenario.id != found.name:
         msg = (
-            f"The scenario's id is {scenario.id!r}, not {scenario_id!r} as in the address. "
-            f"Keep 'id: {scenario_id}', or create a new scenario with POST /api/scenarios."
+            f"The scenario's id is {scenario.id!r}, not {found.name!r} as in the address. "
+            f"Keep 'id: {found.name}', or create a new scenario with POST /api/scenarios."
         )
         raise ScenarioError([_id_problem(msg, body.yaml)], body.filename)
     with _WRITES:
-        before = store.scenario_versions(scenario_id)[-1].number
-        number = _save(store, body.yaml, scenario_id, owner=None)
-    return _saved(store, scenario, number, created=number != before)
+        before = store.scenario_versions(found.key)[-1].number
+        number = _save(store, body.yaml, key=found.key)
+    return {
+        "id": found.ref,
+        "name": found.name,
+        "version": number,
+        "created": number != before,
+        "title": scenario.title,
+        "owner": found.owner,
+        "url": _url(found.ref),
+    }
 
 
 def _id_problem(message: str, text: str) -> Problem:
@@ -286,25 +324,25 @@ def _id_problem(message: str, text: str) -> Problem:
 @router.get("/{scenario_id}/versions", responses=ERRORS)
 def list_versions(scenario_id: str, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """List the saved versions of a scenario, oldest first."""
-    check_readable(store, scenario_id, user)
+    found = check_readable(store, scenario_id, user)
     return {
-        "id": scenario_id,
+        "id": found.ref,
         "versions": [
             {
                 "version": v.number,
                 "sha256": v.sha256,
                 "created_at": v.created_at.isoformat(),
-                "url": f"{_url(scenario_id)}?version={v.number}",
+                "url": f"{_url(found.ref)}?version={v.number}",
             }
-            for v in store.scenario_versions(scenario_id)
+            for v in store.scenario_versions(found.key)
         ],
     }
 
 
-def _shares(store: Store, scenario_id: str) -> dict[str, Any]:
-    grantees = store.shares(scenario_id)
+def _shares(store: Store, found: ScenarioRef) -> dict[str, Any]:
+    grantees = store.shares(found.key)
     return {
-        "id": scenario_id,
+        "id": found.ref,
         "everyone": None in grantees,
         "users": [g for g in grantees if g is not None],
     }
@@ -313,21 +351,20 @@ def _shares(store: Store, scenario_id: str) -> dict[str, Any]:
 @router.get("/{scenario_id}/shares", responses=ERRORS)
 def list_shares(scenario_id: str, user: SignedIn, store: StoreDep) -> dict[str, Any]:
     """Return whom a scenario is shared with (its owner or an admin)."""
-    check_writable(store, scenario_id, user)
-    return _shares(store, scenario_id)
+    return _shares(store, check_writable(store, scenario_id, user))
 
 
 @router.post("/{scenario_id}/shares", responses=ERRORS)
 def share(scenario_id: str, body: ShareBody, user: Analyst, store: StoreDep) -> dict[str, Any]:
     """Share a scenario (read only) with a user, or with everyone signed in (``null``)."""
-    check_writable(store, scenario_id, user)
-    store.share_scenario(scenario_id, body.username)
-    return _shares(store, scenario_id)
+    found = check_writable(store, scenario_id, user)
+    store.share_scenario(found.key, body.username)
+    return _shares(store, found)
 
 
 @router.delete("/{scenario_id}/shares/{grantee}", responses=ERRORS)
 def unshare(scenario_id: str, grantee: str, user: Analyst, store: StoreDep) -> dict[str, Any]:
     """Withdraw a share: ``grantee`` is a username, or ``*`` for everyone signed in."""
-    check_writable(store, scenario_id, user)
-    store.unshare_scenario(scenario_id, None if grantee == EVERYONE else grantee)
-    return _shares(store, scenario_id)
+    found = check_writable(store, scenario_id, user)
+    store.unshare_scenario(found.key, None if grantee == EVERYONE else grantee)
+    return _shares(store, found)

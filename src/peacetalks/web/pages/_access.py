@@ -12,7 +12,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 
-from peacetalks.errors import NotFoundError
+from peacetalks.errors import NotFoundError, StorageError
 from peacetalks.scenario import (
     CompiledScenario,
     Scenario,
@@ -21,7 +21,7 @@ from peacetalks.scenario import (
     parse_scenario,
     resolve_scenario_path,
 )
-from peacetalks.storage import Store
+from peacetalks.storage import ScenarioRef, Store
 from peacetalks.storage.accounts import User
 
 __all__ = [
@@ -48,7 +48,10 @@ class LoadedScenario:
     """One version of a scenario with its text and model.
 
     Equal (and hashed) by id and text digest only, so the caches of charts and compiled
-    tables are keyed by the scenario version.
+    tables are keyed by the scenario version. ``id`` is how the visitor names it (the
+    scenario's own id unless that names another scenario for them: see
+    :meth:`~peacetalks.storage.Store.find_scenario`); ``key`` is its storage key (None
+    for a built-in scenario read from the package's files).
     """
 
     id: str
@@ -58,6 +61,7 @@ class LoadedScenario:
     stored: bool
     text: str = field(compare=False, repr=False)
     scenario: Scenario = field(compare=False, repr=False)
+    key: str | None = field(default=None, compare=False)
 
     @property
     def builtin(self) -> bool:
@@ -98,18 +102,19 @@ def _builtin_text(scenario_id: str) -> str:
     return resolve_scenario_path(scenario_id).read_text(encoding="utf-8")
 
 
-def _stored(store: Store, scenario_id: str) -> LoadedScenario:
-    newest = store.scenario_versions(scenario_id)[-1]
-    text = store.scenario_text(scenario_id, newest.number)
-    label = f"{scenario_id} version {newest.number}"
+def _stored(store: Store, found: ScenarioRef) -> LoadedScenario:
+    newest = store.scenario_versions(found.key)[-1]
+    text = store.scenario_text(found.key, newest.number)
+    label = f"{found.ref} version {newest.number}"
     return LoadedScenario(
-        id=scenario_id,
+        id=found.ref,
         sha=newest.sha256,
         version=newest.number,
-        owner=store.scenario_owner(scenario_id),
+        owner=found.owner,
         stored=True,
         text=text,
         scenario=_parse(newest.sha256, label, text),
+        key=found.key,
     )
 
 
@@ -149,12 +154,14 @@ def load_visible(store: Store, scenario_id: str, user: User | None) -> LoadedSce
         message is the same, for the same reason).
     """
     username = None if user is None else user.username
-    if scenario_id in store.scenario_ids():
-        if store.can_read(scenario_id, username, admin=is_admin(user)):
-            return _stored(store, scenario_id)
-        if user is None:
-            raise LoginRequiredError(scenario_id)
-        raise _not_found(scenario_id)
+    try:
+        found = store.find_scenario(scenario_id, username, admin=is_admin(user))
+    except StorageError as e:
+        if e.kind != "ambiguous":
+            raise
+        raise NotFoundError(str(e), kind="scenario", value=scenario_id) from None
+    if found is not None:
+        return _stored(store, found)
     if scenario_id in builtin_scenarios():
         return _from_file(scenario_id)
     if user is None:
@@ -165,8 +172,9 @@ def load_visible(store: Store, scenario_id: str, user: User | None) -> LoadedSce
 def visible_scenarios(store: Store, user: User | None) -> list[LoadedScenario]:
     """Return the newest version of every scenario the user may read, by id."""
     username = None if user is None else user.username
-    ids = set(store.visible_scenario_ids(username, admin=is_admin(user)))
-    saved = set(store.scenario_ids())
-    found = [_stored(store, scenario_id) for scenario_id in sorted(ids)]
-    found += [_from_file(b) for b in builtin_scenarios() if b not in saved]
+    found = [
+        _stored(store, item) for item in store.visible_scenarios(username, admin=is_admin(user))
+    ]
+    named = {entry.id for entry in found}
+    found += [_from_file(b) for b in builtin_scenarios() if b not in named]
     return sorted(found, key=lambda entry: entry.id)

@@ -350,7 +350,9 @@ def _series(request: Request, entry: LoadedScenario, user: User | None) -> list[
 
 
 def _recent_runs(request: Request, entry: LoadedScenario, user: User) -> list[Any]:
-    runs = store_of(request).runs(scenario_id=entry.id, owner=user.username)
+    if entry.key is None:  # a built-in scenario read from the package's files
+        return []
+    runs = store_of(request).runs(scenario_id=entry.key, owner=user.username)
     return list(reversed(runs[-5:]))
 
 

@@ -19,9 +19,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from peacetalks.errors import Problem, ScenarioError, StorageError
-from peacetalks.scenario import builtin_scenarios, parse_scenario
+from peacetalks.scenario import parse_scenario
 from peacetalks.scenario.yaml_nodes import read_yaml
 from peacetalks.storage.accounts import User
+from peacetalks.web.api._deps import is_builtin_id
 from peacetalks.web.pages import docs
 from peacetalks.web.pages._access import LoadedScenario, can_create, can_edit, is_admin
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
@@ -189,26 +190,21 @@ def _id_line(text: str) -> int | None:
 
 
 def _ownership_problem(request: Request, user: User, scenario_id: str, text: str) -> Problem | None:
-    """Return why the user may not save under this id, or None if they may."""
-    store = store_of(request)
+    """Return why the user may not save under this id, or None if they may.
+
+    Ids are per owner: saving under an id the user has saves a new version of their own
+    scenario, and another user's scenario of the same id (private or not) is no obstacle,
+    so its existence never shows here. Only a built-in scenario's id is refused (an admin
+    may save new versions of those).
+    """
     if is_admin(user):
         return None
-    saved = scenario_id in store.scenario_ids()
-    owner = store.scenario_owner(scenario_id) if saved else None
-    if saved and owner == user.username:
+    if not is_builtin_id(store_of(request), scenario_id, user):
         return None
-    if saved and owner is not None:
-        msg = (
-            f"a scenario with the id {scenario_id!r} exists and belongs to someone else. "
-            "Choose another id to save your own copy."
-        )
-    elif saved or scenario_id in builtin_scenarios():
-        msg = (
-            f"{scenario_id!r} is the id of a built-in scenario. "
-            "Choose another id to save your own copy."
-        )
-    else:
-        return None
+    msg = (
+        f"{scenario_id!r} is the id of a built-in scenario. "
+        "Choose another id to save your own copy."
+    )
     return Problem("id", msg, _id_line(text))
 
 
@@ -250,18 +246,23 @@ def _save(
         scenario = parse_scenario(text, source="editor")
     except ScenarioError as e:
         return refused(e.problems)
-    if entry is None or scenario.id != entry.id or not can_edit(entry, user):
+    same = entry is not None and scenario.id == entry.scenario.id and can_edit(entry, user)
+    key = entry.key if same and entry is not None else None
+    if key is None:
         problem = _ownership_problem(request, user, scenario.id, text)
         if problem is not None:
             return refused((problem,))
+    store = store_of(request)
     try:
-        version = store_of(request).save_scenario(text, owner=user.username)
+        # A new version of the scenario being edited, else the user's own of this id.
+        version = store.save_scenario(text, owner=user.username, key=key)
+        ref = store.scenario_ref(version.scenario_id, user.username, admin=is_admin(user))
     except (ScenarioError, StorageError) as e:
         return refused(e.problems if isinstance(e, ScenarioError) else (Problem("", str(e)),))
     if back_to_editor_at is not None:
-        where = f"/scenarios/{scenario.id}/edit?saved={version.number}&line={back_to_editor_at}"
+        where = f"/scenarios/{ref}/edit?saved={version.number}&line={back_to_editor_at}"
         return RedirectResponse(where, status_code=303)
-    return RedirectResponse(f"/scenarios/{scenario.id}?saved={version.number}", status_code=303)
+    return RedirectResponse(f"/scenarios/{ref}?saved={version.number}", status_code=303)
 
 
 def _forbidden(request: Request, user: User | None) -> Response:

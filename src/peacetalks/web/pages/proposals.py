@@ -30,17 +30,18 @@ from starlette.concurrency import run_in_threadpool
 
 from peacetalks.briefing import assess_deal
 from peacetalks.errors import NotFoundError, Problem, ScenarioError, StorageError
-from peacetalks.scenario import Scenario, builtin_scenarios, parse_scenario
+from peacetalks.scenario import Scenario, parse_scenario
 from peacetalks.scenario.models import Proposal
 from peacetalks.scenario.yaml_edit import YamlEditError, append_item, set_scalar
+from peacetalks.storage import OWNER_SEPARATOR
 from peacetalks.storage.accounts import User
+from peacetalks.web.api._deps import is_builtin_id
 from peacetalks.web.pages._access import (
     LoadedScenario,
     LoginRequiredError,
     can_create,
     can_edit,
     compiled_scenario,
-    is_admin,
     load_visible,
 )
 from peacetalks.web.pages._render import TEMPLATES, render, store_of
@@ -125,7 +126,7 @@ def save_target(entry: LoadedScenario, user: User | None) -> tuple[str, bool]:
     """
     if user is not None and entry.owner == user.username and can_edit(entry, user):
         return entry.id, False
-    return copy_id(entry.id, "" if user is None else user.username), True
+    return copy_id(entry.scenario.id, "" if user is None else user.username), True
 
 
 TEMPLATES.env.globals["save_target"] = save_target
@@ -236,23 +237,16 @@ def _target_text(
     """Return the target id and its current text, or the problem that stops the save."""
     target, is_copy = save_target(entry, user)
     store = store_of(request)
-    if not is_copy:
-        newest = store.scenario_versions(target)[-1]
+    if not is_copy and entry.key is not None:
+        newest = store.scenario_versions(entry.key)[-1]
         if newest.sha256 != entry.sha:  # saved by someone else since this request began
             return target, "", _changed(entry, entry.sha, f"version {newest.number}")
         return target, entry.text, None
-    if target in store.scenario_ids():
-        owner = store.scenario_owner(target)
-        if owner == user.username or (owner is not None and is_admin(user)):
-            return target, store.scenario_text(target), None
-        got = "a built-in scenario" if owner is None else "someone else's scenario"
-        msg = (
-            f"the deal goes into your copy of {entry.id}, {target!r}, but that id is {got}. "
-            "Expected the id to be free or yours. Save the scenario under another id in "
-            "the editor, then save the deal there."
-        )
-        return target, "", _problem("scenario", msg)
-    if target in builtin_scenarios():
+    # Ids are per owner: only the user's own copy or a built-in scenario can hold it.
+    own = store.find_scenario(f"{target}{OWNER_SEPARATOR}{user.username}", user.username)
+    if own is not None:
+        return target, store.scenario_text(own.key), None
+    if is_builtin_id(store, target, user):
         msg = (
             f"the deal goes into your copy of {entry.id}, {target!r}, but that is the id of "
             "a built-in scenario. Save a copy under another id in the editor first."

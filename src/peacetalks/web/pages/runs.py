@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from peacetalks.errors import StorageError
 from peacetalks.storage import AnalysisRun
 from peacetalks.storage.accounts import User
+from peacetalks.web.api.analyses import run_scenario
 from peacetalks.web.pages._access import is_admin
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
 from peacetalks.web.pages.run_summary import KIND_TITLES, summarise
@@ -47,7 +48,7 @@ def _row(run: AnalysisRun) -> dict[str, Any]:
         "id": run.id,
         "kind": run.kind,
         "title": KIND_TITLES.get(run.kind, run.kind),
-        "scenario": run.scenario_id,
+        "scenario": run_scenario(run),
         "version": run.scenario_version,
         "status": run.status,
         "progress": run.progress,
