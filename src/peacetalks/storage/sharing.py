@@ -189,7 +189,7 @@ class ScenarioSharing(StoreBase):
         return EVERYONE if username is None else normalize_username(username, where=where)
 
     @staticmethod
-    def _visible(username: str | None, *, admin: bool) -> Select[tuple[ScenarioRow]]:
+    def _visible(username: str | None, *, admin: bool) -> Select[ScenarioRow]:
         query = select(ScenarioRow)
         if admin:
             return query

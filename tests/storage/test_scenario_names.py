@@ -1,0 +1,137 @@
+"""Scenario ids per owner: storage keys, references resolved per user, and migration 0003."""
+
+import pytest
+from sqlalchemy import text
+
+from peacetalks.storage import (
+    ScenarioRef,
+    StorageError,
+    Store,
+    downgrade_schema,
+    upgrade_schema,
+)
+from peacetalks.storage.schema import current_revision
+
+PASSWORD = "olive branch at dawn"
+
+
+def _named(small_text: str, scenario_id: str, title: str = "Small") -> str:
+    """Return the small test scenario's text under another id and title."""
+    renamed = small_text.replace("id: small", f"id: {scenario_id}", 1)
+    return renamed.replace("title: ", f"title: {title} ", 1)
+
+
+@pytest.fixture
+def users(store: Store) -> Store:
+    """Return a store with the users ann, bob and cat."""
+    for name in ("ann", "bob", "cat"):
+        store.accounts.create_user(name, PASSWORD)
+    return store
+
+
+def test_two_owners_keep_one_id_apart(users: Store, small_text: str) -> None:
+    """Check that the same id saved by two owners makes two scenarios with their own versions."""
+    store = users
+    anns = store.save_scenario(_named(small_text, "plan", "Ann"), owner="ann")
+    bobs = store.save_scenario(_named(small_text, "plan", "Bob"), owner="bob")
+    assert (anns.scenario_id, bobs.scenario_id) == ("plan", "plan~bob")
+    again = store.save_scenario(_named(small_text, "plan", "Bob again"), owner="BOB")
+    assert (again.scenario_id, again.number) == ("plan~bob", 2)
+    assert [v.number for v in store.scenario_versions("plan")] == [1]
+    assert store.scenario_owner("plan~bob") == "bob"
+    assert "Bob again" in store.scenario_text("plan~bob")
+    assert "Ann" in store.scenario_text("plan")
+
+
+def test_a_bare_id_names_the_users_own_then_the_builtin_then_the_shared(
+    users: Store, small_text: str
+) -> None:
+    """Check the order in which a bare id resolves, and that refs round-trip."""
+    store = users
+    store.save_scenario(_named(small_text, "plan"), owner="ann")
+    store.save_scenario(_named(small_text, "plan"), owner="bob")
+    store.save_scenario(_named(small_text, "talks"))  # owned by nobody
+    store.save_scenario(_named(small_text, "talks"), owner="cat")
+    # Each owner's bare id is their own.
+    ann, bob = store.find_scenario("plan", "ann"), store.find_scenario("plan", "bob")
+    assert ann is not None and bob is not None
+    assert (ann.key, ann.owner, ann.ref) == ("plan", "ann", "plan")
+    assert (bob.key, bob.owner, bob.ref) == ("plan~bob", "bob", "plan")
+    # Cat reads neither: the same None as for an id nobody has.
+    assert store.find_scenario("plan", "cat") is None
+    assert store.find_scenario("plan~ann", "cat") is None
+    assert store.find_scenario("nothing", "cat") is None
+    # Shared with cat, ann's is the one "plan" names for her, and its ref is bare.
+    store.share_scenario("plan", "cat")
+    shared = store.find_scenario("plan", "cat")
+    assert shared is not None and (shared.key, shared.ref) == ("plan", "plan")
+    # Bob's shared too: a bare id is ambiguous, the message lists both refs.
+    store.share_scenario("plan~bob", "cat")
+    with pytest.raises(StorageError, match=r"plan~ann, plan~bob") as caught:
+        store.find_scenario("plan", "cat")
+    assert caught.value.kind == "ambiguous"
+    qualified = store.find_scenario("plan~bob", "cat")
+    assert qualified is not None and qualified.key == "plan~bob"
+    assert {r.ref for r in store.visible_scenarios("cat") if r.name == "plan"} == {
+        "plan~ann",
+        "plan~bob",
+    }
+    # Cat's own "talks" comes before the built-in one; "talks~" names the built-in.
+    own = store.find_scenario("talks", "cat")
+    builtin = store.find_scenario("talks~", "cat")
+    assert own is not None and own.owner == "cat" and own.ref == "talks"
+    assert builtin is not None and builtin.owner is None and builtin.ref == "talks~"
+    assert store.find_scenario("talks", "ann") == ScenarioRef("talks", "talks", None, "talks")
+    assert store.find_scenario("talks", None) is not None
+    # Every listed ref resolves, for its viewer, to the scenario it lists.
+    for viewer in ("ann", "bob", "cat", None):
+        for item in store.visible_scenarios(viewer):
+            assert store.find_scenario(item.ref, viewer) == item, (viewer, item)
+            assert store.scenario_ref(item.key, viewer) == item.ref
+    admin = [item.ref for item in store.visible_scenarios("root", admin=True)]
+    assert admin == ["plan~ann", "plan~bob", "talks", "talks~cat"]
+
+
+def test_save_by_key_and_refusals(users: Store, small_text: str) -> None:
+    """Check saving a new version by key (the owner kept) and the refused saves."""
+    store = users
+    store.save_scenario(_named(small_text, "plan"), owner="ann")
+    store.save_scenario(_named(small_text, "plan"), owner="bob")
+    edited = store.save_scenario(_named(small_text, "plan", "By an admin"), key="plan~bob")
+    assert (edited.scenario_id, edited.number) == ("plan~bob", 2)
+    assert store.scenario_owner("plan~bob") == "bob"
+    with pytest.raises(StorageError, match="has the id 'plan'"):
+        store.save_scenario(_named(small_text, "other"), key="plan~bob")
+    with pytest.raises(StorageError, match="No scenario 'gone'"):
+        store.save_scenario(_named(small_text, "plan"), key="gone")
+    # A scenario owned by nobody cannot take a key a user's scenario holds; the save
+    # without owner adds a version to the scenario stored under the id (the old API).
+    assert store.save_scenario(_named(small_text, "plan", "Unowned")).scenario_id == "plan"
+    assert store.scenario_owner("plan") == "ann"
+    store.save_scenario(_named(small_text, "solo"), owner="cat")
+    store.save_scenario(_named(small_text, "plan"), owner="cat")  # plan~cat
+    store.save_scenario(_named(small_text, "solo"), owner="ann")
+    assert store.scenario_ids() == ["plan", "plan~bob", "plan~cat", "solo", "solo~ann"]
+
+
+def test_migration_0003_keeps_rows_and_refuses_a_lossy_downgrade(
+    store: Store, small_text: str
+) -> None:
+    """Check that 0002 rows get their key as name, and that 0003 cannot go down with clashes."""
+    store.save_scenario(_named(small_text, "plan"), owner="ann")
+    store.save_scenario(_named(small_text, "open"))
+    run = store.start_run("forecast", inputs={}, parameters={}, scenario_id="plan")
+    downgrade_schema(store.engine, "0002")
+    assert current_revision(store.engine) == "0002"
+    upgrade_schema(store.engine)
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, name, owner FROM scenarios ORDER BY id"))
+        assert [tuple(row) for row in rows] == [("open", "open", None), ("plan", "plan", "ann")]
+    assert store.run(run.id).scenario_id == "plan"
+    assert [v.number for v in store.scenario_versions("plan")] == [1]
+    store.accounts.create_user("bob", PASSWORD)
+    store.save_scenario(_named(small_text, "plan"), owner="bob")
+    with pytest.raises(RuntimeError, match="stored under a key other than their id"):
+        downgrade_schema(store.engine, "0002")
+    assert current_revision(store.engine) == "0003"
+    assert [v.number for v in store.scenario_versions("plan~bob")] == [1]
