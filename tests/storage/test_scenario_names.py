@@ -53,34 +53,30 @@ def test_a_bare_id_names_the_users_own_then_the_builtin_then_the_shared(
     store.save_scenario(_named(small_text, "talks"))  # owned by nobody
     store.save_scenario(_named(small_text, "talks"), owner="cat")
     # Each owner's bare id is their own.
-    ann, bob = store.find_scenario("plan", "ann"), store.find_scenario("plan", "bob")
-    assert ann is not None and bob is not None
-    assert (ann.key, ann.owner, ann.ref) == ("plan", "ann", "plan")
-    assert (bob.key, bob.owner, bob.ref) == ("plan~bob", "bob", "plan")
+    assert store.find_scenario("plan", "ann") == ScenarioRef("plan", "plan", "ann", "plan")
+    assert store.find_scenario("plan", "bob") == ScenarioRef("plan~bob", "plan", "bob", "plan")
     # Cat reads neither: the same None as for an id nobody has.
     assert store.find_scenario("plan", "cat") is None
     assert store.find_scenario("plan~ann", "cat") is None
     assert store.find_scenario("nothing", "cat") is None
     # Shared with cat, ann's is the one "plan" names for her, and its ref is bare.
     store.share_scenario("plan", "cat")
-    shared = store.find_scenario("plan", "cat")
-    assert shared is not None and (shared.key, shared.ref) == ("plan", "plan")
+    assert store.find_scenario("plan", "cat") == ScenarioRef("plan", "plan", "ann", "plan")
     # Bob's shared too: a bare id is ambiguous, the message lists both refs.
     store.share_scenario("plan~bob", "cat")
     with pytest.raises(StorageError, match=r"plan~ann, plan~bob") as caught:
         store.find_scenario("plan", "cat")
     assert caught.value.kind == "ambiguous"
     qualified = store.find_scenario("plan~bob", "cat")
-    assert qualified is not None and qualified.key == "plan~bob"
+    assert qualified == ScenarioRef("plan~bob", "plan", "bob", "plan~bob")
     assert {r.ref for r in store.visible_scenarios("cat") if r.name == "plan"} == {
         "plan~ann",
         "plan~bob",
     }
     # Cat's own "talks" comes before the built-in one; "talks~" names the built-in.
     own = store.find_scenario("talks", "cat")
-    builtin = store.find_scenario("talks~", "cat")
-    assert own is not None and own.owner == "cat" and own.ref == "talks"
-    assert builtin is not None and builtin.owner is None and builtin.ref == "talks~"
+    assert own == ScenarioRef("talks~cat", "talks", "cat", "talks")
+    assert store.find_scenario("talks~", "cat") == ScenarioRef("talks", "talks", None, "talks~")
     assert store.find_scenario("talks", "ann") == ScenarioRef("talks", "talks", None, "talks")
     assert store.find_scenario("talks", None) is not None
     # Every listed ref resolves, for its viewer, to the scenario it lists.
