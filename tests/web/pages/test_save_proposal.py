@@ -139,6 +139,31 @@ def test_save_from_a_builtin_goes_into_the_users_copy(live: Live, client: Maker)
     assert [p.id for p in parse_scenario(live.text(copy)).proposals][-2:] == ["ann-1", "ann-2"]
 
 
+def test_a_copy_id_held_privately_by_another_user_is_no_obstacle(live: Live, client: Maker) -> None:
+    """Check that bob's copy is made even when ann privately holds its id, and tells nothing.
+
+    Ids are per owner: refusing would show bob that a private scenario of that id exists.
+    """
+    copy = f"{BUILTIN}-bob"
+    anns = set_scalar(SMALL.read_text(encoding="utf-8"), "id", copy)
+    with open_store(live.data) as store:
+        store.save_scenario(anns, owner="ann")
+    bob = client("bob")
+    page = bob.get(f"/scenarios/{BUILTIN}/deal").text
+    assert f"your own copy of this scenario, <code>{copy}</code>" in page
+    scenario = load_scenario(BUILTIN)
+    full = {i.id: i.default or i.options[0].id for i in scenario.issues}
+    response = bob.post(
+        f"/scenarios/{BUILTIN}/proposals", data=_form(page, full, "bob-1", "Bob's deal")
+    )
+    assert response.status_code == 303, _problems(response.text)
+    assert response.headers["location"] == f"/scenarios/{copy}/deal?proposal=bob-1&saved=1"
+    assert '<option value="bob-1" selected>' in bob.get(response.headers["location"]).text
+    assert live.text(copy) == anns, "ann's scenario is untouched"
+    assert parse_scenario(live.text(f"{copy}~bob")).proposal("bob-1").deal == full
+    assert client("ann").get(f"/scenarios/{copy}~bob").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("proposal_id", "title", "expected"),
     [
