@@ -1,5 +1,8 @@
 """Scenario ids per owner: storage keys, references resolved per user, and migration 0003."""
 
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -8,6 +11,7 @@ from peacetalks.storage import (
     StorageError,
     Store,
     downgrade_schema,
+    open_store,
     upgrade_schema,
 )
 from peacetalks.storage.schema import current_revision
@@ -131,3 +135,60 @@ def test_migration_0003_keeps_rows_and_refuses_a_lossy_downgrade(
         downgrade_schema(store.engine, "0002")
     assert current_revision(store.engine) == "0003"
     assert [v.number for v in store.scenario_versions("plan~bob")] == [1]
+
+
+def test_a_save_from_a_stale_version_is_refused(users: Store, small_text: str) -> None:
+    """Check the compare-and-swap of ``base``: a save from an older version changes nothing."""
+    store = users
+    with pytest.raises(StorageError, match="be SHA-256 000000000000, got none saved"):
+        store.save_scenario(_named(small_text, "plan"), owner="ann", base="0" * 64)
+    first = store.save_scenario(_named(small_text, "plan"), owner="ann", base="")
+    second = store.save_scenario(_named(small_text, "plan", "Two"), owner="ann", base=first.sha256)
+    with pytest.raises(StorageError, match="got version 2") as caught:
+        store.save_scenario(_named(small_text, "plan", "Lost"), owner="ann", base=first.sha256)
+    assert caught.value.kind == "changed"
+    with pytest.raises(StorageError, match="expected no saved version, got version 2"):
+        store.save_scenario(_named(small_text, "plan", "Lost"), owner="ann", base="")
+    assert [v.number for v in store.scenario_versions("plan")] == [1, 2]
+    assert store.scenario_versions("plan")[-1].sha256 == second.sha256
+
+
+def test_concurrent_writers_never_lose_an_edit(
+    store_target: str | Path, store: Store, small_text: str
+) -> None:
+    """Check that writers in separate connection pools (as separate servers) lose no edit.
+
+    Each of four writers reads the newest text, adds its own line and saves with the
+    read version as ``base``, retrying when refused; every edit must be in the end.
+    """
+    store.save_scenario(_named(small_text, "plan"), owner="ann")
+    per_writer = 5
+
+    # Opened one after another: migrating (a no-op here) is not for threads at once.
+    writers = [open_store(store_target) for _ in range(4)]
+
+    def write(writer: int) -> None:
+        mine = writers[writer]
+        for edit in range(per_writer):
+            while True:
+                newest = mine.scenario_versions("plan")[-1]
+                text = mine.scenario_text("plan", newest.number)
+                edited = f"{text}# edit {writer}.{edit}\n"
+                try:
+                    mine.save_scenario(edited, owner="ann", base=newest.sha256)
+                    break
+                except StorageError as e:
+                    if e.kind not in ("changed", "scenario"):  # refused: read again
+                        raise
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(write, range(4)))
+    finally:
+        for opened in writers:
+            opened.close()
+    final = store.scenario_text("plan")
+    for writer in range(4):
+        for edit in range(per_writer):
+            assert f"# edit {writer}.{edit}\n" in final
+    assert len(store.scenario_versions("plan")) == 1 + 4 * per_writer

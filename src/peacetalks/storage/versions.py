@@ -31,7 +31,12 @@ class ScenarioVersions(StoreBase):
     # -- scenarios -----------------------------------------------------------------
 
     def save_scenario(
-        self, text: str, *, owner: str | None = None, key: str | None = None
+        self,
+        text: str,
+        *,
+        owner: str | None = None,
+        key: str | None = None,
+        base: str | None = None,
     ) -> ScenarioVersion:
         """Validate and save a scenario's YAML text; return its newest version.
 
@@ -51,6 +56,11 @@ class ScenarioVersions(StoreBase):
         key : str or None
             The storage key of an existing scenario to save a new version of (its owner
             is kept); the text's id must be its id.
+        base : str or None
+            The SHA-256 of the newest version the text was made from: the save is
+            refused if another version is the newest by then (a compare-and-swap, sound
+            across processes and servers). ``""`` means that the scenario must not exist
+            yet; None saves whatever is there.
 
         Raises
         ------
@@ -58,7 +68,8 @@ class ScenarioVersions(StoreBase):
             If the text is not a valid scenario; nothing is written.
         StorageError
             If ``key`` names no scenario or one with another id (``kind="scenario"``),
-            or a scenario owned by nobody would take a key another owner holds.
+            or a scenario owned by nobody would take a key another owner holds;
+            ``kind="changed"`` if the newest version is not ``base``.
         """
         scenario = parse_scenario(text)
         name = scenario.id
@@ -85,6 +96,8 @@ class ScenarioVersions(StoreBase):
                         .order_by(ScenarioVersionRow.number.desc())
                         .limit(1)
                     ).first()
+                if base is not None and (latest.sha256 if latest else "") != base:
+                    raise _changed(name, base, latest)
                 if latest is not None and latest.sha256 == digest and latest.yaml_text == text:
                     return _version(latest)
                 version = ScenarioVersionRow(
@@ -184,3 +197,13 @@ class ScenarioVersions(StoreBase):
             row = self._version_row(session, scenario_id, version)
             text, number = row.yaml_text, row.number
         return parse_scenario(text, source=f"{scenario_id} version {number}")
+
+
+def _changed(name: str, base: str, latest: ScenarioVersionRow | None) -> StorageError:
+    expected = f"its newest version to be SHA-256 {base[:12]}" if base else "no saved version"
+    got = "none saved" if latest is None else f"version {latest.number}"
+    msg = (
+        f"Scenario {name!r} changed before this save: expected {expected}, got {got}. "
+        "Load the newest version, make the change again and save."
+    )
+    return StorageError(msg, kind="changed", value=got)

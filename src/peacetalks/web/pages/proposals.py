@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -78,9 +77,6 @@ _NOT_ID = re.compile(r"[^a-z0-9_.-]+")
 _MAX_ID = 64
 # Taken proposal ids named in the message of a taken id.
 _SHOWN_IDS = 30
-# One save at a time in this process, so that two saves into one scenario (or one copy)
-# do not both start from the same version and lose one of the proposals.
-_SAVING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -137,11 +133,11 @@ def _problem(field: str, message: str) -> Problem:
     return Problem(field, message)
 
 
-def _changed(entry: LoadedScenario, base: str, now: str) -> Problem:
+def _changed(scenario_id: str, base: str, now: str) -> Problem:
     msg = (
-        f"the scenario {entry.id} changed after this page was loaded: expected the text the "
-        f"page showed (SHA-256 {base[:12] or 'none'}), got {now}. Reload the deal builder, "
-        "check the deal against the newest version, then save again."
+        f"the scenario {scenario_id} changed after this page was loaded: expected the text "
+        f"the page showed (SHA-256 {base[:12] or 'none'}), got {now}. Reload the deal "
+        "builder, check the deal against the newest version, then save again."
     )
     return _problem("scenario", msg)
 
@@ -231,36 +227,52 @@ def _copy_text(entry: LoadedScenario, target: str, user: User) -> str:
     return set_scalar(text, "title", title) if len(title) <= 300 else text
 
 
-def _target_text(
-    request: Request, entry: LoadedScenario, user: User
-) -> tuple[str, str, Problem | None]:
-    """Return the target id and its current text, or the problem that stops the save."""
+@dataclass(frozen=True)
+class _Target:
+    """Where a deal is saved: the scenario's reference, its text, and that text's digest.
+
+    ``base`` is the SHA-256 of the version ``text`` is (``""`` for a copy not made yet);
+    the save is refused if another version is the newest by then.
+    """
+
+    ref: str
+    text: str
+    base: str
+
+
+def _target(request: Request, entry: LoadedScenario, user: User) -> _Target:
+    """Return where the deal goes and its current text.
+
+    Raises
+    ------
+    _SaveRefusedError
+        If the target is a built-in scenario's id.
+    """
     target, is_copy = save_target(entry, user)
     store = store_of(request)
     if not is_copy and entry.key is not None:
-        newest = store.scenario_versions(entry.key)[-1]
-        if newest.sha256 != entry.sha:  # saved by someone else since this request began
-            return target, "", _changed(entry, entry.sha, f"version {newest.number}")
-        return target, entry.text, None
+        return _Target(target, entry.text, entry.sha)
     # Ids are per owner: only the user's own copy or a built-in scenario can hold it.
     own = store.find_scenario(f"{target}{OWNER_SEPARATOR}{user.username}", user.username)
     if own is not None:
-        return target, store.scenario_text(own.key), None
+        newest = store.scenario_versions(own.key)[-1]
+        return _Target(target, store.scenario_text(own.key, newest.number), newest.sha256)
     if is_builtin_id(store, target, user):
         msg = (
             f"the deal goes into your copy of {entry.id}, {target!r}, but that is the id of "
             "a built-in scenario. Save a copy under another id in the editor first."
         )
-        return target, "", _problem("scenario", msg)
-    return target, _copy_text(entry, target, user), None
+        raise _SaveRefusedError((_problem("scenario", msg),))
+    return _Target(target, _copy_text(entry, target, user), "")
 
 
 class _SaveRefusedError(Exception):
-    """The save was refused; ``problems`` say why."""
+    """The save was refused; ``problems`` say why, ``status_code`` answers it."""
 
-    def __init__(self, problems: tuple[Problem, ...]) -> None:
+    def __init__(self, problems: tuple[Problem, ...], status_code: int = 422) -> None:
         super().__init__(problems)
         self.problems = problems
+        self.status_code = status_code
 
 
 def _save(
@@ -278,25 +290,28 @@ def _save(
     _SaveRefusedError
         With the problems, when nothing was saved.
     """
-    with _SAVING:
-        target, text, problem = _target_text(request, entry, user)
-        if problem is not None:
-            raise _SaveRefusedError((problem,))
-        try:
-            current = parse_scenario(text, source=target)
-            problems = _check_fields(current, proposal_id, title, deal)
-            if problems:
-                raise _SaveRefusedError(tuple(problems))
-            edited = _with_proposal(text, current, user, proposal_id, title, deal)
-            version = store_of(request).save_scenario(edited, owner=user.username)
-        except YamlEditError as e:
-            msg = f"the scenario's text cannot take the proposal: {e} Add it in the editor."
-            raise _SaveRefusedError((_problem("scenario", msg),)) from e
-        except ScenarioError as e:
-            raise _SaveRefusedError(e.problems) from e
-        except StorageError as e:
-            raise _SaveRefusedError((_problem("scenario", str(e)),)) from e
-    return target, version.number
+    # No lock: the store saves only if the target's newest version is still the one the
+    # proposal was added to (``base``), so two saves at once, in one server process or
+    # in several, never both start from one version and lose a proposal.
+    target = _target(request, entry, user)
+    try:
+        current = parse_scenario(target.text, source=target.ref)
+        problems = _check_fields(current, proposal_id, title, deal)
+        if problems:
+            raise _SaveRefusedError(tuple(problems))
+        edited = _with_proposal(target.text, current, user, proposal_id, title, deal)
+        version = store_of(request).save_scenario(edited, owner=user.username, base=target.base)
+    except YamlEditError as e:
+        msg = f"the scenario's text cannot take the proposal: {e} Add it in the editor."
+        raise _SaveRefusedError((_problem("scenario", msg),)) from e
+    except ScenarioError as e:
+        raise _SaveRefusedError(e.problems) from e
+    except StorageError as e:
+        if e.kind == "changed":
+            now = "a newer version" if e.value is None else str(e.value)
+            raise _SaveRefusedError((_changed(target.ref, target.base, now),), 409) from e
+        raise _SaveRefusedError((_problem("scenario", str(e)),)) from e
+    return target.ref, version.number
 
 
 # Context keys that ``render`` fills in itself.
@@ -379,7 +394,7 @@ def _handle(
     base = fields.get(BASE_FIELD, "")
     if base != entry.sha:
         now = f"version {entry.version}" if entry.version is not None else "a newer text"
-        return again([_changed(entry, base, now)], 409)
+        return again([_changed(entry.id, base, now)], 409)
     deal, problems = _posted_deal(entry.scenario, fields)
     if problems:
         return again(problems, 422)
@@ -390,7 +405,7 @@ def _handle(
     try:
         target, number = _save(request, user, entry, proposal_id, title, deal)
     except _SaveRefusedError as e:
-        return again(e.problems, 422)
+        return again(e.problems, e.status_code)
     return RedirectResponse(
         f"/scenarios/{target}/deal?proposal={proposal_id}&saved={number}", status_code=303
     )
