@@ -173,6 +173,52 @@ def test_viewer_may_not_save(app: FastAPI) -> None:
     assert "analyst or admin role" in response.text
 
 
+def test_editor_refuses_to_overwrite_a_version_it_did_not_show(
+    app: FastAPI, ann: TestClient
+) -> None:
+    """Check that a save from an editor opened on an older version is refused (409).
+
+    The editor sends the digest of the version it showed; the refusal keeps the text
+    typed, and the page then carries the newest version's digest, so saving again is a
+    deliberate overwrite.
+    """
+    text = private_text("ann-base", "Ann's base")
+    assert _save(ann, "/scenarios/new", text).status_code == 303
+    page = ann.get("/scenarios/ann-base/edit").text
+    base = re.search(r'name="base" value="([0-9a-f]{64})"', page)
+    assert base is not None
+    store = _store(app)
+    assert base.group(1) == store.scenario_versions("ann-base")[-1].sha256
+    # Meanwhile, another tab saves version 2.
+    store.save_scenario(text.replace("Ann's base", "Other tab"), owner="ann")
+    mine = text.replace("Ann's base", "This tab")
+    fields = {"text": mine, "csrf_token": form_token(page), "base": base.group(1)}
+    refused = ann.post("/scenarios/ann-base/edit", data=fields, follow_redirects=False)
+    assert refused.status_code == 409
+    assert "the scenario changed since you opened the editor: version 2" in refused.text
+    assert "This tab" in refused.text  # the text typed is kept
+    assert len(store.scenario_versions("ann-base")) == 2
+    newest = store.scenario_versions("ann-base")[-1].sha256
+    assert f'name="base" value="{newest}"' in refused.text
+    fields["base"] = newest
+    again = ann.post("/scenarios/ann-base/edit", data=fields, follow_redirects=False)
+    assert again.status_code == 303
+    assert "This tab" in store.scenario_text("ann-base")
+    # A quick edit from the stale page is refused the same way.
+    quick = {**fields, "change": "reservation", "actor": "north", "reservation": "0.4"}
+    stale = ann.post(
+        "/scenarios/ann-base/edit/form",
+        data={**quick, "base": base.group(1)},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 409
+    assert len(store.scenario_versions("ann-base")) == 3
+    current = {**quick, "base": store.scenario_versions("ann-base")[-1].sha256}
+    done = ann.post("/scenarios/ann-base/edit/form", data=current, follow_redirects=False)
+    assert done.status_code == 303
+    assert len(store.scenario_versions("ann-base")) == 4
+
+
 def _save(client: TestClient, action: str, text: str) -> httpx.Response:
     token = form_token(client.get("/").text)
     response: httpx.Response = client.post(

@@ -48,6 +48,8 @@ CurrentUser = Annotated[User | None, Depends(current_user)]
 TextField = Annotated[str, Form(max_length=2_000_000)]
 CsrfField = Annotated[str, Form(alias=CSRF_FIELD)]
 ShortField = Annotated[str, Form(max_length=200)]
+# The SHA-256 of the version the editor showed (empty: save whatever is the newest).
+BaseField = Annotated[str, Form(max_length=64)]
 
 # Lines shown before and after a faulty line.
 EXCERPT_LINES = 2
@@ -111,7 +113,13 @@ def _editor(
     changed_line: int | None = None,
     form: FormEdit | None = None,
     status_code: int = 200,
+    base: str | None = None,
 ) -> Response:
+    """Show the editor; ``base`` is the digest of the version the text was edited from.
+
+    ``base`` (by default the shown version's) goes back with the save, which is refused
+    if another version became the newest meanwhile.
+    """
     scenario = None if entry is None else entry.scenario
     shown = shown_problems(text, problems)
     findings = [] if problems else lint_findings(text)
@@ -135,6 +143,7 @@ def _editor(
         saved=saved,
         changed_line=changed_line,
         form=form,
+        base=base if base is not None else (entry.sha if entry is not None else ""),
         form_action=(
             f"/scenarios/{entry.id}/edit/form"
             if entry is not None and action.endswith("/edit") and can_edit(entry, user)
@@ -218,8 +227,13 @@ def _save(
     problems_first: tuple[Problem, ...] = (),
     back_to_editor_at: int | None = None,
     form: FormEdit | None = None,
+    base: str = "",
 ) -> Response:
     """Validate and save the text; show the editor with the problems when it is invalid.
+
+    ``base`` is the digest of the version the text was edited from (sent by the editor's
+    form): a new version of the scenario being edited is saved only if that is still the
+    newest, so that nobody's version is overwritten unseen (an empty ``base`` skips this).
 
     ``problems_first`` are shown instead of validating (a form edit that could not be
     made). ``back_to_editor_at`` sends the browser back to the editor after the save, with
@@ -228,7 +242,9 @@ def _save(
     """
     text = text.replace("\r\n", "\n")
 
-    def refused(problems: tuple[Problem, ...]) -> Response:
+    def refused(
+        problems: tuple[Problem, ...], status_code: int = 422, kept: str | None = base
+    ) -> Response:
         return _editor(
             request,
             user,
@@ -237,7 +253,8 @@ def _save(
             action=action,
             problems=problems,
             form=form,
-            status_code=422,
+            status_code=status_code,
+            base=kept or None,
         )
 
     if problems_first:
@@ -255,10 +272,21 @@ def _save(
     store = store_of(request)
     try:
         # A new version of the scenario being edited, else the user's own of this id.
-        version = store.save_scenario(text, owner=user.username, key=key)
+        checked = base if key is not None and base else None
+        version = store.save_scenario(text, owner=user.username, key=key, base=checked)
         ref = store.scenario_ref(version.scenario_id, user.username, admin=is_admin(user))
-    except (ScenarioError, StorageError) as e:
-        return refused(e.problems if isinstance(e, ScenarioError) else (Problem("", str(e)),))
+    except StorageError as e:
+        if e.kind != "changed" or entry is None:
+            return refused((Problem("", str(e)),))
+        msg = (
+            f"the scenario changed since you opened the editor: {e.value} of it is now the "
+            "newest, saved by someone else or in another tab. Nothing was saved. Compare "
+            "with the newest version (open it in another tab); saving again replaces it "
+            "with your text."
+        )
+        return refused((Problem("", msg),), 409, kept=entry.sha)
+    except ScenarioError as e:
+        return refused(e.problems)
     if back_to_editor_at is not None:
         where = f"/scenarios/{ref}/edit?saved={version.number}&line={back_to_editor_at}"
         return RedirectResponse(where, status_code=303)
@@ -372,13 +400,14 @@ def save_scenario(
     user: CurrentUser,
     text: TextField,
     csrf_token: CsrfField = "",
+    base: BaseField = "",
 ) -> Response:
     """Validate and save a new version; show the problems in place when it is invalid."""
     found = _editable(request, scenario_id, user, csrf_token)
     if isinstance(found, Response):
         return found
     user, entry = found
-    return _save(request, user, text, entry=entry, action=f"/scenarios/{entry.id}/edit")
+    return _save(request, user, text, entry=entry, action=f"/scenarios/{entry.id}/edit", base=base)
 
 
 @router.post("/scenarios/{scenario_id}/edit/form", include_in_schema=False)
@@ -396,6 +425,7 @@ def save_form_edit(
     salience: ShortField = "",
     proposal: ShortField = "",
     deal: Annotated[list[str] | None, Form()] = None,
+    base: BaseField = "",
 ) -> Response:
     """Make the form's edit in the text sent (comments and layout kept), validate and save.
 
@@ -422,11 +452,25 @@ def save_form_edit(
         edited, _ = apply_form_edit(text, edit)
     except FormEditError as e:
         return _save(
-            request, user, text, entry=entry, action=action, problems_first=e.problems, form=edit
+            request,
+            user,
+            text,
+            entry=entry,
+            action=action,
+            problems_first=e.problems,
+            form=edit,
+            base=base,
         )
     line = _changed_line(text, edited)
     return _save(
-        request, user, edited, entry=entry, action=action, back_to_editor_at=line, form=edit
+        request,
+        user,
+        edited,
+        entry=entry,
+        action=action,
+        back_to_editor_at=line,
+        form=edit,
+        base=base,
     )
 
 
