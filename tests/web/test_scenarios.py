@@ -229,6 +229,31 @@ def test_versions(api: Api) -> None:
         )
 
 
+def test_if_match_refuses_to_overwrite_an_unseen_version(api: Api) -> None:
+    """Check that a PUT with If-Match saves only over the version it names (412 otherwise)."""
+    scenario_id = new_id("ifmatch")
+    create(api, "ann", scenario_id)
+    path = f"/api/scenarios/{scenario_id}"
+    with api.client("ann") as ann:
+        seen = ann.get(path).json()["sha256"]
+        second = ann.put(
+            path,
+            json={"yaml": small_text(scenario_id, "Second")},
+            headers={"If-Match": f'"{seen}"'},
+        )
+        assert second.status_code == 200
+        assert second.json()["version"] == 2
+        stale = ann.put(
+            path, json={"yaml": small_text(scenario_id, "Lost")}, headers={"If-Match": seen}
+        )
+        assert stale.status_code == 412
+        assert stale.json()["error"]["type"] == "PreconditionFailedError"
+        assert "got version 2" in stale.json()["error"]["message"]
+        assert ann.get(path).json()["scenario"]["title"] == "Second"
+        without = ann.put(path, json={"yaml": small_text(scenario_id, "Third")})
+        assert without.json()["version"] == 3  # no If-Match: the newest is replaced
+
+
 def test_update_must_keep_the_id(api: Api) -> None:
     """Check that a PUT whose text has another id is refused with the line of the id."""
     scenario_id = new_id("keep")

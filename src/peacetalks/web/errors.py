@@ -99,6 +99,12 @@ class ConflictError(WebError):
     status_code = 409
 
 
+class PreconditionFailedError(WebError):
+    """The request's ``If-Match`` names a version that is no longer the newest (412)."""
+
+    status_code = 412
+
+
 class PayloadTooLargeError(StarletteHTTPException):
     """The request body is larger than the server accepts (413).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -29,7 +29,7 @@ from peacetalks.web.api._deps import (
     load_version,
     unknown_scenario,
 )
-from peacetalks.web.errors import ConflictError
+from peacetalks.web.errors import ConflictError, PreconditionFailedError
 from peacetalks.web.imports import FORMATS, ImportFormat, Upload, import_scenario
 from peacetalks.web.security import has_role
 
@@ -149,10 +149,19 @@ def _create(store: Store, text: str, scenario: Scenario, user: User) -> dict[str
     return _saved(store, scenario, version, user, created=True)
 
 
-def _save(store: Store, text: str, *, owner: str | None = None, key: str | None = None) -> int:
+def _save(
+    store: Store,
+    text: str,
+    *,
+    owner: str | None = None,
+    key: str | None = None,
+    base: str | None = None,
+) -> int:
     try:
-        return store.save_scenario(text, owner=owner, key=key).number
+        return store.save_scenario(text, owner=owner, key=key, base=base).number
     except StorageError as e:
+        if e.kind == "changed":
+            raise PreconditionFailedError(f"{e} (If-Match named {base!r}.)") from None
         if e.kind == "scenario":
             raise ConflictError(str(e)) from None
         raise
@@ -284,13 +293,33 @@ def lint_saved_scenario(
     return _lint_document(entry.id, entry.text)
 
 
-@router.put("/{scenario_id}", responses={**ERRORS, 409: ERRORS[422]})
+@router.put(
+    "/{scenario_id}",
+    responses={
+        **ERRORS,
+        409: ERRORS[422],
+        412: {"model": ERRORS[422]["model"], "description": "If-Match is not the newest."},
+    },
+)
 def update_scenario(
-    scenario_id: str, body: ScenarioText, user: Analyst, store: StoreDep
+    scenario_id: str,
+    body: ScenarioText,
+    user: Analyst,
+    store: StoreDep,
+    if_match: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description='The `sha256` of the version edited ("..." quotes optional): the '
+            "save is refused with 412 if another version is the newest by then.",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Save a new version of a scenario (its owner or an admin).
 
-    Text equal to the newest version makes no new version (``created: false``).
+    Text equal to the newest version makes no new version (``created: false``). With
+    ``If-Match: "<sha256>"`` the save is made only if that version is still the newest
+    (412 otherwise), so that a script never overwrites a version it has not seen.
     """
     found = check_writable(store, scenario_id, user)
     scenario = _parse(body)
@@ -300,9 +329,10 @@ def update_scenario(
             f"Keep 'id: {found.name}', or create a new scenario with POST /api/scenarios."
         )
         raise ScenarioError([_id_problem(msg, body.yaml)], body.filename)
+    base = None if if_match is None else if_match.strip().removeprefix("W/").strip('"')
     with _WRITES:
         before = store.scenario_versions(found.key)[-1].number
-        number = _save(store, body.yaml, key=found.key)
+        number = _save(store, body.yaml, key=found.key, base=base)
     return {
         "id": found.ref,
         "name": found.name,
