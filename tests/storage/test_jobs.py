@@ -166,3 +166,21 @@ def test_runs_filter_by_owner_and_status(store: Store) -> None:
     assert [r.id for r in store.runs(status="queued")] == [mine.id, anonymous.id]
     assert [r.id for r in store.runs(status="succeeded")] == [theirs.id, recorded.id]
     assert len(store.runs()) == 4
+
+
+def test_listing_the_newest_runs_without_their_results(store: Store) -> None:
+    """Check ``newest`` (oldest first still) and ``results=False`` (failed runs keep theirs)."""
+    runs = [_start(store, owner="ann") for _ in range(5)]
+    for run in runs[:4]:
+        store.finish_run(run.id, results={"big": list(range(100))})
+    failed = store.finish_run(runs[4].id, results={"error": {"type": "X"}}, error="boom")
+    listed = store.runs(owner="ann", newest=3, results=False)
+    assert [r.id for r in listed] == [r.id for r in runs[2:]]
+    assert [r.results for r in listed[:2]] == [None, None]
+    assert listed[2].status == "failed"
+    assert listed[2].results == failed.results
+    assert listed[2].error == "boom"
+    full = store.runs(owner="ann")
+    assert [r.id for r in full] == [r.id for r in runs]
+    assert full[0].results == {"big": list(range(100))}
+    assert store.runs(newest=0) == []

@@ -399,6 +399,11 @@ def test_runs_are_private_to_their_owner(api: Api, small: str) -> None:
         assert mine["id"] in [r["id"] for r in everyone]
         not_admin = bob.get("/api/runs", params={"everyone": True}).json()["runs"]
         assert not_admin == bob.get("/api/runs").json()["runs"]
+        # ?scenario= takes a reference, resolved for the user (ids are per owner).
+        of_small = ann.get("/api/runs", params={"scenario": small}).json()["runs"]
+        assert mine["id"] in [r["id"] for r in of_small]
+        assert {r["scenario"] for r in of_small} == {small}
+        assert ann.get("/api/runs", params={"scenario": "no-such"}).json()["runs"] == []
 
 
 def test_progress_moves_while_a_long_run_works(api: Api) -> None:

@@ -106,7 +106,7 @@ def _version(row: ScenarioVersionRow) -> ScenarioVersion:
     return ScenarioVersion(row.scenario_id, row.number, row.sha256, row.created_at)
 
 
-def _run(row: AnalysisRunRow) -> AnalysisRun:
+def _run(row: AnalysisRunRow, *, results: bool = True) -> AnalysisRun:
     status: RunStatus = row.status  # type: ignore[assignment]  # the column holds RUN_STATUSES
     return AnalysisRun(
         id=row.id,
@@ -116,7 +116,7 @@ def _run(row: AnalysisRunRow) -> AnalysisRun:
         inputs=row.inputs,
         parameters=row.parameters,
         seed=row.seed,
-        results=row.results,
+        results=row.results if results else None,
         status=status,
         error=row.error,
         started_at=row.started_at,

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from peacetalks.errors import ParameterError, StorageError
 from peacetalks.storage._base import (
@@ -145,6 +145,8 @@ class AnalysisRuns(StoreBase):
         scenario_id: str | None = None,
         owner: str | None = None,
         status: RunStatus | None = None,
+        newest: int | None = None,
+        results: bool = True,
     ) -> list[AnalysisRun]:
         """Return the recorded runs, oldest first, optionally of one kind, owner, etc.
 
@@ -152,8 +154,15 @@ class AnalysisRuns(StoreBase):
         ----------
         kind, scenario_id, owner, status : str or None
             Keep only the runs with this value (``None``: any).
+        newest : int or None
+            Only the newest this many (still oldest first); ``None``: all.
+        results : bool
+            False leaves the results out (``results`` None) except for failed runs,
+            whose results hold the error: listings then read no result documents.
         """
-        query = select(AnalysisRunRow).order_by(AnalysisRunRow.id)
+        query = select(AnalysisRunRow).order_by(AnalysisRunRow.id.desc())
+        if not results:
+            query = query.options(defer(AnalysisRunRow.results))
         if kind is not None:
             query = query.where(AnalysisRunRow.kind == kind)
         if scenario_id is not None:
@@ -163,8 +172,14 @@ class AnalysisRuns(StoreBase):
         if status is not None:
             _check_status(status, "Store.runs")
             query = query.where(AnalysisRunRow.status == status)
+        if newest is not None:
+            query = query.limit(max(newest, 0))
         with self._transaction(write=False) as session:
-            return [_run(row) for row in session.scalars(query)]
+            found = [
+                _run(row, results=results or row.status == "failed")
+                for row in session.scalars(query)
+            ]
+        return found[::-1]
 
     # -- analysis runs as jobs -----------------------------------------------------
 

@@ -367,10 +367,19 @@ def list_runs(
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many runs.")] = 100,
 ) -> dict[str, Any]:
     """List your runs (admins: everyone's with ``everyone=true``), newest first."""
-    owner = None if everyone and has_role(user, "admin") else user.username
-    runs = store.runs(kind=kind, scenario_id=scenario, owner=owner, status=status)
+    admin = has_role(user, "admin")
+    owner = None if everyone and admin else user.username
+    key = None
+    if scenario is not None:  # a reference, resolved for this user (ids are per owner)
+        found = store.find_scenario(scenario, user.username, admin=admin)
+        if found is None:
+            return {"runs": []}
+        key = found.key
+    runs = store.runs(
+        kind=kind, scenario_id=key, owner=owner, status=status, newest=limit, results=False
+    )
     documents = []
-    for run in reversed(runs[-limit:]):
+    for run in reversed(runs):
         document = run_document(run)
         document.pop("results")
         documents.append(document)

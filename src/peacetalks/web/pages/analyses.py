@@ -352,8 +352,10 @@ def _series(request: Request, entry: LoadedScenario, user: User | None) -> list[
 def _recent_runs(request: Request, entry: LoadedScenario, user: User) -> list[Any]:
     if entry.key is None:  # a built-in scenario read from the package's files
         return []
-    runs = store_of(request).runs(scenario_id=entry.key, owner=user.username)
-    return list(reversed(runs[-5:]))
+    runs = store_of(request).runs(
+        scenario_id=entry.key, owner=user.username, newest=5, results=False
+    )
+    return list(reversed(runs))
 
 
 def _page(

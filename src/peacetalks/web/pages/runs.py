@@ -84,10 +84,11 @@ def runs_page(request: Request, user: CurrentUser) -> Response:
     if user is None:
         return login_redirect(request)
     store = store_of(request)
-    mine = [_row(run) for run in reversed(store.runs(owner=user.username)[-_LISTED:])]
+    newest = store.runs(owner=user.username, newest=_LISTED, results=False)
+    mine = [_row(run) for run in reversed(newest)]
     others: list[dict[str, Any]] = []
     if is_admin(user):
-        everyone = store.runs()
+        everyone = store.runs(newest=2 * _LISTED, results=False)
         others = [_row(r) for r in reversed(everyone) if r.owner != user.username][:_LISTED]
     return render(request, "runs.html", user, mine=mine, others=others, admin=is_admin(user))
 
