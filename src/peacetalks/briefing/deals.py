@@ -113,10 +113,10 @@ def deal_data(
 
 
 # Random deals drawn and filtered at a time by the sampled front: memory stays near
-# chunk x issues x 8 bytes whatever the sample's size (a million deals of 200 issues at
-# once took 4.8 GB).
+# chunk x issues bytes (options fit one byte up to 256) whatever the sample's size (a
+# million deals of 200 issues at once took 4.8 GB).
 _SAMPLE_CHUNK = 50_000
-# Sampled deals kept between the two filters, in issue cells (8 bytes each): 160 MB.
+# Sampled deals kept between the two filters, in issue cells (one to eight bytes each).
 _SAMPLE_DEAL_CELLS = 20_000_000
 
 
@@ -138,11 +138,17 @@ def _sampled_front(
     """
     counts = [t.shape[1] for t in space.tables]
     start_state = rng.bit_generator.state
+    # The smallest integer type that holds an option index: a chunk of 400 issues is
+    # 20 MB, not 160 MB (and the draws per issue, made one at a time, do not add up).
+    cell = np.min_scalar_type(max(counts, default=1) - 1)
 
     def draws() -> Iterator[IntArray]:
         for start in range(0, n, _SAMPLE_CHUNK):
             size = min(_SAMPLE_CHUNK, n - start)
-            yield np.stack([rng.integers(c, size=size) for c in counts], axis=1).astype(np.intp)
+            drawn = np.empty((size, len(counts)), dtype=cell)
+            for i, c in enumerate(counts):  # the same stream as drawing all at once
+                drawn[:, i] = rng.integers(c, size=size)
+            yield drawn
 
     survivors: list[IntArray] = []  # per chunk, the rows that survive its own filter
     parts: list[FloatArray] = []
