@@ -254,6 +254,12 @@ def test_editor_saves_new_scenarios_and_versions_for_their_owner(
     assert len(store.scenario_versions("ann-one")) == 2
     assert store.scenario_owner("ann-one") == "ann"
     assert store.scenario_owner("ann-one~bob") == "bob"
+    # Shared with bob, ann's is listed for him by its owner-qualified reference.
+    store.share_scenario("ann-one", "bob")
+    listing = bob.get("/").text
+    assert 'href="/scenarios/ann-one"' in listing
+    assert 'href="/scenarios/ann-one~ann"' in listing
+    assert "revised" in bob.get("/scenarios/ann-one~ann").text
 
     builtin = private_text(SCENARIO, "Not the built-in")
     refused = _save(ann, "/scenarios/new", builtin)
