@@ -222,7 +222,7 @@ def _ref(row: ScenarioRow, same_name: list[ScenarioRow], username: str | None) -
     if row.owner is not None and row.owner == user:
         bare = True
     elif row.owner is None:
-        bare = user not in owners or user is None
+        bare = user is None or user not in owners
     else:
         bare = None not in owners and user not in owners and len(same_name) == 1
     ref = row.name if bare else f"{row.name}{OWNER_SEPARATOR}{row.owner or ''}"

@@ -39,7 +39,6 @@ __all__ = [
     "load_version",
     "settings_of",
     "store_of",
-    "unknown_scenario",
 ]
 
 
@@ -101,7 +100,7 @@ Analyst = Annotated[User, Depends(require_role("analyst"))]
 Admin = Annotated[User, Depends(require_role("admin"))]
 
 
-def unknown_scenario(scenario_id: str) -> NotFoundError:
+def _unknown(scenario_id: str) -> NotFoundError:
     msg = (
         f"No scenario {scenario_id!r} that you may read. List the scenarios you can read "
         "with GET /api/scenarios; sign in to see your own and those shared with you."
@@ -118,7 +117,7 @@ def check_readable(store: Store, scenario_id: str, user: User | None) -> Scenari
     username = None if user is None else user.username
     found = store.find_scenario(scenario_id, username, admin=has_role(user, "admin"))
     if found is None:
-        raise unknown_scenario(scenario_id)
+        raise _unknown(scenario_id)
     return found
 
 

@@ -63,14 +63,18 @@ def run_scenario(run: AnalysisRun) -> str | None:
     return named if isinstance(named, str) and run.scenario_id is not None else run.scenario_id
 
 
+def run_error(run: AnalysisRun) -> dict[str, Any] | None:
+    """Return a failed run's error as ``{"type", "message", ...}``; None for other runs."""
+    if run.status != "failed":
+        return None
+    detail = run.results.get("error") if isinstance(run.results, dict) else None
+    return detail if isinstance(detail, dict) else {"type": "Error", "message": run.error}
+
+
 def run_document(run: AnalysisRun) -> dict[str, Any]:
     """Return a run as the API shows it: status, progress, timings, results or error."""
-    error = None
-    results = run.results
-    if run.status == "failed":
-        detail = results.get("error") if isinstance(results, dict) else None
-        error = detail if isinstance(detail, dict) else {"type": "Error", "message": run.error}
-        results = None
+    error = run_error(run)
+    results = None if run.status == "failed" else run.results
     return {
         "id": run.id,
         "kind": run.kind,

@@ -27,7 +27,6 @@ from peacetalks.web.api._deps import (
     check_writable,
     is_builtin_id,
     load_version,
-    unknown_scenario,
 )
 from peacetalks.web.errors import ConflictError, PreconditionFailedError
 from peacetalks.web.imports import FORMATS, ImportFormat, Upload, import_scenario
@@ -103,23 +102,21 @@ def _parse(body: ScenarioText) -> Scenario:
 
 
 def _saved(
-    store: Store, scenario: Scenario, number: int, user: User, *, created: bool
+    ref: str, owner: str | None, scenario: Scenario, number: int, *, created: bool
 ) -> dict[str, Any]:
-    found = store.find_scenario(f"{scenario.id}{OWNER_SEPARATOR}{user.username}", user.username)
-    if found is None:  # saved a moment ago by this user: deleted since only by a restore
-        raise unknown_scenario(scenario.id)
+    """Return the answer to a save: ``ref`` names the scenario for the user who saved."""
     return {
-        "id": found.ref,
-        "name": found.name,
+        "id": ref,
+        "name": scenario.id,
         "version": number,
         "created": created,
         "title": scenario.title,
-        "owner": found.owner,
-        "url": _url(found.ref),
+        "owner": owner,
+        "url": _url(ref),
     }
 
 
-def taken_id_problem(store: Store, scenario_id: str, user: User) -> str | None:
+def _taken_id_problem(store: Store, scenario_id: str, user: User) -> str | None:
     """Return why the user may not create a scenario of this id, or None if they may.
 
     Ids are per owner, so only the user's own scenarios and the built-in ones (owned by
@@ -142,11 +139,12 @@ def taken_id_problem(store: Store, scenario_id: str, user: User) -> str | None:
 
 def _create(store: Store, text: str, scenario: Scenario, user: User) -> dict[str, Any]:
     with _WRITES:
-        problem = taken_id_problem(store, scenario.id, user)
+        problem = _taken_id_problem(store, scenario.id, user)
         if problem is not None:
             raise ConflictError(problem)
         version = _save(store, text, owner=user.username)
-    return _saved(store, scenario, version, user, created=True)
+    # The creator's own scenario: its bare id names it for them (see Store.find_scenario).
+    return _saved(scenario.id, user.username, scenario, version, created=True)
 
 
 def _save(
@@ -333,15 +331,7 @@ def update_scenario(
     with _WRITES:
         before = store.scenario_versions(found.key)[-1].number
         number = _save(store, body.yaml, key=found.key, base=base)
-    return {
-        "id": found.ref,
-        "name": found.name,
-        "version": number,
-        "created": number != before,
-        "title": scenario.title,
-        "owner": found.owner,
-        "url": _url(found.ref),
-    }
+    return _saved(found.ref, found.owner, scenario, number, created=number != before)
 
 
 def _id_problem(message: str, text: str) -> Problem:

@@ -450,24 +450,17 @@ def save_form_edit(
     text = text.replace("\r\n", "\n")
     try:
         edited, _ = apply_form_edit(text, edit)
-    except FormEditError as e:
-        return _save(
-            request,
-            user,
-            text,
-            entry=entry,
-            action=action,
-            problems_first=e.problems,
-            form=edit,
-            base=base,
-        )
-    line = _changed_line(text, edited)
+    except FormEditError as e:  # shown with the text as sent, nothing saved
+        edited, problems, line = text, e.problems, None
+    else:
+        problems, line = (), _changed_line(text, edited)
     return _save(
         request,
         user,
         edited,
         entry=entry,
         action=action,
+        problems_first=problems,
         back_to_editor_at=line,
         form=edit,
         base=base,

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from peacetalks.errors import StorageError
 from peacetalks.storage import AnalysisRun
 from peacetalks.storage.accounts import User
-from peacetalks.web.api.analyses import run_scenario
+from peacetalks.web.api.analyses import run_error, run_scenario
 from peacetalks.web.pages._access import is_admin
 from peacetalks.web.pages._render import error_page, login_redirect, render, store_of
 from peacetalks.web.pages.run_summary import KIND_TITLES, summarise
@@ -100,10 +100,7 @@ def run_page(request: Request, run_id: RunId, user: CurrentUser) -> Response:
     if isinstance(found, Response):
         return found
     user, run = found
-    error = None
-    if run.status == "failed":
-        detail = run.results.get("error") if isinstance(run.results, dict) else None
-        error = detail.get("message") if isinstance(detail, dict) else run.error
+    error = (run_error(run) or {}).get("message")
     summary = summarise(run.kind, run.results) if run.status == "succeeded" else None
     return render(
         request,
